@@ -1,0 +1,1 @@
+"""cinepass: a movie catalogue built around a sound authentication architecture."""

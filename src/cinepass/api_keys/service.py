@@ -1,0 +1,80 @@
+"""Creating, finding, listing and revoking API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cinepass.api_keys.models import ApiKey
+from cinepass.auth import scopes as scope_names
+from cinepass.db.base import utcnow
+from cinepass.errors import BadRequest, NotFound
+
+TOKEN_PREFIX = "cpk_"
+_DISPLAY_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
+_MAX_TOKEN_LENGTH = 256
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    key: ApiKey
+    token: str
+
+
+def digest(token: str) -> str:
+    """Keys are 256 random bits, so a plain SHA-256 is a safe digest (no salt or stretching)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create(session: AsyncSession, *, name: str, scopes: Sequence[str]) -> CreatedKey:
+    if not name.strip():
+        raise BadRequest("an API key needs a name")
+    unknown = scope_names.unknown_scopes(scopes)
+    if unknown:
+        raise BadRequest(f"unknown scopes: {', '.join(unknown)}")
+    if not scopes:
+        raise BadRequest("an API key needs at least one scope")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ordered = [s for s in scope_names.ALL_SCOPES if s in set(scopes)]
+    key = ApiKey(
+        name=name.strip(),
+        prefix=token[:_DISPLAY_PREFIX_LENGTH],
+        digest=digest(token),
+        scopes=" ".join(ordered),
+        created_at=utcnow(),
+    )
+    session.add(key)
+    await session.flush()
+    return CreatedKey(key=key, token=token)
+
+
+async def find_active(session: AsyncSession, token: str) -> ApiKey | None:
+    """The unrevoked key whose secret this is, or None; records when it was last used."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    wanted = digest(token)
+    key = await session.scalar(select(ApiKey).where(ApiKey.digest == wanted))
+    if key is None or not hmac.compare_digest(key.digest, wanted) or key.revoked_at is not None:
+        return None
+    key.last_used_at = utcnow()
+    return key
+
+
+async def list_keys(session: AsyncSession) -> Sequence[ApiKey]:
+    return (await session.scalars(select(ApiKey).order_by(ApiKey.created_at))).all()
+
+
+async def revoke(session: AsyncSession, key_id: str) -> ApiKey:
+    key = await session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound(f"no API key {key_id}")
+    if key.revoked_at is None:
+        await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=utcnow()))
+        await session.refresh(key)
+    return key

@@ -1,0 +1,1 @@
+"""Authentication: passwords, access tokens, signing keys, scopes and the current principal."""

@@ -1,0 +1,56 @@
+"""Request and response bodies for sign-up and sign-in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+
+from cinepass.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
+from cinepass.schemas import ApiModel, RequestModel
+
+ApiKeyToken = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=256),
+    Field(description="The calling client's API key"),
+]
+
+
+def _acceptable_password(password: str) -> str:
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(f"password {problem}")
+    return password
+
+
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_PASSWORD_LENGTH * 4,
+        description="8 to 128 characters, any characters; very common passwords are refused",
+    ),
+    AfterValidator(_acceptable_password),
+]
+
+
+class SignUp(RequestModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    email: Annotated[EmailStr, Field(max_length=320)]
+    password: NewPassword
+    api_key_token: ApiKeyToken
+
+
+class SignIn(RequestModel):
+    api_key_token: ApiKeyToken
+
+
+class UserOut(ApiModel):
+    id: str
+    name: str
+    email: str
+
+
+class SignedIn(ApiModel):
+    token: str
+    user: UserOut

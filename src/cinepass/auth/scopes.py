@@ -1,0 +1,59 @@
+"""The scopes cinepass knows, the API-key presets and what each role may be granted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cinepass.users.models import Role
+
+SIGNIN = "signin:auth"
+SIGNUP = "signup:auth"
+READ_MOVIES = "read:movies"
+CREATE_MOVIES = "create:movies"
+UPDATE_MOVIES = "update:movies"
+DELETE_MOVIES = "delete:movies"
+READ_USER_MOVIES = "read:user-movies"
+CREATE_USER_MOVIES = "create:user-movies"
+DELETE_USER_MOVIES = "delete:user-movies"
+
+ALL_SCOPES: tuple[str, ...] = (
+    SIGNIN,
+    SIGNUP,
+    READ_MOVIES,
+    CREATE_MOVIES,
+    UPDATE_MOVIES,
+    DELETE_MOVIES,
+    READ_USER_MOVIES,
+    CREATE_USER_MOVIES,
+    DELETE_USER_MOVIES,
+)
+
+PRESETS: dict[str, tuple[str, ...]] = {
+    "admin": ALL_SCOPES,
+    "public": (
+        SIGNIN,
+        SIGNUP,
+        READ_MOVIES,
+        READ_USER_MOVIES,
+        CREATE_USER_MOVIES,
+        DELETE_USER_MOVIES,
+    ),
+}
+
+_ADMIN_ONLY = frozenset({CREATE_MOVIES, UPDATE_MOVIES, DELETE_MOVIES})
+
+ROLE_ALLOWS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset(ALL_SCOPES),
+    Role.USER: frozenset(ALL_SCOPES) - _ADMIN_ONLY,
+}
+
+
+def unknown_scopes(scopes: Iterable[str]) -> list[str]:
+    return sorted(set(scopes) - set(ALL_SCOPES))
+
+
+def granted_scopes(key_scopes: Iterable[str], role: Role) -> list[str]:
+    """What a token may carry: the key's scopes that the user's role allows, in a stable order."""
+    allowed = ROLE_ALLOWS[role]
+    wanted = set(key_scopes)
+    return [s for s in ALL_SCOPES if s in wanted and s in allowed]

@@ -1,0 +1,170 @@
+"""The signing key ring: generates, persists, rotates and publishes (JWKS) the token keys."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cinepass.auth.models import SigningKey
+from cinepass.db.base import utcnow
+from cinepass.errors import BadRequest, NotFound
+
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
+
+# How long the ring trusts its in-memory copy before re-reading the table (rotation
+# done by another process is seen within this window without a restart).
+REFRESH_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class LoadedKey:
+    kid: str
+    algorithm: str
+    private: PrivateKey
+    public: PublicKey
+    retired: bool
+
+
+def _generate(algorithm: str) -> PrivateKey:
+    if algorithm == "EdDSA":
+        return ed25519.Ed25519PrivateKey.generate()
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def public_jwk(key: PublicKey) -> dict[str, Any]:
+    text = (
+        OKPAlgorithm.to_jwk(key)
+        if isinstance(key, ed25519.Ed25519PublicKey)
+        else ECAlgorithm.to_jwk(key)
+    )
+    jwk: dict[str, Any] = json.loads(text)
+    return jwk
+
+
+def thumbprint(jwk: dict[str, Any]) -> str:
+    """RFC 7638 JWK thumbprint, used as the `kid`."""
+    required = ("crv", "kty", "x", "y") if jwk["kty"] == "EC" else ("crv", "kty", "x")
+    canonical = json.dumps({k: jwk[k] for k in required}, separators=(",", ":"), sort_keys=True)
+    digest = hashlib.sha256(canonical.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _load(row: SigningKey) -> LoadedKey:
+    private = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
+    assert isinstance(private, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey)
+    return LoadedKey(
+        kid=row.kid,
+        algorithm=row.algorithm,
+        private=private,
+        public=private.public_key(),
+        retired=row.retired_at is not None,
+    )
+
+
+def _new_row(algorithm: str) -> SigningKey:
+    private = _generate(algorithm)
+    public = private.public_key()
+    return SigningKey(
+        kid=thumbprint(public_jwk(public)),
+        algorithm=algorithm,
+        private_pem=private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode(),
+        public_pem=public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode(),
+        created_at=utcnow(),
+    )
+
+
+class KeyRing:
+    """The keys that verify (every unretired key) and the one that signs (the newest)."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], algorithm: str):
+        self._sessionmaker = sessionmaker
+        self._algorithm = algorithm
+        self._keys: dict[str, LoadedKey] = {}
+        self._signing: LoadedKey | None = None
+        self._loaded_at = 0.0
+
+    @property
+    def algorithm(self) -> str:
+        return self._algorithm
+
+    async def start(self) -> None:
+        """Load the keys, generating the first one if the table is empty."""
+        await self.refresh()
+        if self._signing is None:
+            await self.rotate()
+
+    async def refresh(self) -> None:
+        async with self._sessionmaker() as session:
+            rows = (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
+        loaded = [_load(row) for row in rows]
+        self._keys = {k.kid: k for k in loaded if not k.retired}
+        active = [k for k in loaded if not k.retired and k.algorithm == self._algorithm]
+        self._signing = active[-1] if active else None
+        self._loaded_at = time.monotonic()
+
+    async def refresh_if_stale(self) -> None:
+        if time.monotonic() - self._loaded_at > REFRESH_SECONDS:
+            await self.refresh()
+
+    async def rotate(self) -> str:
+        """Add a new key that signs from now on; older keys keep verifying until retired."""
+        row = _new_row(self._algorithm)
+        async with self._sessionmaker() as session:
+            session.add(row)
+            try:
+                await session.commit()
+            except IntegrityError:  # pragma: no cover - another replica raced us to it
+                await session.rollback()
+        await self.refresh()
+        return row.kid
+
+    async def retire(self, kid: str) -> None:
+        async with self._sessionmaker() as session:
+            result = await session.execute(
+                update(SigningKey)
+                .where(SigningKey.kid == kid, SigningKey.retired_at.is_(None))
+                .values(retired_at=utcnow())
+            )
+            if getattr(result, "rowcount", 0) == 0:
+                raise NotFound(f"no active signing key {kid}")
+            remaining = await session.scalar(
+                select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1)
+            )
+            if remaining is None:
+                await session.rollback()
+                raise BadRequest("cannot retire the last signing key; rotate first")
+            await session.commit()
+        await self.refresh()
+
+    def signing_key(self) -> LoadedKey:
+        assert self._signing is not None, "KeyRing.start() was not awaited"
+        return self._signing
+
+    def verification_key(self, kid: str) -> LoadedKey | None:
+        return self._keys.get(kid)
+
+    def jwks(self) -> dict[str, Any]:
+        keys = []
+        for key in self._keys.values():
+            jwk = public_jwk(key.public)
+            jwk.update({"kid": key.kid, "alg": key.algorithm, "use": "sig"})
+            keys.append(jwk)
+        return {"keys": keys}

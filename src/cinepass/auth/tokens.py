@@ -1,0 +1,137 @@
+"""Access tokens (RFC 9068 JWTs): signing, and verification with every parameter pinned."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from cinepass.auth.signing_keys import KeyRing
+from cinepass.errors import InvalidToken
+
+ACCESS_TOKEN_TYPE = "at+jwt"
+_ACCEPTED_TYPES = {"at+jwt", "application/at+jwt"}
+_MAX_TOKEN_LENGTH = 8192
+_MAX_KID_LENGTH = 128
+_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti", "scope", "client_id"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as the verified access token says."""
+
+    user_id: str
+    name: str
+    email: str
+    role: str
+    scopes: frozenset[str]
+    client_id: str
+    jti: str
+    expires_at: int
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    jti: str
+    expires_at: int
+
+
+class AccessTokens:
+    """Signs and verifies access tokens with the key ring's asymmetric keys."""
+
+    def __init__(self, keys: KeyRing, *, issuer: str, audience: str, ttl_seconds: int):
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._ttl = ttl_seconds
+
+    def issue(
+        self,
+        *,
+        user_id: str,
+        name: str,
+        email: str,
+        role: str,
+        scopes: list[str],
+        client_id: str,
+    ) -> IssuedToken:
+        key = self._keys.signing_key()
+        now = int(time.time())
+        jti = secrets.token_urlsafe(16)
+        claims = {
+            "iss": self._issuer,
+            "aud": self._audience,
+            "sub": user_id,
+            "client_id": client_id,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self._ttl,
+            "jti": jti,
+            "scope": " ".join(scopes),
+            "name": name,
+            "email": email,
+            "role": role,
+        }
+        token = jwt.encode(
+            claims,
+            key.private,
+            algorithm=key.algorithm,
+            headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE},
+        )
+        return IssuedToken(token=token, jti=jti, expires_at=now + self._ttl)
+
+    async def verify(self, token: str) -> Principal:
+        """Verify or raise InvalidToken; the algorithm comes from our key, never the header."""
+        if not token or len(token) > _MAX_TOKEN_LENGTH:
+            raise InvalidToken()
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise InvalidToken("malformed token") from None
+        if str(header.get("typ", "")).lower() not in _ACCEPTED_TYPES:
+            raise InvalidToken("not an access token")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not 0 < len(kid) <= _MAX_KID_LENGTH:
+            raise InvalidToken("unknown signing key")
+        key = self._keys.verification_key(kid)
+        if key is None:
+            await self._keys.refresh_if_stale()
+            key = self._keys.verification_key(kid)
+            if key is None:
+                raise InvalidToken("unknown signing key")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.public,
+                algorithms=[key.algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": _REQUIRED_CLAIMS, "verify_signature": True},
+            )
+        except jwt.PyJWTError:
+            raise InvalidToken() from None
+        return _principal(claims)
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    try:
+        return Principal(
+            user_id=str(claims["sub"]),
+            name=str(claims.get("name", "")),
+            email=str(claims.get("email", "")),
+            role=str(claims.get("role", "user")),
+            scopes=frozenset(str(claims["scope"]).split()),
+            client_id=str(claims["client_id"]),
+            jti=str(claims["jti"]),
+            expires_at=int(claims["exp"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise InvalidToken() from None

@@ -1,0 +1,55 @@
+"""`cinepass seed`: fill the catalogue with demo movies, with a progress bar."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cinepass.cli.runtime import console, with_session
+from cinepass.config import get_settings
+from cinepass.movies import demo
+from cinepass.movies import service as movies_service
+from cinepass.movies.models import Movie
+
+BATCH = 1000
+
+
+def seed(
+    movies: Annotated[
+        int | None,
+        typer.Option(min=1, max=1_000_000, help="How many movies the catalogue should hold"),
+    ] = None,
+) -> None:
+    """Add demo movies until the catalogue holds --movies (default: every curated film)."""
+    settings = get_settings()
+    wanted = movies or len(demo.curated())
+
+    async def work(session: AsyncSession) -> int:
+        present = set((await session.scalars(select(Movie.title))).all())
+        total = await session.scalar(select(func.count()).select_from(Movie)) or 0
+        todo = list(demo.demo_movies(wanted, settings.public_url, present))
+        if not todo:
+            return 0
+        with Progress(
+            TextColumn("seeding movies"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=not console.is_terminal,
+        ) as progress:
+            task = progress.add_task("seed", total=len(todo))
+            for start in range(0, len(todo), BATCH):
+                chunk = todo[start : start + BATCH]
+                await movies_service.create_many(session, chunk)
+                await session.commit()
+                progress.advance(task, len(chunk))
+        console.print(f"[dim]catalogue had {total} movies[/]")
+        return len(todo)
+
+    added = with_session(work)
+    console.print(f"[green]added {added} movies[/]" if added else "catalogue already seeded")

@@ -1,0 +1,5 @@
+"""The typed HTTP client for the cinepass API, shared by the admin CLI and the render server."""
+
+from cinepass.client.client import ApiError, CinepassClient, Session
+
+__all__ = ["ApiError", "CinepassClient", "Session"]

@@ -1,0 +1,181 @@
+"""CinepassClient: one pooled httpx.AsyncClient and a typed method per API route."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from cinepass.auth.schemas import SignedIn
+from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
+from cinepass.schemas import Envelope, Page
+from cinepass.user_movies.schemas import UserMovieOut
+
+
+class ApiError(Exception):
+    """The API answered with an error body, or could not be reached."""
+
+    def __init__(self, status_code: int, message: str, body: dict[str, Any] | None = None):
+        self.status_code = status_code
+        self.message = message
+        self.body = body or {}
+        super().__init__(f"{status_code}: {message}")
+
+
+@dataclass(frozen=True)
+class Session:
+    """What sign-in gives back: the access token and who it is for."""
+
+    token: str
+    user_id: str
+    name: str
+    email: str
+
+
+class CinepassClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = 100,
+    ):
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            transport=transport,
+            limits=httpx.Limits(max_connections=max_connections),
+            headers={"User-Agent": "cinepass-client"},
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        headers = kwargs.pop("headers", {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = await self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            raise ApiError(503, f"cannot reach the API at {self._http.base_url}: {exc}") from exc
+        if response.is_error:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            message = body.get("message") if isinstance(body, dict) else None
+            raise ApiError(response.status_code, message or response.reason_phrase, body)
+        return response
+
+    async def sign_in(self, email: str, password: str, api_key: str) -> Session:
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-in",
+            auth=httpx.BasicAuth(email, password),
+            json={"apiKeyToken": api_key},
+        )
+        signed = SignedIn.model_validate(response.json())
+        return Session(
+            token=signed.token,
+            user_id=signed.user.id,
+            name=signed.user.name,
+            email=signed.user.email,
+        )
+
+    async def sign_up(self, name: str, email: str, password: str, api_key: str) -> str:
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-up",
+            json={"name": name, "email": email, "password": password, "apiKeyToken": api_key},
+        )
+        return Envelope[str].model_validate(response.json()).data
+
+    async def list_movies(
+        self,
+        token: str,
+        *,
+        tags: Sequence[str] = (),
+        q: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[list[MovieOut]]:
+        params: dict[str, Any] = {"limit": limit}
+        if tags:
+            params["tags"] = list(tags)
+        if q:
+            params["q"] = q
+        if cursor:
+            params["cursor"] = cursor
+        response = await self._call("GET", "/api/movies", token=token, params=params)
+        return Page[list[MovieOut]].model_validate(response.json())
+
+    async def get_movie(self, token: str, movie_id: str) -> MovieOut:
+        response = await self._call("GET", f"/api/movies/{_segment(movie_id)}", token=token)
+        return Envelope[MovieOut].model_validate(response.json()).data
+
+    async def create_movie(self, token: str, movie: MovieCreate) -> str:
+        response = await self._call(
+            "POST", "/api/movies", token=token, json=movie.model_dump(mode="json", by_alias=True)
+        )
+        return Envelope[str].model_validate(response.json()).data
+
+    async def update_movie(self, token: str, movie_id: str, changes: MovieUpdate) -> str:
+        response = await self._call(
+            "PUT",
+            f"/api/movies/{_segment(movie_id)}",
+            token=token,
+            json=changes.model_dump(mode="json", by_alias=True, exclude_unset=True),
+        )
+        return Envelope[str].model_validate(response.json()).data
+
+    async def delete_movie(self, token: str, movie_id: str) -> str:
+        response = await self._call("DELETE", f"/api/movies/{_segment(movie_id)}", token=token)
+        return Envelope[str].model_validate(response.json()).data
+
+    async def list_user_movies(self, token: str) -> list[UserMovieOut]:
+        response = await self._call("GET", "/api/user-movies", token=token)
+        return Envelope[list[UserMovieOut]].model_validate(response.json()).data
+
+    async def add_user_movie(self, token: str, movie_id: str) -> str:
+        response = await self._call(
+            "POST", "/api/user-movies", token=token, json={"movieId": movie_id}
+        )
+        return Envelope[str].model_validate(response.json()).data
+
+    async def delete_user_movie(self, token: str, user_movie_id: str) -> str:
+        response = await self._call(
+            "DELETE", f"/api/user-movies/{_segment(user_movie_id)}", token=token
+        )
+        return Envelope[str].model_validate(response.json()).data
+
+
+def _segment(value: str) -> str:
+    """An id as one path segment: no slash or dot trick can reach another route."""
+    from urllib.parse import quote
+
+    if value in {"", ".", ".."}:
+        raise ApiError(400, "invalid id")
+    return quote(value, safe="")

@@ -1,0 +1,64 @@
+"""The one settings object, read from CINEPASS_* environment variables and a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
+
+
+class Settings(BaseSettings):
+    """Every knob cinepass has; each field is `CINEPASS_<NAME>` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CINEPASS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production", "test"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(default=10, ge=1)
+    database_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    # Tokens
+    token_issuer: str = "http://127.0.0.1:8000"
+    token_audience: str = "cinepass-api"
+    access_token_ttl_seconds: int = Field(default=15 * 60, ge=1)
+    signing_algorithm: Literal["EdDSA", "ES256"] = "EdDSA"
+
+    # Passwords: OWASP's argon2id floor (m=19 MiB, t=2, p=1) is the default.
+    argon2_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)
+    argon2_time_cost: int = Field(default=2, ge=2)
+
+    # Where the API is reachable from outside; used in poster links written by the seeder.
+    public_url: str = "http://127.0.0.1:8000"
+
+    # Admin command line (`cinepass admin ...`)
+    api_url: str = "http://127.0.0.1:8000"
+    admin_api_key: SecretStr | None = None
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """The database file for a file-backed SQLite URL, else None."""
+        if not self.is_sqlite:
+            return None
+        _, _, path = self.database_url.partition(":///")
+        return Path(path) if path and path != ":memory:" else None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once. Tests build their own `Settings` instead."""
+    return Settings()

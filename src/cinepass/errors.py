@@ -1,0 +1,166 @@
+"""Domain errors and the one place that turns any error into `{"statusCode","error","message"}`.
+
+    ApplicationError
+    ├── BadRequest              400
+    ├── Unauthenticated         401  (WWW-Authenticate: Bearer)
+    │   └── InvalidToken        401  (error="invalid_token")
+    ├── Forbidden               403
+    │   └── InsufficientScope   403  (error="insufficient_scope")
+    ├── NotFound                404
+    ├── Conflict                409
+    └── ServiceUnavailable      503
+
+Services raise these; routes never build error responses themselves.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = structlog.get_logger(__name__)
+
+
+class ApplicationError(Exception):
+    status_code: int = HTTPStatus.INTERNAL_SERVER_ERROR
+    default_message: str = "internal error"
+
+    def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None):
+        self.message = message or self.default_message
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class BadRequest(ApplicationError):
+    status_code = HTTPStatus.BAD_REQUEST
+    default_message = "bad request"
+
+
+class Unauthenticated(ApplicationError):
+    status_code = HTTPStatus.UNAUTHORIZED
+    default_message = "authentication required"
+
+    def __init__(self, message: str | None = None, *, challenge: str = "Bearer"):
+        super().__init__(message, headers={"WWW-Authenticate": challenge} if challenge else None)
+
+
+class InvalidToken(Unauthenticated):
+    default_message = "invalid token"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message, challenge='Bearer error="invalid_token"')
+
+
+class InvalidCredentials(Unauthenticated):
+    """Bad email/password or API key at sign-in: one body whatever the reason."""
+
+    default_message = "invalid credentials"
+
+    def __init__(self) -> None:
+        super().__init__(None, challenge='Basic realm="cinepass", charset="UTF-8"')
+
+
+class Forbidden(ApplicationError):
+    status_code = HTTPStatus.FORBIDDEN
+    default_message = "forbidden"
+
+
+class InsufficientScope(Forbidden):
+    default_message = "insufficient_scope"
+
+    def __init__(self, required: list[str]):
+        scope = " ".join(required)
+        super().__init__(
+            f"insufficient_scope: requires {scope}",
+            headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+        )
+
+
+class NotFound(ApplicationError):
+    status_code = HTTPStatus.NOT_FOUND
+    default_message = "not found"
+
+
+class Conflict(ApplicationError):
+    status_code = HTTPStatus.CONFLICT
+    default_message = "conflict"
+
+
+class ServiceUnavailable(ApplicationError):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    default_message = "service unavailable, try again shortly"
+
+
+def error_body(status_code: int, message: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "statusCode": status_code,
+        "error": HTTPStatus(status_code).phrase,
+        "message": message,
+        **extra,
+    }
+
+
+def error_response(
+    status_code: int, message: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    return JSONResponse(
+        error_body(status_code, message, **extra), status_code=status_code, headers=headers
+    )
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        where, rest = parts[0], parts[1:]
+        return f"{where}.{'.'.join(rest)}" if rest else where
+    return ".".join(parts)
+
+
+async def _on_application_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApplicationError)
+    return error_response(exc.status_code, exc.message, exc.headers)
+
+
+async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        {"field": _field_path(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid")}
+        for err in exc.errors()
+    ]
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
+    return error_response(400, f"invalid request: {summary}", details=details)
+
+
+async def _on_http_exception(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return error_response(exc.status_code, message.lower(), dict(exc.headers or {}))
+
+
+async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable", path=request.url.path, error=type(exc).__name__)
+    return error_response(503, ServiceUnavailable.default_message, {"Retry-After": "2"})
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", path=request.url.path, exc_info=exc)
+    return error_response(500, "internal error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every error, expected or not, to the one JSON envelope; never a stack trace."""
+    app.add_exception_handler(ApplicationError, _on_application_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(OperationalError, _on_database_down)
+    app.add_exception_handler(InterfaceError, _on_database_down)
+    app.add_exception_handler(TimeoutError, _on_database_down)
+    app.add_exception_handler(ConnectionError, _on_database_down)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,53 @@
+"""Liveness, readiness and the generated posters: the API's public, unauthenticated routes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Response
+
+from cinepass.auth.dependencies import ContextDep
+from cinepass.db.engine import ping
+from cinepass.errors import NotFound, ServiceUnavailable
+from cinepass.movies.posters import is_valid_slug, render_poster
+from cinepass.schemas import ApiModel
+
+router = APIRouter(tags=["health"])
+
+
+class Status(ApiModel):
+    status: str
+
+
+@router.get("/health", summary="The process is up")
+async def health() -> Status:
+    return Status(status="ok")
+
+
+@router.get("/ready", summary="The database answers", responses={503: {"description": "Not ready"}})
+async def ready(context: ContextDep) -> Status:
+    try:
+        await asyncio.wait_for(ping(context.engine), context.settings.database_timeout_seconds)
+    except Exception as exc:
+        raise ServiceUnavailable("database unreachable") from exc
+    return Status(status="ready")
+
+
+@router.get(
+    "/posters/{slug}.svg",
+    tags=["movies"],
+    summary="A generated poster (works offline)",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}, 404: {"description": "Bad slug"}},
+)
+async def poster(slug: str) -> Response:
+    if not is_valid_slug(slug):
+        raise NotFound("no such poster")
+    return Response(
+        render_poster(slug),
+        media_type="image/svg+xml",
+        headers={
+            "Cache-Control": "public, max-age=86400, immutable",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )

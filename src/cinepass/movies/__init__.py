@@ -1,0 +1,1 @@
+"""Movies: the catalogue."""

@@ -1,0 +1,74 @@
+"""HTTP routes for /api/movies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from cinepass.auth import scopes
+from cinepass.auth.dependencies import SessionDep, scoped
+from cinepass.auth.tokens import Principal
+from cinepass.movies import service
+from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
+from cinepass.responses import AUTHENTICATED, errors
+from cinepass.schemas import Envelope, ObjectId, Page
+
+router = APIRouter(prefix="/api/movies", tags=["movies"], responses=AUTHENTICATED)
+
+Reader = Annotated[Principal, scoped(scopes.READ_MOVIES)]
+Creator = Annotated[Principal, scoped(scopes.CREATE_MOVIES)]
+Updater = Annotated[Principal, scoped(scopes.UPDATE_MOVIES)]
+Deleter = Annotated[Principal, scoped(scopes.DELETE_MOVIES)]
+
+
+@router.get("", summary="List movies")
+async def list_movies(
+    session: SessionDep,
+    _: Reader,
+    tags: Annotated[
+        list[Annotated[str, Query(max_length=50)]],
+        Query(max_length=20, description="Movies with any of these tags"),
+    ] = [],  # noqa: B006 - FastAPI copies query defaults
+    q: Annotated[str | None, Query(max_length=80, description="Part of the title")] = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = service.DEFAULT_PAGE_SIZE,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next` of the last page")
+    ] = None,
+) -> Page[list[MovieOut]]:
+    page = await service.list_movies(
+        session, tags=tags, q=q.strip() if q else None, limit=limit, cursor=cursor
+    )
+    return Page(
+        data=[MovieOut.model_validate(m, from_attributes=True) for m in page.movies],
+        message="movies listed",
+        next=page.next_cursor,
+    )
+
+
+@router.get("/{movie_id}", summary="Get a movie", responses=errors(404))
+async def get_movie(movie_id: ObjectId, session: SessionDep, _: Reader) -> Envelope[MovieOut]:
+    movie = await service.get(session, movie_id)
+    return Envelope(
+        data=MovieOut.model_validate(movie, from_attributes=True), message="movie retrieved"
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a movie")
+async def create_movie(body: MovieCreate, session: SessionDep, _: Creator) -> Envelope[str]:
+    movie = await service.create(session, body)
+    return Envelope(data=movie.id, message="movie created")
+
+
+@router.put("/{movie_id}", summary="Update some fields of a movie", responses=errors(404))
+async def update_movie(
+    movie_id: ObjectId, body: MovieUpdate, session: SessionDep, _: Updater
+) -> Envelope[str]:
+    movie = await service.update(session, movie_id, body)
+    return Envelope(data=movie.id, message="movie updated")
+
+
+@router.delete("/{movie_id}", summary="Delete a movie", responses=errors(404))
+async def delete_movie(movie_id: ObjectId, session: SessionDep, _: Deleter) -> Envelope[str]:
+    await service.delete_movie(session, movie_id)
+    return Envelope(data=movie_id, message="movie deleted")

@@ -1,0 +1,92 @@
+"""Request and response bodies for movies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Self
+
+from pydantic import (
+    AfterValidator,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    TypeAdapter,
+    WithJsonSchema,
+    model_validator,
+)
+
+from cinepass.schemas import ApiModel, RequestModel
+
+Title = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Year = Annotated[int, Field(ge=1888, le=2077)]
+Description = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Duration = Annotated[int, Field(ge=1, le=300, description="Minutes")]
+ContentRating = Annotated[
+    str, StringConstraints(min_length=1, max_length=5), Field(examples=["G", "PG", "PG-13", "R"])
+]
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _http_url(value: str) -> str:
+    """Only http(s) links: a `javascript:` cover would be a script in the app."""
+    return str(_HTTP_URL.validate_python(value))
+
+
+Link = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2048),
+    AfterValidator(_http_url),
+    WithJsonSchema({"type": "string", "format": "uri", "maxLength": 2048}),
+]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
+
+
+def _unique(tags: list[str]) -> list[str]:
+    return list(dict.fromkeys(tags))
+
+
+Tags = Annotated[list[Tag], Field(max_length=20), AfterValidator(_unique)]
+
+
+class MovieCreate(RequestModel):
+    title: Title
+    year: Year
+    cover: Link
+    description: Description
+    duration: Duration
+    content_rating: ContentRating
+    source: Link
+    tags: Tags = []
+
+
+class MovieUpdate(RequestModel):
+    """A partial update: only the fields sent change."""
+
+    title: Title | None = None
+    year: Year | None = None
+    cover: Link | None = None
+    description: Description | None = None
+    duration: Duration | None = None
+    content_rating: ContentRating | None = None
+    source: Link | None = None
+    tags: Tags | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
+        nulls = sorted(f for f in self.model_fields_set if getattr(self, f) is None)
+        if nulls:
+            raise ValueError(f"fields cannot be null: {', '.join(nulls)}")
+        return self
+
+
+class MovieOut(ApiModel):
+    id: str
+    title: str
+    year: int
+    cover: str
+    description: str
+    duration: int
+    content_rating: str
+    source: str
+    tags: list[str]

@@ -1,0 +1,36 @@
+"""OpenAPI descriptions of the error answers routes can give, shared by every router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    statusCode: int  # noqa: N815 - the wire name of the original API
+    error: str
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: each status named, with the one error body."""
+    words = {
+        400: "Invalid request (see details)",
+        401: "Missing, invalid or expired credentials",
+        403: "The token lacks a scope this route needs, or the object is not yours",
+        404: "Not found",
+        409: "Conflict with existing data",
+        429: "Too many requests; see Retry-After",
+        503: "A dependency is unavailable; try again shortly",
+    }
+    return {code: {"model": ErrorBody, "description": words[code]} for code in codes}
+
+
+AUTHENTICATED = errors(400, 401, 403, 503)

@@ -1,0 +1,1 @@
+"""User movies: each user's own list."""

@@ -1,0 +1,73 @@
+"""Each user's list: only its owner (or an admin, for reading) sees or changes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cinepass.db.base import utcnow
+from cinepass.errors import NotFound
+from cinepass.movies import service as movies_service
+from cinepass.movies.models import Movie
+from cinepass.user_movies.models import UserMovie
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    entry: UserMovie
+    movie: Movie
+
+
+@dataclass(frozen=True)
+class Added:
+    id: str
+    created: bool
+
+
+async def list_for(session: AsyncSession, user_id: str) -> Sequence[ListEntry]:
+    rows = await session.execute(
+        select(UserMovie, Movie)
+        .join(Movie, Movie.id == UserMovie.movie_id)
+        .where(UserMovie.user_id == user_id)
+        .order_by(UserMovie.created_at, UserMovie.id)
+    )
+    return [ListEntry(entry=e, movie=m) for e, m in rows.tuples()]
+
+
+async def _existing(session: AsyncSession, user_id: str, movie_id: str) -> str | None:
+    return await session.scalar(
+        select(UserMovie.id).where(UserMovie.user_id == user_id, UserMovie.movie_id == movie_id)
+    )
+
+
+async def add(session: AsyncSession, user_id: str, movie_id: str) -> Added:
+    """Put a movie on a list; adding it again returns the entry already there."""
+    if not await movies_service.exists(session, movie_id):
+        raise NotFound("movie not found")
+    existing = await _existing(session, user_id, movie_id)
+    if existing is not None:
+        return Added(id=existing, created=False)
+    entry = UserMovie(user_id=user_id, movie_id=movie_id, created_at=utcnow())
+    try:
+        async with session.begin_nested():
+            session.add(entry)
+    except IntegrityError:
+        # A concurrent add of the same movie won the unique constraint: return its entry.
+        existing = await _existing(session, user_id, movie_id)
+        if existing is None:
+            raise NotFound("movie not found") from None
+        return Added(id=existing, created=False)
+    return Added(id=entry.id, created=True)
+
+
+async def remove(session: AsyncSession, user_id: str, entry_id: str) -> None:
+    """Delete one of the user's own entries; anyone else's is NotFound, as if absent."""
+    result = await session.execute(
+        delete(UserMovie).where(UserMovie.id == entry_id, UserMovie.user_id == user_id)
+    )
+    if getattr(result, "rowcount", 0) == 0:
+        raise NotFound("user movie not found")

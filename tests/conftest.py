@@ -1,0 +1,104 @@
+"""Fixtures: the whole suite runs once on SQLite and once on PostgreSQL, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from cinepass.api import create_app
+from cinepass.api_keys import service as api_keys_service
+from cinepass.auth.passwords import PasswordHasher
+from cinepass.auth.scopes import PRESETS
+from cinepass.config import Settings
+from cinepass.db import migrate
+from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.users import service as users_service
+from cinepass.users.models import Role
+from tests.support import Api, Database, LiveServer, postgres_database
+
+ADMIN_PASSWORD = "admin-password-for-tests"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "cinepass.db"
+        yield f"sqlite+aiosqlite:///{path}"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "environment": "test",
+        "token_issuer": "http://cinepass.test",
+        "log_level": "WARNING",
+        **overrides,
+    }
+    return Settings.model_validate(values)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    settings = make_settings(database_url)
+    migrate.upgrade(settings)
+    return settings
+
+
+async def _provision(settings: Settings) -> tuple[str, str, str]:
+    engine = create_engine(settings)
+    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    try:
+        async with session_scope(create_sessionmaker(engine)) as session:
+            admin = await api_keys_service.create(session, name="admin", scopes=PRESETS["admin"])
+            public = await api_keys_service.create(session, name="public", scopes=PRESETS["public"])
+            email = f"admin-{uuid.uuid4().hex[:8]}@example.com"
+            await users_service.create(
+                session,
+                name="Admin",
+                email=email,
+                password_hash=await hasher.hash(ADMIN_PASSWORD),
+                role=Role.ADMIN,
+            )
+        return admin.token, public.token, email
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_api(settings: Settings) -> Iterator[LiveServer]:
+    with LiveServer(create_app(settings)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def api(live_api: LiveServer, settings: Settings) -> Iterator[Api]:
+    admin_key, public_key, admin_email = asyncio.run(_provision(settings))
+    with httpx.Client(base_url=live_api.url, timeout=30) as http:
+        yield Api(
+            http=http,
+            db=Database(settings.database_url),
+            admin_key=admin_key,
+            public_key=public_key,
+            admin_email=admin_email,
+            admin_password=ADMIN_PASSWORD,
+        )
+
+
+@pytest.fixture(scope="session")
+def admin_token(api: Api) -> str:
+    return api.admin_token()
+
+
+@pytest.fixture
+def user(api: Api) -> tuple[str, str]:
+    """A fresh signed-in user: (id, access token)."""
+    return api.new_user()
