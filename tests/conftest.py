@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -102,3 +102,19 @@ def admin_token(api: Api) -> str:
 def user(api: Api) -> tuple[str, str]:
     """A fresh signed-in user: (id, access token)."""
     return api.new_user()
+
+
+async def _create_key(settings: Settings, scopes: list[str]) -> str:
+    engine = create_engine(settings)
+    try:
+        async with session_scope(create_sessionmaker(engine)) as session:
+            created = await api_keys_service.create(session, name="test", scopes=scopes)
+        return created.token
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def make_key(settings: Settings) -> Callable[[list[str]], str]:
+    """Create an API key with exactly these scopes; returns its secret."""
+    return lambda scopes: asyncio.run(_create_key(settings, scopes))

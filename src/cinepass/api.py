@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from cinepass import health
 from cinepass.auth import router as auth_router
@@ -16,6 +16,7 @@ from cinepass.errors import install_error_handlers
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies import router as movies_router
+from cinepass.request_guards import guard_request
 from cinepass.user_movies import router as user_movies_router
 
 # The only routes reachable without an access token.
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             " key grants and the user's role allows."
         ),
         lifespan=lifespan,
+        dependencies=[Depends(guard_request)],
     )
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)

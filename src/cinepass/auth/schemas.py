@@ -12,7 +12,7 @@ from cinepass.schemas import ApiModel, RequestModel
 ApiKeyToken = Annotated[
     str,
     StringConstraints(min_length=1, max_length=256),
-    Field(description="The calling client's API key"),
+    Field(description="The calling client's API key; without one the answer is 401"),
 ]
 
 
@@ -38,11 +38,11 @@ class SignUp(RequestModel):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     email: Annotated[EmailStr, Field(max_length=320)]
     password: NewPassword
-    api_key_token: ApiKeyToken
+    api_key_token: ApiKeyToken | None = None
 
 
 class SignIn(RequestModel):
-    api_key_token: ApiKeyToken
+    api_key_token: ApiKeyToken | None = None
 
 
 class UserOut(ApiModel):

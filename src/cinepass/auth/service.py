@@ -23,9 +23,9 @@ class SignInResult:
     access: IssuedToken
 
 
-async def client_key(session: AsyncSession, token: str, needs: str) -> ApiKey:
+async def client_key(session: AsyncSession, token: str | None, needs: str) -> ApiKey:
     """The calling client's API key, which must be active and hold `needs`."""
-    key = await api_keys_service.find_active(session, token)
+    key = await api_keys_service.find_active(session, token) if token else None
     if key is None:
         raise Unauthenticated("invalid API key", challenge="")
     if needs not in key.scope_list:
@@ -47,11 +47,11 @@ async def sign_in(
     *,
     email: str | None,
     password: str | None,
-    api_key_token: str,
+    api_key_token: str | None,
 ) -> SignInResult:
     """Check the key, then the password; unknown users cost the same time as wrong passwords."""
     key = await client_key(session, api_key_token, scopes.SIGNIN)
-    if not email or password is None:
+    if not email or password is None or "\x00" in email:
         raise InvalidCredentials()
     user = await users_service.get_by_email(session, email)
     usable = user is not None and not user.disabled

@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
+from rich.table import Column, Table
 
-from cinepass.cli.runtime import console, errors, fail
-from cinepass.client import ApiError, CinepassClient
-from cinepass.config import get_settings
+from cinepass.cli.runtime import console, errors, fail, load_settings
+from cinepass.client import ApiError, ApiUnreachable, CinepassClient
 from cinepass.movies.importing import read_rows
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 
@@ -28,8 +28,43 @@ app.add_typer(movies_app, name="movies")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
 
 
-def _signed_in(work: Callable[[CinepassClient, str], Awaitable[T]]) -> T:
-    settings = get_settings()
+@dataclass
+class _Admin:
+    """A signed-in admin: the client, the current access token, and how to get a new one."""
+
+    client: CinepassClient
+    credentials: tuple[str, str, str]
+    token: str = ""
+
+    async def sign_in(self) -> None:
+        self.token = (await self.client.sign_in(*self.credentials)).token
+
+
+def _problem(exc: ApiError) -> tuple[str, str | None]:
+    """What went wrong with a call to the API, and what to do about it."""
+    if isinstance(exc, ApiUnreachable):
+        return exc.message, "check CINEPASS_API_URL and that the API is running (`cinepass api`)"
+    message = f"the API answered {exc.status_code}: {exc.message}"
+    if exc.status_code == 401:
+        if "api key" in exc.message.lower():
+            return message, (
+                "check CINEPASS_ADMIN_API_KEY (a revoked key no longer works); create one with"
+                " `cinepass api-keys create --name admin-cli --preset admin`"
+            )
+        return message, "check CINEPASS_ADMIN_EMAIL and CINEPASS_ADMIN_PASSWORD"
+    if exc.status_code == 403:
+        return message, (
+            "sign in as a user created with `cinepass users create --role admin`,"
+            " with a key created with `--preset admin`"
+        )
+    if exc.status_code == 404:
+        return message, "find movie ids with `cinepass admin movies list`"
+    return message, None
+
+
+def _signed_in(work: Callable[[_Admin], Awaitable[T]]) -> T:
+    """Sign in with the CINEPASS_ADMIN_* settings, then run `work`; API errors end the command."""
+    settings = load_settings()
     missing = [
         name
         for name, value in (
@@ -41,28 +76,34 @@ def _signed_in(work: Callable[[CinepassClient, str], Awaitable[T]]) -> T:
     ]
     if missing:
         fail(
-            f"set {', '.join(missing)} to sign in",
+            f"set {', '.join(missing)} to sign in to the API at {settings.api_url}",
             "create a key with `cinepass api-keys create --name admin-cli --preset admin`"
-            " and an admin with `cinepass users create --role admin`",
+            " and an admin with `cinepass users create --role admin ...`",
         )
+    credentials = (
+        settings.admin_email or "",
+        settings.admin_password.get_secret_value() if settings.admin_password else "",
+        settings.admin_api_key.get_secret_value() if settings.admin_api_key else "",
+    )
 
     async def main() -> T:
         async with CinepassClient(settings.api_url) as client:
-            session = await client.sign_in(
-                settings.admin_email or "",
-                settings.admin_password.get_secret_value() if settings.admin_password else "",
-                settings.admin_api_key.get_secret_value() if settings.admin_api_key else "",
-            )
-            return await work(client, session.token)
+            admin = _Admin(client, credentials)
+            await admin.sign_in()
+            return await work(admin)
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except ApiError as exc:
+        fail(*_problem(exc))
 
 
 def _print_movies(movies: list[MovieOut], as_json: bool) -> None:
     if as_json:
         print(json.dumps([m.model_dump(by_alias=True) for m in movies], indent=2))
         return
-    table = Table("id", "title", "year", "min", "rating", "tags")
+    # Ids are what get, update and delete take: never cut short, whatever the terminal's width.
+    table = Table(Column("id", no_wrap=True), "title", "year", "min", "rating", "tags")
     for m in movies:
         table.add_row(
             m.id, m.title, str(m.year), str(m.duration), m.content_rating, ", ".join(m.tags)
@@ -80,17 +121,29 @@ def list_movies(
 ) -> None:
     """List movies, one page at a time."""
     page = _signed_in(
-        lambda c, t: c.list_movies(t, tags=tag or [], q=q, limit=limit, cursor=cursor)
+        lambda a: a.client.list_movies(a.token, tags=tag or [], q=q, limit=limit, cursor=cursor)
     )
+    if as_json:
+        print(
+            json.dumps(
+                {"data": [m.model_dump(by_alias=True) for m in page.data], "next": page.next},
+                indent=2,
+            )
+        )
+        return
     _print_movies(page.data, as_json)
-    if page.next and not as_json:
-        console.print(f"[dim]next page: --cursor {page.next}[/]")
+    if page.next:
+        console.print(f"[dim]next page: --cursor {page.next}[/]", soft_wrap=True)
 
 
 @movies_app.command("get")
 def get_movie(movie_id: str, as_json: JsonOption = False) -> None:
     """Show one movie."""
-    _print_movies([_signed_in(lambda c, t: c.get_movie(t, movie_id))], as_json)
+    movie = _signed_in(lambda a: a.client.get_movie(a.token, movie_id))
+    if as_json:
+        print(json.dumps(movie.model_dump(by_alias=True), indent=2))
+        return
+    _print_movies([movie], as_json)
 
 
 def _fields(**values: Any) -> dict[str, Any]:
@@ -141,7 +194,7 @@ def create_movie(
             tags=tag,
         ),
     )
-    movie_id = _signed_in(lambda c, t: c.create_movie(t, movie))
+    movie_id = _signed_in(lambda a: a.client.create_movie(a.token, movie))
     console.print(f"[green]created[/] {movie_id}")
 
 
@@ -171,14 +224,14 @@ def update_movie(
             tags=tag,
         ),
     )
-    _signed_in(lambda c, t: c.update_movie(t, movie_id, changes))
+    _signed_in(lambda a: a.client.update_movie(a.token, movie_id, changes))
     console.print(f"[green]updated[/] {movie_id}")
 
 
 @movies_app.command("delete")
 def delete_movie(movie_id: str) -> None:
     """Delete a movie (and remove it from every list)."""
-    _signed_in(lambda c, t: c.delete_movie(t, movie_id))
+    _signed_in(lambda a: a.client.delete_movie(a.token, movie_id))
     console.print(f"[green]deleted[/] {movie_id}")
 
 
@@ -186,14 +239,22 @@ def delete_movie(movie_id: str) -> None:
 def import_movies(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".json or .csv")],
 ) -> None:
-    """Create every valid movie in FILE; bad rows are reported and skipped."""
+    """Create every valid movie in FILE; bad rows are reported and skipped (exit code 1).
+
+    JSON: an array of movie objects. CSV: a header row naming the fields (title, year, cover,
+    description, duration, contentRating, source, tags), tags separated by '|'.
+    Rows are numbered from 1, not counting the CSV header.
+    """
     try:
         rows = read_rows(file)
-    except (ValueError, UnicodeDecodeError) as exc:
-        fail(str(exc))
+    except UnicodeDecodeError:
+        fail(f"{file} is not UTF-8 text", "save the file as UTF-8 (JSON or CSV) and try again")
+    except (ValueError, OSError) as exc:
+        fail(str(exc), "give a JSON array of movie objects, or a CSV file with a header row")
     problems = [(r.number, r.problem) for r in rows if r.problem]
+    stopped: list[tuple[int, ApiError]] = []
 
-    async def send(client: CinepassClient, token: str) -> int:
+    async def send(admin: _Admin) -> int:
         created = 0
         with Progress(
             TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=console
@@ -202,11 +263,12 @@ def import_movies(
             for row in rows:
                 if row.movie is not None:
                     try:
-                        await client.create_movie(token, row.movie)
+                        await _create(admin, row.movie)
                         created += 1
                     except ApiError as exc:
-                        if exc.status_code in {401, 503}:
-                            raise
+                        if isinstance(exc, ApiUnreachable) or exc.status_code in _FATAL:
+                            stopped.append((row.number, exc))
+                            break
                         problems.append((row.number, exc.message))
                 progress.advance(task)
         return created
@@ -218,4 +280,24 @@ def import_movies(
         for number, problem in sorted(problems, key=lambda p: p[0]):
             table.add_row(str(number), problem or "")
         errors.print(table)
+    if stopped:
+        number, failure = stopped[0]
+        message, hint = _problem(failure)
+        fail(f"import stopped at row {number}, rows after it were not sent: {message}", hint)
+    if problems:
         raise typer.Exit(1)
+
+
+# Answers that no other row would get past: stop rather than report every row.
+_FATAL = frozenset({401, 403, 503})
+
+
+async def _create(admin: _Admin, movie: MovieCreate) -> None:
+    """Create one movie; an access token that expired during a long import is renewed once."""
+    try:
+        await admin.client.create_movie(admin.token, movie)
+    except ApiError as exc:
+        if exc.status_code != 401 or isinstance(exc, ApiUnreachable):
+            raise
+        await admin.sign_in()
+        await admin.client.create_movie(admin.token, movie)

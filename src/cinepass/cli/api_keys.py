@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from cinepass.api_keys import service
-from cinepass.auth.scopes import PRESETS
+from cinepass.api_keys.models import ApiKey
+from cinepass.auth.scopes import ALL_SCOPES, PRESETS
 from cinepass.cli.runtime import console, fail, with_session
+from cinepass.errors import BadRequest, NotFound
 
 app = typer.Typer(help="API keys: the secrets clients present at sign-in.", no_args_is_help=True)
+
+MAX_NAME_LENGTH = 100  # api_keys.name
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
 
 
 @app.command()
@@ -20,15 +27,22 @@ def create(
     name: Annotated[str, typer.Option(help="What the key is for")],
     preset: Annotated[str | None, typer.Option(help="admin or public")] = None,
     scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Create a key and print its secret (shown only this once)."""
     if (preset is None) == (scopes is None):
-        fail("give exactly one of --preset or --scopes")
+        fail("give exactly one of --preset or --scopes", f"presets: {', '.join(PRESETS)}")
     if preset is not None and preset not in PRESETS:
         fail(f"unknown preset {preset!r}", f"presets: {', '.join(PRESETS)}")
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        fail(f"the name is longer than {MAX_NAME_LENGTH} characters")
     wanted = list(PRESETS[preset]) if preset else [s.strip() for s in (scopes or "").split(",")]
-    created = with_session(lambda s: service.create(s, name=name, scopes=[w for w in wanted if w]))
+    try:
+        created = with_session(
+            lambda s: service.create(s, name=name, scopes=[w for w in wanted if w])
+        )
+    except BadRequest as exc:
+        fail(exc.message, f"scopes: {', '.join(ALL_SCOPES)}")
     key = created.key
     if as_json:
         print(
@@ -38,25 +52,58 @@ def create(
         )
         return
     console.print(f"[green]created API key[/] {key.name} ({key.id})")
-    console.print(f"scopes: {key.scopes}")
-    console.print(f"token:  [bold]{created.token}[/]")
+    console.print(f"scopes: {key.scopes}", soft_wrap=True)
+    console.print(f"token:  [bold]{created.token}[/]", soft_wrap=True)
     console.print("[yellow]Store the token now: only its digest is kept.[/]")
 
 
+def _scopes_label(key: ApiKey) -> str:
+    for preset, scopes in PRESETS.items():
+        if set(key.scope_list) == set(scopes):
+            return f"{preset} preset"
+    return ", ".join(key.scope_list)
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+
+
 @app.command("list")
-def list_keys() -> None:
+def list_keys(as_json: JsonOption = False) -> None:
     """List keys (never their secrets)."""
     keys = with_session(service.list_keys)
-    table = Table("id", "name", "prefix", "scopes", "created", "last used", "revoked")
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": k.id,
+                        "name": k.name,
+                        "prefix": k.prefix,
+                        "scopes": k.scope_list,
+                        "createdAt": k.created_at.isoformat(),
+                        "lastUsedAt": k.last_used_at.isoformat() if k.last_used_at else None,
+                        "revokedAt": k.revoked_at.isoformat() if k.revoked_at else None,
+                    }
+                    for k in keys
+                ],
+                indent=2,
+            )
+        )
+        return
+    # The id is what `revoke` takes: it is never cut short, whatever the terminal's width.
+    table = Table(
+        Column("id", no_wrap=True), "name", "prefix", "scopes", "created", "last used", "revoked"
+    )
     for k in keys:
         table.add_row(
             k.id,
             k.name,
             k.prefix + "…",
-            k.scopes,
-            f"{k.created_at:%Y-%m-%d %H:%M}",
-            f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "-",
-            f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "-",
+            _scopes_label(k),
+            _when(k.created_at),
+            _when(k.last_used_at),
+            _when(k.revoked_at),
         )
     console.print(table)
 
@@ -64,5 +111,8 @@ def list_keys() -> None:
 @app.command()
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id")]) -> None:
     """Revoke a key: sign-ins with it fail from now on."""
-    key = with_session(lambda s: service.revoke(s, key_id))
+    try:
+        key = with_session(lambda s: service.revoke(s, key_id))
+    except NotFound as exc:
+        fail(exc.message, "see the keys' ids with `cinepass api-keys list`")
     console.print(f"[green]revoked[/] {key.name} ({key.id})")

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cinepass.cli import admin, api_keys, db, seed, serve, users
-from cinepass.cli.runtime import errors, fail
+from cinepass.cli.runtime import report
 from cinepass.client import ApiError
 from cinepass.errors import ApplicationError
 
-app = typer.Typer(
+
+class _Cli(typer.Typer):
+    """A Typer app whose expected failures end in one `error:` line and exit code 1.
+
+    Done here rather than in `main` so that running `app` directly (an older console-script
+    entry point, `typer.testing`) behaves the same.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except ApplicationError as exc:
+            report(exc.message)
+        except ApiError as exc:
+            report(f"the API answered {exc.status_code}: {exc.message}")
+        raise SystemExit(1)
+
+
+app = _Cli(
     name="cinepass",
     help="cinepass: the movie catalogue's servers, database and admin tools.",
     no_args_is_help=True,
@@ -26,16 +45,9 @@ app.add_typer(admin.app, name="admin")
 
 
 def main() -> None:
-    """Entry point: domain and connection errors become one clear line, not a traceback."""
-    try:
-        app()
-    except ApplicationError as exc:
-        fail(exc.message)
-    except ApiError as exc:
-        fail(f"the API answered {exc.status_code}: {exc.message}")
-    except (OperationalError, ProgrammingError, OSError) as exc:
-        errors.print(f"[dim]{type(exc).__name__}: {str(exc).splitlines()[0][:200]}[/]")
-        fail(
-            "the database is unreachable or not migrated",
-            "check CINEPASS_DATABASE_URL, then run `cinepass db upgrade`",
-        )
+    """Entry point (`cinepass`)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Annotated
 
 import typer
@@ -9,8 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass.cli.runtime import console, with_session
-from cinepass.config import get_settings
+from cinepass.cli.runtime import console, load_settings, with_session
 from cinepass.movies import demo
 from cinepass.movies import service as movies_service
 from cinepass.movies.models import Movie
@@ -25,15 +25,18 @@ def seed(
     ] = None,
 ) -> None:
     """Add demo movies until the catalogue holds --movies (default: every curated film)."""
-    settings = get_settings()
+    settings = load_settings()
     wanted = movies or len(demo.curated())
 
     async def work(session: AsyncSession) -> int:
         present = set((await session.scalars(select(Movie.title))).all())
         total = await session.scalar(select(func.count()).select_from(Movie)) or 0
-        todo = list(demo.demo_movies(wanted, settings.public_url, present))
-        if not todo:
+        missing = wanted - total
+        if missing <= 0:
             return 0
+        # Demo films already there are skipped, not counted: ask for enough to fill the gap.
+        films = demo.demo_movies(wanted + len(present), settings.public_url, present)
+        todo = list(islice(films, missing))
         with Progress(
             TextColumn("seeding movies"),
             BarColumn(),
@@ -52,4 +55,7 @@ def seed(
         return len(todo)
 
     added = with_session(work)
-    console.print(f"[green]added {added} movies[/]" if added else "catalogue already seeded")
+    if added:
+        console.print(f"[green]added {added} movies[/]")
+    else:
+        console.print(f"catalogue already holds {wanted} movies or more: nothing to add")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 
 def api(
@@ -14,6 +13,8 @@ def api(
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
     """Run the API server (migrate first with `cinepass db upgrade`)."""
+    import uvicorn  # here rather than at the top: the other commands start faster without it
+
     uvicorn.run(
         "cinepass.api:create_app",
         factory=True,

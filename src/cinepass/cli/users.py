@@ -6,13 +6,16 @@ import asyncio
 from typing import Annotated
 
 import typer
-from pydantic import EmailStr, TypeAdapter, ValidationError
+from pydantic import EmailStr, Field, TypeAdapter, ValidationError
 
 from cinepass.auth.passwords import PasswordHasher, password_problem
-from cinepass.cli.runtime import console, fail, with_session
-from cinepass.config import get_settings
+from cinepass.cli.runtime import console, fail, load_settings, with_session
+from cinepass.errors import Conflict
 from cinepass.users import service
 from cinepass.users.models import Role
+
+MAX_NAME_LENGTH = 100  # as at sign-up
+Email = Annotated[EmailStr, Field(max_length=320)]
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 
@@ -25,17 +28,24 @@ def create(
     role: Annotated[Role, typer.Option(help="user or admin")] = Role.USER,
 ) -> None:
     """Create a user (an admin can be granted movie-editing scopes)."""
+    if not 1 <= len(name.strip()) <= MAX_NAME_LENGTH:
+        fail(f"the name must be 1 to {MAX_NAME_LENGTH} characters")
     try:
-        TypeAdapter(EmailStr).validate_python(email)
+        TypeAdapter(Email).validate_python(email.strip())
     except ValidationError:
         fail(f"{email!r} is not a valid email address")
     problem = password_problem(password)
     if problem:
         fail(f"password {problem}")
-    settings = get_settings()
+    settings = load_settings()
     hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
     password_hash = asyncio.run(hasher.hash(password))
-    user = with_session(
-        lambda s: service.create(s, name=name, email=email, password_hash=password_hash, role=role)
-    )
+    try:
+        user = with_session(
+            lambda s: service.create(
+                s, name=name, email=email, password_hash=password_hash, role=role
+            )
+        )
+    except Conflict as exc:
+        fail(exc.message, "sign in with that account, or choose another email")
     console.print(f"[green]created {user.role.value}[/] {user.email} ({user.id})")

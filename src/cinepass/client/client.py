@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from cinepass.auth.schemas import SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.schemas import Envelope, Page
 from cinepass.user_movies.schemas import UserMovieOut
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ApiError(Exception):
@@ -23,6 +26,13 @@ class ApiError(Exception):
         self.message = message
         self.body = body or {}
         super().__init__(f"{status_code}: {message}")
+
+
+class ApiUnreachable(ApiError):
+    """No answer at all: refused connection, unknown host, timeout. Reported as a 503."""
+
+    def __init__(self, message: str):
+        super().__init__(503, message)
 
 
 @dataclass(frozen=True)
@@ -80,14 +90,21 @@ class CinepassClient:
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
-            raise ApiError(503, f"cannot reach the API at {self._http.base_url}: {exc}") from exc
+            detail = str(exc) or type(exc).__name__
+            raise ApiUnreachable(
+                f"cannot reach the API at {self._http.base_url}: {detail}"
+            ) from exc
         if response.is_error:
             try:
                 body = response.json()
             except ValueError:
                 body = {}
-            message = body.get("message") if isinstance(body, dict) else None
-            raise ApiError(response.status_code, message or response.reason_phrase, body)
+            if not isinstance(body, dict):
+                body = {}
+            message = body.get("message")
+            if not isinstance(message, str) or not message:
+                message = response.reason_phrase
+            raise ApiError(response.status_code, message, body)
         return response
 
     async def sign_in(self, email: str, password: str, api_key: str) -> Session:
@@ -97,7 +114,7 @@ class CinepassClient:
             auth=httpx.BasicAuth(email, password),
             json={"apiKeyToken": api_key},
         )
-        signed = SignedIn.model_validate(response.json())
+        signed = _parse(SignedIn, response)
         return Session(
             token=signed.token,
             user_id=signed.user.id,
@@ -111,7 +128,7 @@ class CinepassClient:
             "/api/auth/sign-up",
             json={"name": name, "email": email, "password": password, "apiKeyToken": api_key},
         )
-        return Envelope[str].model_validate(response.json()).data
+        return _parse(Envelope[str], response).data
 
     async def list_movies(
         self,
@@ -130,17 +147,17 @@ class CinepassClient:
         if cursor:
             params["cursor"] = cursor
         response = await self._call("GET", "/api/movies", token=token, params=params)
-        return Page[list[MovieOut]].model_validate(response.json())
+        return _parse(Page[list[MovieOut]], response)
 
     async def get_movie(self, token: str, movie_id: str) -> MovieOut:
         response = await self._call("GET", f"/api/movies/{_segment(movie_id)}", token=token)
-        return Envelope[MovieOut].model_validate(response.json()).data
+        return _parse(Envelope[MovieOut], response).data
 
     async def create_movie(self, token: str, movie: MovieCreate) -> str:
         response = await self._call(
             "POST", "/api/movies", token=token, json=movie.model_dump(mode="json", by_alias=True)
         )
-        return Envelope[str].model_validate(response.json()).data
+        return _parse(Envelope[str], response).data
 
     async def update_movie(self, token: str, movie_id: str, changes: MovieUpdate) -> str:
         response = await self._call(
@@ -149,27 +166,38 @@ class CinepassClient:
             token=token,
             json=changes.model_dump(mode="json", by_alias=True, exclude_unset=True),
         )
-        return Envelope[str].model_validate(response.json()).data
+        return _parse(Envelope[str], response).data
 
     async def delete_movie(self, token: str, movie_id: str) -> str:
         response = await self._call("DELETE", f"/api/movies/{_segment(movie_id)}", token=token)
-        return Envelope[str].model_validate(response.json()).data
+        return _parse(Envelope[str], response).data
 
     async def list_user_movies(self, token: str) -> list[UserMovieOut]:
         response = await self._call("GET", "/api/user-movies", token=token)
-        return Envelope[list[UserMovieOut]].model_validate(response.json()).data
+        return _parse(Envelope[list[UserMovieOut]], response).data
 
     async def add_user_movie(self, token: str, movie_id: str) -> str:
         response = await self._call(
             "POST", "/api/user-movies", token=token, json={"movieId": movie_id}
         )
-        return Envelope[str].model_validate(response.json()).data
+        return _parse(Envelope[str], response).data
 
     async def delete_user_movie(self, token: str, user_movie_id: str) -> str:
         response = await self._call(
             "DELETE", f"/api/user-movies/{_segment(user_movie_id)}", token=token
         )
-        return Envelope[str].model_validate(response.json()).data
+        return _parse(Envelope[str], response).data
+
+
+def _parse(model: type[M], response: httpx.Response) -> M:
+    """A success body as `model`; anything else (an HTML page, another API) is an ApiError."""
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"] if exc.errors() else "invalid body"
+        raise ApiError(
+            502, f"unexpected answer from {response.request.url.copy_with(query=None)}: {problem}"
+        ) from None
 
 
 def _segment(value: str) -> str:

@@ -48,7 +48,10 @@ def read_rows(path: Path) -> list[Row]:
     """Every row of a .json (array of objects) or .csv (tags split by '|') file, validated."""
     text = path.read_text("utf-8-sig")
     if path.suffix.lower() == ".csv":
-        raw_rows: list[Any] = _from_csv(text)
+        try:
+            raw_rows: list[Any] = _from_csv(text)
+        except csv.Error as exc:
+            raise ValueError(f"{path} is not valid CSV: {exc}") from None
     else:
         try:
             parsed = json.loads(text)

@@ -21,9 +21,7 @@ _TRANSLITERATE = str.maketrans(
     {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
     | {"'": None, "\u2019": None}
 )
-_SMALL_WORDS = frozenset(
-    {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "the", "to"}
-)
+_SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"})
 _SERIF = "Georgia, 'Times New Roman', serif"
 _SANS = "'Helvetica Neue', Helvetica, Arial, sans-serif"
 _INK = "#f7f1e3"
@@ -139,7 +137,7 @@ def _title_block(title: str) -> str:
     if len(lines) > 4:
         lines = [*lines[:3], textwrap.shorten(" ".join(lines[3:]), 40, placeholder=" …")]
     longest = max(len(line) for line in lines)
-    # Bold serifs average about 0.62em per character (more with fallback fonts): stay in the frame.
+    # Bold serif glyphs average ~0.6em; 0.64 leaves room for wider fallback fonts.
     size = min(64.0, 320 / (0.64 * longest), 250 / (1.12 * (len(lines) - 1) + 1))
     leading = size * 1.12
     first = 330 - leading * (len(lines) - 1) / 2 + size * 0.35

@@ -24,18 +24,22 @@ ContentRating = Annotated[
     str, StringConstraints(min_length=1, max_length=5), Field(examples=["G", "PG", "PG-13", "R"])
 ]
 _HTTP_URL = TypeAdapter(HttpUrl)
+MAX_LINK_LENGTH = 2048
 
 
 def _http_url(value: str) -> str:
     """Only http(s) links: a `javascript:` cover would be a script in the app."""
-    return str(_HTTP_URL.validate_python(value))
+    normalised = str(_HTTP_URL.validate_python(value))
+    if len(normalised) > MAX_LINK_LENGTH:
+        raise ValueError(f"must be at most {MAX_LINK_LENGTH} characters")
+    return normalised
 
 
 Link = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=2048),
+    StringConstraints(min_length=1, max_length=MAX_LINK_LENGTH),
     AfterValidator(_http_url),
-    WithJsonSchema({"type": "string", "format": "uri", "maxLength": 2048}),
+    WithJsonSchema({"type": "string", "format": "uri", "maxLength": MAX_LINK_LENGTH}),
 ]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
 

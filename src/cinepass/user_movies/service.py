@@ -35,7 +35,7 @@ async def list_for(session: AsyncSession, user_id: str) -> Sequence[ListEntry]:
         .where(UserMovie.user_id == user_id)
         .order_by(UserMovie.created_at, UserMovie.id)
     )
-    return [ListEntry(entry=e, movie=m) for e, m in rows.tuples()]
+    return [ListEntry(entry=e, movie=m) for e, m in rows]
 
 
 async def _existing(session: AsyncSession, user_id: str, movie_id: str) -> str | None:

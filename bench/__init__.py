@@ -1,0 +1,1 @@
+"""Benchmarks for cinepass; `make bench` runs `python -m bench.api_throughput`."""

@@ -1,0 +1,106 @@
+"""Listing movies: tags (any of), title search, page size and keyset cursors."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.support import Api, bearer
+
+
+@pytest.fixture
+def catalogue(api: Api, admin_token: str) -> tuple[str, list[str]]:
+    """Twelve movies whose titles share a marker unique to this test."""
+    marker = uuid.uuid4().hex[:8]
+    tags_by_index = {0: ["noir"], 1: ["noir", "crime"], 2: ["western"], 3: ["crime"]}
+    ids = [
+        api.create_movie(
+            admin_token,
+            title=f"{marker} Film {i:02d}",
+            tags=[*tags_by_index.get(i, ["drama"]), marker],
+        )
+        for i in range(12)
+    ]
+    return marker, ids
+
+
+def titles(api: Api, token: str, **params: object) -> tuple[list[str], str | None]:
+    r = api.http.get("/api/movies", params=params, headers=bearer(token))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["message"] == "movies listed"
+    return [m["title"] for m in body["data"]], body["next"]
+
+
+def test_search_matches_part_of_the_title_in_any_case(
+    api: Api, admin_token: str, catalogue: tuple[str, list[str]]
+) -> None:
+    marker, _ = catalogue
+    found, _ = titles(api, admin_token, q=f"{marker.upper()} film 0", limit=100)
+    assert found == [f"{marker} Film {i:02d}" for i in range(10)]
+
+
+def test_search_treats_wildcards_as_text(
+    api: Api, admin_token: str, catalogue: tuple[str, list[str]]
+) -> None:
+    assert titles(api, admin_token, q="%")[0] == []
+    assert titles(api, admin_token, q="_")[0] == []
+
+
+def test_tags_match_any_of_those_given(
+    api: Api, admin_token: str, catalogue: tuple[str, list[str]]
+) -> None:
+    marker, _ = catalogue
+    found, _ = titles(api, admin_token, q=marker, tags=["noir", "western"], limit=100)
+    assert found == [f"{marker} Film 00", f"{marker} Film 01", f"{marker} Film 02"]
+    found, _ = titles(api, admin_token, tags=[marker], limit=100)
+    assert len(found) == 12
+
+
+def test_cursor_pages_walk_every_movie_once_in_title_order(
+    api: Api, admin_token: str, catalogue: tuple[str, list[str]]
+) -> None:
+    marker, _ = catalogue
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        params: dict[str, object] = {"q": marker, "limit": 5}
+        if cursor:
+            params["cursor"] = cursor
+        page, cursor = titles(api, admin_token, **params)
+        seen.extend(page)
+        pages += 1
+        if cursor is None:
+            break
+    assert pages == 3
+    assert seen == [f"{marker} Film {i:02d}" for i in range(12)]
+
+
+def test_a_movie_added_mid_walk_does_not_shift_later_pages(
+    api: Api, admin_token: str, catalogue: tuple[str, list[str]]
+) -> None:
+    marker, _ = catalogue
+    first, cursor = titles(api, admin_token, q=marker, limit=4)
+    api.create_movie(admin_token, title=f"{marker} Film 00a")  # sorts before the cursor
+    second, _ = titles(api, admin_token, q=marker, limit=4, cursor=cursor)
+    assert second == [f"{marker} Film {i:02d}" for i in range(4, 8)]
+    assert first == [f"{marker} Film {i:02d}" for i in range(4)]
+
+
+def test_default_page_is_20_and_limit_is_capped_at_100(api: Api, admin_token: str) -> None:
+    for _ in range(21 - len(titles(api, admin_token, limit=21)[0])):
+        api.create_movie(admin_token)
+    assert len(titles(api, admin_token)[0]) == 20
+    for bad in (0, 101, -1, "ten"):
+        r = api.http.get("/api/movies", params={"limit": bad}, headers=bearer(admin_token))
+        assert r.status_code == 400, bad
+        assert r.json()["details"][0]["field"] == "query.limit"
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "W10", "WyJhIl0", "eyJ0IjoxfQ"])
+def test_a_forged_cursor_is_400(api: Api, admin_token: str, cursor: str) -> None:
+    r = api.http.get("/api/movies", params={"cursor": cursor}, headers=bearer(admin_token))
+    assert r.status_code == 400
+    assert "cursor" in r.json()["message"]
