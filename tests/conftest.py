@@ -41,6 +41,13 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "environment": "test",
         "token_issuer": "http://cinepass.test",
         "log_level": "WARNING",
+        # The suite signs up and fails sign-ins by the hundred from one address; the abuse
+        # limits get their own servers in tests/auth/test_abuse_limits.py.
+        "signin_failures_per_account": "10000 per minute",
+        "signin_failures_per_address": "10000 per minute",
+        "signup_per_address": "10000 per minute",
+        "refresh_per_address": "10000 per minute",
+        "revocation_poll_seconds": 0.2,
         **overrides,
     }
     return Settings.model_validate(values)

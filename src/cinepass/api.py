@@ -22,7 +22,11 @@ from cinepass.user_movies import router as user_movies_router
 # The only routes reachable without an access token.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, auth_router.router, auth_router.jwks_router)
 # Every route of these requires a verified principal; each route adds the scopes it needs.
-PROTECTED_ROUTERS: tuple[APIRouter, ...] = (movies_router.router, user_movies_router.router)
+PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
+    auth_router.account_router,
+    movies_router.router,
+    user_movies_router.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

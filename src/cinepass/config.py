@@ -29,6 +29,22 @@ class Settings(BaseSettings):
     token_audience: str = "cinepass-api"
     access_token_ttl_seconds: int = Field(default=15 * 60, ge=1)
     signing_algorithm: Literal["EdDSA", "ES256"] = "EdDSA"
+    refresh_token_ttl_seconds: int = Field(default=12 * 3600, ge=60)
+    remember_me_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    # How often each process reads revocations made elsewhere: the longest a revoked
+    # access token can still be accepted by another replica.
+    revocation_poll_seconds: float = Field(default=1.0, gt=0, le=30)
+
+    # Shared state for several replicas (revocations, rate-limit counters).
+    redis_url: str | None = None
+
+    # Abuse limits, in the `limits` library's notation ("N per period").
+    signin_failures_per_account: str = "5 per 15 minutes"
+    signin_failures_per_address: str = "30 per 15 minutes"
+    signup_per_address: str = "20 per hour"
+    refresh_per_address: str = "120 per minute"
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
+    trusted_proxies: list[str] = []
 
     # Passwords: OWASP's argon2id floor (m=19 MiB, t=2, p=1) is the default.
     argon2_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)

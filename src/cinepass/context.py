@@ -1,16 +1,37 @@
-"""The long-lived parts one API process shares: settings, database, keys, hasher."""
+"""The long-lived parts one API process shares: settings, database, keys, limits, revocations."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
 
+import structlog
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cinepass.auth.passwords import PasswordHasher
+from cinepass.auth.rate_limits import AbuseLimits
+from cinepass.auth.revocation import (
+    DatabaseRevocationStore,
+    RedisRevocationStore,
+    RevocationList,
+    RevocationStore,
+)
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.auth.tokens import AccessTokens
 from cinepass.config import Settings
 from cinepass.db.engine import create_engine, create_sessionmaker
+
+log = structlog.get_logger(__name__)
+
+
+def revocation_store(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> RevocationStore:
+    if settings.redis_url:
+        return RedisRevocationStore(Redis.from_url(settings.redis_url))
+    return DatabaseRevocationStore(sessionmaker)
 
 
 @dataclass
@@ -21,6 +42,9 @@ class AppContext:
     keys: KeyRing
     tokens: AccessTokens
     hasher: PasswordHasher
+    revocations: RevocationList
+    limits: AbuseLimits
+    _upkeep: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
@@ -39,11 +63,33 @@ class AppContext:
                 ttl_seconds=settings.access_token_ttl_seconds,
             ),
             hasher=PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost),
+            revocations=RevocationList(
+                revocation_store(settings, sessionmaker),
+                token_ttl_seconds=settings.access_token_ttl_seconds,
+            ),
+            limits=AbuseLimits(settings),
         )
 
     async def start(self) -> None:
         await self.keys.start()
+        await self.revocations.start()
         await self.hasher.dummy_hash()
+        self._upkeep = asyncio.create_task(self._keep_up(), name="cinepass-upkeep")
+
+    async def _keep_up(self) -> None:
+        """Read revocations and signing keys made by other processes, for as long as we run."""
+        while True:
+            await asyncio.sleep(self.settings.revocation_poll_seconds)
+            try:
+                await self.revocations.maintain()
+                await self.keys.refresh_if_stale()
+            except Exception as exc:  # outlive a database or Redis outage
+                log.warning("background upkeep failed", error=f"{type(exc).__name__}: {exc}")
 
     async def close(self) -> None:
+        if self._upkeep is not None:
+            self._upkeep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._upkeep
+        await self.revocations.store.close()
         await self.engine.dispose()

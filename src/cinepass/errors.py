@@ -8,6 +8,7 @@
     │   └── InsufficientScope   403  (error="insufficient_scope")
     ├── NotFound                404
     ├── Conflict                409
+    ├── TooManyRequests         429  (Retry-After)
     └── ServiceUnavailable      503
 
 Services raise these; routes never build error responses themselves.
@@ -91,6 +92,14 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     status_code = HTTPStatus.CONFLICT
     default_message = "conflict"
+
+
+class TooManyRequests(ApplicationError):
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+    default_message = "too many requests"
+
+    def __init__(self, message: str | None, retry_after: int):
+        super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
 
 
 class ServiceUnavailable(ApplicationError):

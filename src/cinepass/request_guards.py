@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+from typing import get_origin
+
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from cinepass.errors import BadRequest
 
-_known: dict[int, frozenset[str]] = {}
+# route id -> (every declared query name, the names that take one value only)
+_known: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def _query_names(dependant: Dependant) -> set[str]:
-    names = {param.alias for param in dependant.query_params}
+def _query_params(dependant: Dependant) -> dict[str, bool]:
+    """Each query parameter's name, and whether it may repeat (a list)."""
+    params = {
+        p.alias: get_origin(p.field_info.annotation) in (list, tuple, set)
+        for p in dependant.query_params
+    }
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
+        params.update(_query_params(sub))
+    return params
 
 
-def _declared(route: APIRoute) -> frozenset[str]:
-    names = _known.get(id(route))
-    if names is None:
-        names = frozenset(_query_names(route.dependant))
-        _known[id(route)] = names
-    return names
+def _declared(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
+    known = _known.get(id(route))
+    if known is None:
+        params = _query_params(route.dependant)
+        known = (frozenset(params), frozenset(n for n, many in params.items() if not many))
+        _known[id(route)] = known
+    return known
 
 
 async def guard_request(request: Request) -> None:
@@ -34,7 +42,11 @@ async def guard_request(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not request.query_params:
         return
-    unknown = sorted(set(request.query_params) - _declared(route))
+    declared, single = _declared(route)
+    unknown = sorted(set(request.query_params) - declared)
     if unknown:
         shown = ", ".join(repr(name[:40]) for name in unknown[:5])
         raise BadRequest(f"unknown query parameters: {shown}")
+    repeated = sorted(n for n in single if len(request.query_params.getlist(n)) > 1)
+    if repeated:
+        raise BadRequest(f"query parameters given more than once: {', '.join(repeated)}")

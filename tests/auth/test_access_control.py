@@ -12,7 +12,7 @@ from cinepass.auth.scopes import ALL_SCOPES
 from tests.support import Api, bearer, movie_body
 
 # (method, path, the scope it needs); `{movie}` and `{entry}` are filled with real ids.
-ROUTES = [
+SCOPED_ROUTES = [
     ("GET", "/api/movies", "read:movies"),
     ("GET", "/api/movies/{movie}", "read:movies"),
     ("POST", "/api/movies", "create:movies"),
@@ -22,6 +22,12 @@ ROUTES = [
     ("POST", "/api/user-movies", "create:user-movies"),
     ("DELETE", "/api/user-movies/{entry}", "delete:user-movies"),
 ]
+# Routes on the caller's own session or account: any valid token, no particular scope.
+ACCOUNT_ROUTES = [
+    ("POST", "/api/auth/sign-out", None),
+    ("POST", "/api/auth/password", None),
+]
+ROUTES = SCOPED_ROUTES + ACCOUNT_ROUTES
 
 
 def test_the_route_table_covers_every_protected_route() -> None:
@@ -44,6 +50,10 @@ def body_for(method: str, path: str, movie_id: str) -> dict[str, object] | None:
         return movie_body()
     if method == "PUT":
         return {"title": "Renamed"}
+    if path == "/api/auth/password":
+        return {"currentPassword": "whatever it is", "newPassword": "a brand new passphrase"}
+    if path == "/api/auth/sign-out":
+        return None
     if method == "POST":
         return {"movieId": movie_id}
     return None
@@ -67,7 +77,7 @@ def test_no_token_is_401_with_a_bearer_challenge(
     assert r.json()["statusCode"] == 401
 
 
-@pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
+@pytest.mark.parametrize(("method", "path", "scope"), SCOPED_ROUTES)
 def test_a_token_lacking_the_routes_scope_is_403_and_changes_nothing(
     api: Api,
     admin_token: str,

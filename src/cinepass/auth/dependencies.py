@@ -68,7 +68,15 @@ async def _verify(
         if request.headers.get("authorization"):
             raise InvalidToken("the Authorization header must be 'Bearer <token>'")
         raise Unauthenticated("an access token is required")
-    return await context.tokens.verify(credentials.credentials)
+    principal = await context.tokens.verify(credentials.credentials)
+    if context.revocations.is_revoked(principal):
+        raise InvalidToken("the token has been revoked")
+    return principal
+
+
+def client_address(request: Request) -> str:
+    """The caller's address (behind a trusted proxy, the one it forwarded)."""
+    return request.client.host if request.client else "unknown"
 
 
 def scoped(*scopes: str) -> Any:

@@ -1,10 +1,10 @@
-"""The signing_keys table: the asymmetric keys that sign access tokens."""
+"""Tables of the auth domain: signing keys, sessions with their refresh tokens, revocations."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cinepass.db.base import Base, CreatedAtMixin
@@ -18,3 +18,48 @@ class SigningKey(CreatedAtMixin, Base):
     private_pem: Mapped[str] = mapped_column(Text)
     public_pem: Mapped[str] = mapped_column(Text)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Session(CreatedAtMixin, Base):
+    """A sign-in: the family of refresh tokens it hands out, bound to one user and one API key."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    api_key_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("api_keys.id", ondelete="CASCADE"), index=True
+    )
+    remember_me: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RefreshToken(CreatedAtMixin, Base):
+    """One refresh token of a session; only its digest is stored. Used once, then rotated."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Revocation(Base):
+    """An event that ends access tokens early: by jti, session, user or API key."""
+
+    __tablename__ = "revocations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(64))
+    # Access tokens issued at or before this (epoch seconds) are revoked.
+    issued_before: Mapped[int] = mapped_column(Integer)
+    # After this the event can be forgotten: every token it could match has expired.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,44 +1,62 @@
-"""HTTP routes for /api/auth (public: sign-up and sign-in) and the JWKS document."""
+"""HTTP routes for /api/auth and the JWKS document."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from cinepass.auth import service
-from cinepass.auth.dependencies import ContextDep, SessionDep
-from cinepass.auth.schemas import SignedIn, SignIn, SignUp, UserOut
-from cinepass.responses import errors
+from cinepass.auth.dependencies import ContextDep, SessionDep, client_address, get_principal
+from cinepass.auth.schemas import PasswordChange, Refresh, SignedIn, SignIn, SignUp, UserOut
+from cinepass.auth.tokens import Principal
+from cinepass.responses import AUTHENTICATED, errors
 from cinepass.schemas import Envelope
 
+# Public: the routes that hand out tokens.
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+# Authenticated: the routes that act on the caller's own session and account.
+account_router = APIRouter(prefix="/api/auth", tags=["auth"], responses=AUTHENTICATED)
 jwks_router = APIRouter(tags=["auth"])
 
 _basic = HTTPBasic(auto_error=False, description="The user's email and password")
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _signed_in(context: ContextDep, result: service.SignInResult) -> SignedIn:
+    user = result.user
+    return SignedIn(
+        token=result.access.token,
+        refresh_token=result.refresh_token,
+        expires_in=context.settings.access_token_ttl_seconds,
+        user=UserOut(id=user.id, name=user.name, email=user.email),
+    )
 
 
 @router.post(
     "/sign-up",
     status_code=status.HTTP_201_CREATED,
     summary="Create an account (the client's API key needs signup:auth)",
-    responses=errors(400, 401, 403, 409, 503),
+    responses=errors(400, 401, 403, 409, 429, 503),
 )
-async def sign_up(body: SignUp, session: SessionDep, context: ContextDep) -> Envelope[str]:
-    user = await service.sign_up(context, session, body)
+async def sign_up(
+    body: SignUp, session: SessionDep, context: ContextDep, request: Request
+) -> Envelope[str]:
+    user = await service.sign_up(context, session, body, client_address(request))
     return Envelope(data=user.id, message="user created")
 
 
 @router.post(
     "/sign-in",
-    summary="Exchange email, password and an API key for an access token",
-    responses=errors(400, 401, 403, 503),
+    summary="Exchange email, password and an API key for an access and a refresh token",
+    responses=errors(400, 401, 403, 429, 503),
 )
 async def sign_in(
     body: SignIn,
     session: SessionDep,
     context: ContextDep,
+    request: Request,
     credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
 ) -> SignedIn:
     result = await service.sign_in(
@@ -47,11 +65,48 @@ async def sign_in(
         email=credentials.username if credentials else None,
         password=credentials.password if credentials else None,
         api_key_token=body.api_key_token,
+        remember_me=body.remember_me,
+        address=client_address(request),
     )
-    user = result.user
-    return SignedIn(
-        token=result.access.token, user=UserOut(id=user.id, name=user.name, email=user.email)
+    return _signed_in(context, result)
+
+
+@router.post(
+    "/refresh",
+    summary="Spend a refresh token for a new access and refresh token (rotation)",
+    responses=errors(400, 401, 403, 429, 503),
+)
+async def refresh(
+    body: Refresh, session: SessionDep, context: ContextDep, request: Request
+) -> SignedIn:
+    result = await service.refresh(
+        context,
+        session,
+        refresh_token=body.refresh_token,
+        api_key_token=body.api_key_token,
+        address=client_address(request),
     )
+    return _signed_in(context, result)
+
+
+@account_router.post("/sign-out", summary="End this session: its refresh and access tokens")
+async def sign_out(
+    principal: PrincipalDep, session: SessionDep, context: ContextDep
+) -> Envelope[None]:
+    await service.sign_out(context, session, principal)
+    return Envelope(data=None, message="signed out")
+
+
+@account_router.post(
+    "/password",
+    summary="Change your password; every session of the account ends",
+    responses=errors(400),
+)
+async def change_password(
+    body: PasswordChange, principal: PrincipalDep, session: SessionDep, context: ContextDep
+) -> Envelope[None]:
+    await service.change_password(context, session, principal, body)
+    return Envelope(data=None, message="password changed; sign in again")
 
 
 @jwks_router.get("/.well-known/jwks.json", summary="The public keys that verify access tokens")

@@ -25,6 +25,7 @@ def _acceptable_password(password: str) -> str:
 
 NewPassword = Annotated[
     str,
+    StringConstraints(strip_whitespace=False),
     Field(
         min_length=1,
         max_length=MAX_PASSWORD_LENGTH * 4,
@@ -43,6 +44,24 @@ class SignUp(RequestModel):
 
 class SignIn(RequestModel):
     api_key_token: ApiKeyToken | None = None
+    remember_me: bool = Field(
+        default=False, description="A 30-day session instead of 12 hours (absolute lifetimes)"
+    )
+
+
+RefreshTokenText = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class Refresh(RequestModel):
+    refresh_token: RefreshTokenText
+    api_key_token: ApiKeyToken | None = None
+
+
+class PasswordChange(RequestModel):
+    current_password: Annotated[
+        str, StringConstraints(min_length=1, max_length=1024, strip_whitespace=False)
+    ]
+    new_password: NewPassword
 
 
 class UserOut(ApiModel):
@@ -53,4 +72,6 @@ class UserOut(ApiModel):
 
 class SignedIn(ApiModel):
     token: str
+    refresh_token: str
+    expires_in: int = Field(description="Seconds until the access token expires")
     user: UserOut

@@ -1,18 +1,26 @@
-"""Sign-up and sign-in: API key checks, password checks and token issue."""
+"""Sign-up, sign-in, refresh, sign-out and password change; ending what a user or key backs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.api_keys import service as api_keys_service
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth import scopes
-from cinepass.auth.schemas import SignUp
-from cinepass.auth.tokens import IssuedToken
+from cinepass.auth import scopes, sessions
+from cinepass.auth.revocation import CLIENT, JTI, SESSION, USER, RevocationList
+from cinepass.auth.schemas import PasswordChange, SignUp
+from cinepass.auth.tokens import IssuedToken, Principal
 from cinepass.context import AppContext
-from cinepass.errors import InsufficientScope, InvalidCredentials, Unauthenticated
+from cinepass.errors import (
+    BadRequest,
+    InsufficientScope,
+    InvalidCredentials,
+    NotFound,
+    Unauthenticated,
+)
 from cinepass.users import service as users_service
 from cinepass.users.models import User
 
@@ -21,6 +29,7 @@ from cinepass.users.models import User
 class SignInResult:
     user: User
     access: IssuedToken
+    refresh_token: str
 
 
 async def client_key(session: AsyncSession, token: str | None, needs: str) -> ApiKey:
@@ -33,11 +42,24 @@ async def client_key(session: AsyncSession, token: str | None, needs: str) -> Ap
     return key
 
 
-async def sign_up(context: AppContext, session: AsyncSession, body: SignUp) -> User:
+async def sign_up(context: AppContext, session: AsyncSession, body: SignUp, address: str) -> User:
     await client_key(session, body.api_key_token, scopes.SIGNUP)
+    await context.limits.sign_up(address)
     password_hash = await context.hasher.hash(body.password)
     return await users_service.create(
         session, name=body.name, email=str(body.email), password_hash=password_hash
+    )
+
+
+def _issue(context: AppContext, user: User, key: ApiKey, session_id: str) -> IssuedToken:
+    return context.tokens.issue(
+        user_id=user.id,
+        name=user.name,
+        email=user.email,
+        role=user.role.value,
+        scopes=scopes.granted_scopes(key.scope_list, user.role),
+        client_id=key.id,
+        session_id=session_id,
     )
 
 
@@ -48,24 +70,137 @@ async def sign_in(
     email: str | None,
     password: str | None,
     api_key_token: str | None,
+    remember_me: bool,
+    address: str,
 ) -> SignInResult:
-    """Check the key, then the password; unknown users cost the same time as wrong passwords."""
+    """Check the key, the limits, then the password; unknown users cost a wrong password's time."""
     key = await client_key(session, api_key_token, scopes.SIGNIN)
     if not email or password is None or "\x00" in email:
         raise InvalidCredentials()
+    await context.limits.before_sign_in(email, address)
     user = await users_service.get_by_email(session, email)
     usable = user is not None and not user.disabled
     check = await context.hasher.verify(password, user.password_hash if usable and user else None)
     if not check.valid or user is None:
+        await context.limits.sign_in_failed(email, address)
         raise InvalidCredentials()
     if check.new_hash:
         user.password_hash = check.new_hash
-    access = context.tokens.issue(
-        user_id=user.id,
-        name=user.name,
-        email=user.email,
-        role=user.role.value,
-        scopes=scopes.granted_scopes(key.scope_list, user.role),
-        client_id=key.id,
+    settings = context.settings
+    lifetime = (
+        settings.remember_me_ttl_seconds if remember_me else settings.refresh_token_ttl_seconds
     )
-    return SignInResult(user=user, access=access)
+    issued = await sessions.start(
+        session,
+        user_id=user.id,
+        api_key_id=key.id,
+        remember_me=remember_me,
+        lifetime=timedelta(seconds=lifetime),
+    )
+    await context.keys.refresh_if_stale()
+    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+
+
+async def refresh(
+    context: AppContext,
+    session: AsyncSession,
+    *,
+    refresh_token: str,
+    api_key_token: str | None,
+    address: str,
+) -> SignInResult:
+    """Rotate a refresh token; a reused one ends its whole session."""
+    await context.limits.refresh(address)
+    key = await client_key(session, api_key_token, scopes.SIGNIN)
+    try:
+        issued = await sessions.rotate(session, refresh_token)
+    except sessions.RefreshRejected as rejected:
+        if rejected.reused:
+            found = await sessions.session_of(session, refresh_token)
+            if found is not None:
+                await end_session(context.revocations, session, found)
+                await session.commit()
+        raise Unauthenticated(rejected.reason, challenge="") from None
+    if issued.session.api_key_id != key.id:
+        raise Unauthenticated("the refresh token belongs to another client", challenge="")
+    user = await users_service.get(session, issued.session.user_id)
+    if user is None or user.disabled:
+        raise Unauthenticated("the account is disabled", challenge="")
+    await context.keys.refresh_if_stale()
+    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+
+
+async def end_session(revocations: RevocationList, db: AsyncSession, session_id: str) -> None:
+    await sessions.end(db, session_id)
+    await revocations.revoke(db, [revocations.event(SESSION, session_id)])
+
+
+async def sign_out(context: AppContext, db: AsyncSession, principal: Principal) -> None:
+    """End the token's session (its refresh tokens) and the access token itself."""
+    events = [context.revocations.event(JTI, principal.jti)]
+    if principal.session_id:
+        await sessions.end(db, principal.session_id)
+        events.append(context.revocations.event(SESSION, principal.session_id))
+    await context.revocations.revoke(db, events)
+
+
+async def _end_sessions(
+    revocations: RevocationList,
+    db: AsyncSession,
+    *,
+    user_id: str | None = None,
+    api_key_id: str | None = None,
+) -> None:
+    ended = await sessions.end_all(db, user_id=user_id, api_key_id=api_key_id)
+    events = [revocations.event(SESSION, sid) for sid in ended]
+    if user_id is not None:
+        events.append(revocations.event(USER, user_id))
+    if api_key_id is not None:
+        events.append(revocations.event(CLIENT, api_key_id))
+    await revocations.revoke(db, events)
+
+
+async def change_password(
+    context: AppContext, db: AsyncSession, principal: Principal, body: PasswordChange
+) -> None:
+    """Set a new password and end every session and token of the account, this one included."""
+    user = await users_service.get(db, principal.user_id)
+    if user is None or user.disabled:
+        raise Unauthenticated("the account is disabled")
+    check = await context.hasher.verify(body.current_password, user.password_hash)
+    if not check.valid:
+        raise BadRequest("the current password is wrong")
+    user.password_hash = await context.hasher.hash(body.new_password)
+    ended = await sessions.end_all(db, user_id=user.id)
+    events = [context.revocations.event(SESSION, sid) for sid in ended]
+    events.append(context.revocations.event(JTI, principal.jti))
+    await context.revocations.revoke(db, events)
+
+
+async def set_disabled(
+    revocations: RevocationList, db: AsyncSession, email: str, disabled: bool
+) -> User:
+    user = await users_service.get_by_email(db, email)
+    if user is None:
+        raise NotFound(f"no user {email}")
+    user.disabled = disabled
+    if disabled:
+        await _end_sessions(revocations, db, user_id=user.id)
+    return user
+
+
+async def delete_user(revocations: RevocationList, db: AsyncSession, email: str) -> User:
+    user = await users_service.get_by_email(db, email)
+    if user is None:
+        raise NotFound(f"no user {email}")
+    await _end_sessions(revocations, db, user_id=user.id)
+    await db.delete(user)
+    await db.flush()
+    return user
+
+
+async def revoke_api_key(revocations: RevocationList, db: AsyncSession, key_id: str) -> ApiKey:
+    """Revoke a key and end every session and access token it backs."""
+    key = await api_keys_service.revoke(db, key_id)
+    await _end_sessions(revocations, db, api_key_id=key.id)
+    return key

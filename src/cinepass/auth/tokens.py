@@ -30,7 +30,9 @@ class Principal:
     scopes: frozenset[str]
     client_id: str
     jti: str
+    issued_at: int
     expires_at: int
+    session_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -62,6 +64,7 @@ class AccessTokens:
         role: str,
         scopes: list[str],
         client_id: str,
+        session_id: str,
     ) -> IssuedToken:
         key = self._keys.signing_key()
         now = int(time.time())
@@ -71,6 +74,7 @@ class AccessTokens:
             "aud": self._audience,
             "sub": user_id,
             "client_id": client_id,
+            "sid": session_id,
             "iat": now,
             "nbf": now,
             "exp": now + self._ttl,
@@ -131,7 +135,9 @@ def _principal(claims: dict[str, Any]) -> Principal:
             scopes=frozenset(str(claims["scope"]).split()),
             client_id=str(claims["client_id"]),
             jti=str(claims["jti"]),
+            issued_at=int(claims["iat"]),
             expires_at=int(claims["exp"]),
+            session_id=str(claims["sid"]) if "sid" in claims else None,
         )
     except (KeyError, TypeError, ValueError):
         raise InvalidToken() from None

@@ -11,10 +11,11 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Column, Table
 
-from cinepass.cli.runtime import console, errors, fail, load_settings
+from cinepass.cli.runtime import console, errors, fail, load_settings, print_table
 from cinepass.client import ApiError, ApiUnreachable, CinepassClient
 from cinepass.movies.importing import read_rows
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
@@ -59,6 +60,8 @@ def _problem(exc: ApiError) -> tuple[str, str | None]:
         )
     if exc.status_code == 404:
         return message, "find movie ids with `cinepass admin movies list`"
+    if exc.status_code == 429:
+        return message, "wait a few minutes, then try again"
     return message, None
 
 
@@ -103,12 +106,15 @@ def _print_movies(movies: list[MovieOut], as_json: bool) -> None:
         print(json.dumps([m.model_dump(by_alias=True) for m in movies], indent=2))
         return
     # Ids are what get, update and delete take: never cut short, whatever the terminal's width.
-    table = Table(Column("id", no_wrap=True), "title", "year", "min", "rating", "tags")
+    table = Table(
+        Column("id", no_wrap=True),
+        *(Column(h, overflow="fold") for h in ("title", "year", "min", "rating", "tags")),
+    )
     for m in movies:
         table.add_row(
             m.id, m.title, str(m.year), str(m.duration), m.content_rating, ", ".join(m.tags)
         )
-    console.print(table)
+    print_table(table)
 
 
 @movies_app.command("list")
@@ -249,7 +255,9 @@ def import_movies(
         rows = read_rows(file)
     except UnicodeDecodeError:
         fail(f"{file} is not UTF-8 text", "save the file as UTF-8 (JSON or CSV) and try again")
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}")
+    except ValueError as exc:
         fail(str(exc), "give a JSON array of movie objects, or a CSV file with a header row")
     problems = [(r.number, r.problem) for r in rows if r.problem]
     stopped: list[tuple[int, ApiError]] = []
@@ -274,18 +282,22 @@ def import_movies(
         return created
 
     created = _signed_in(send)
-    console.print(f"[green]created {created} movies[/] from {len(rows)} rows")
+    console.print(f"[green]created {_count(created, 'movie')}[/] from {_count(len(rows), 'row')}")
     if problems:
-        table = Table("row", "problem", title=f"{len(problems)} rows skipped")
+        # One line per row, not a table: long messages stay whole and the output greps well.
+        errors.print(f"[yellow]skipped {_count(len(problems), 'row')}:[/]")
         for number, problem in sorted(problems, key=lambda p: p[0]):
-            table.add_row(str(number), problem or "")
-        errors.print(table)
+            errors.print(f"  row {number}: {escape(problem or 'refused')}", soft_wrap=True)
     if stopped:
         number, failure = stopped[0]
         message, hint = _problem(failure)
-        fail(f"import stopped at row {number}, rows after it were not sent: {message}", hint)
+        fail(f"import stopped at row {number}; it and later rows were not sent: {message}", hint)
     if problems:
         raise typer.Exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # Answers that no other row would get past: stop rather than report every row.

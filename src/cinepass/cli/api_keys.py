@@ -12,7 +12,7 @@ from rich.table import Column, Table
 from cinepass.api_keys import service
 from cinepass.api_keys.models import ApiKey
 from cinepass.auth.scopes import ALL_SCOPES, PRESETS
-from cinepass.cli.runtime import console, fail, with_session
+from cinepass.cli.runtime import console, fail, print_table, with_session
 from cinepass.errors import BadRequest, NotFound
 
 app = typer.Typer(help="API keys: the secrets clients present at sign-in.", no_args_is_help=True)
@@ -91,9 +91,14 @@ def list_keys(as_json: JsonOption = False) -> None:
             )
         )
         return
-    # The id is what `revoke` takes: it is never cut short, whatever the terminal's width.
+    # The id is what `revoke` takes: never cut short, and on a narrow terminal the other
+    # columns fold rather than lose text to an ellipsis.
     table = Table(
-        Column("id", no_wrap=True), "name", "prefix", "scopes", "created", "last used", "revoked"
+        Column("id", no_wrap=True),
+        *(
+            Column(header, overflow="fold")
+            for header in ("name", "prefix", "scopes", "created", "last used", "revoked")
+        ),
     )
     for k in keys:
         table.add_row(
@@ -105,7 +110,7 @@ def list_keys(as_json: JsonOption = False) -> None:
             _when(k.last_used_at),
             _when(k.revoked_at),
         )
-    console.print(table)
+    print_table(table)
 
 
 @app.command()

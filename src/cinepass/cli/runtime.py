@@ -11,6 +11,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
+from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -27,12 +29,23 @@ T = TypeVar("T")
 
 console = Console()
 errors = Console(stderr=True)
+_UNLIMITED = 100_000
 
 DATABASE_HINT = "check CINEPASS_DATABASE_URL, then run `cinepass db upgrade`"
 DATABASE_URL_HINT = (
     f"set CINEPASS_DATABASE_URL to e.g. {DEFAULT_DATABASE_URL}"
     " or postgresql+asyncpg://USER:PASSWORD@HOST:5432/DATABASE"
 )
+
+
+def print_table(table: Table) -> None:
+    """A table on stdout: fitted to a terminal, or, when piped, at its natural width so that
+    each row stays on one line, whole (grep-able) rather than folded into 80 columns."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    natural = Measurement.get(console, console.options.update_width(_UNLIMITED), table).maximum
+    Console(width=max(natural, console.width), no_color=True).print(table)
 
 
 def report(message: str, hint: str | None = None) -> None:

@@ -27,7 +27,7 @@ Deleter = Annotated[Principal, scoped(scopes.DELETE_USER_MOVIES)]
 async def list_user_movies(
     session: SessionDep,
     principal: Reader,
-    user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
+    user_id: Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)] = None,
 ) -> Envelope[list[UserMovieOut]]:
     owner = user_id or principal.user_id
     if owner != principal.user_id and not principal.is_admin:

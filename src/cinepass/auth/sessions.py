@@ -1,0 +1,125 @@
+"""Sessions and their refresh tokens: start, rotate with reuse detection, end."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cinepass.auth.models import RefreshToken, Session
+from cinepass.db.base import utcnow
+
+REFRESH_PREFIX = "cpr_"
+_MAX_TOKEN_LENGTH = 256
+
+
+@dataclass(frozen=True)
+class Issued:
+    session: Session
+    refresh_token: str
+
+
+class RefreshRejected(Exception):
+    """The refresh token is unknown, used, expired or its session ended."""
+
+    def __init__(self, reason: str, *, reused: bool = False):
+        self.reason = reason
+        self.reused = reused
+        super().__init__(reason)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def _new_refresh_token(db: AsyncSession, session_id: str) -> str:
+    token = REFRESH_PREFIX + secrets.token_urlsafe(32)
+    db.add(
+        RefreshToken(
+            id=uuid.uuid4().hex, session_id=session_id, digest=digest(token), created_at=utcnow()
+        )
+    )
+    await db.flush()
+    return token
+
+
+async def start(
+    db: AsyncSession, *, user_id: str, api_key_id: str, remember_me: bool, lifetime: timedelta
+) -> Issued:
+    """A new session whose refresh tokens all end at one absolute time."""
+    now = utcnow()
+    session = Session(
+        id=uuid.uuid4().hex,
+        user_id=user_id,
+        api_key_id=api_key_id,
+        remember_me=remember_me,
+        expires_at=now + lifetime,
+        created_at=now,
+    )
+    db.add(session)
+    await db.flush()
+    return Issued(session=session, refresh_token=await _new_refresh_token(db, session.id))
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+async def rotate(db: AsyncSession, token: str) -> Issued:
+    """Spend a refresh token for a new one in the same session.
+
+    Presenting a token that was already spent means it leaked: the caller ends the session.
+    """
+    if not token.startswith(REFRESH_PREFIX) or len(token) > _MAX_TOKEN_LENGTH:
+        raise RefreshRejected("invalid refresh token")
+    found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == digest(token)))
+    if found is None:
+        raise RefreshRejected("invalid refresh token")
+    session = await db.get(Session, found.session_id)
+    if session is None or session.revoked_at is not None:
+        raise RefreshRejected("the session has ended")
+    if _aware(session.expires_at) <= utcnow():
+        raise RefreshRejected("the session has expired; sign in again")
+    # Spend atomically: of two concurrent uses, exactly one wins; the other is a reuse.
+    spent = await db.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == found.id, RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if getattr(spent, "rowcount", 0) != 1:
+        raise RefreshRejected("refresh token reuse detected; the session has ended", reused=True)
+    return Issued(session=session, refresh_token=await _new_refresh_token(db, session.id))
+
+
+async def end(db: AsyncSession, session_id: str) -> None:
+    await db.execute(
+        update(Session)
+        .where(Session.id == session_id, Session.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+async def end_all(
+    db: AsyncSession, *, user_id: str | None = None, api_key_id: str | None = None
+) -> list[str]:
+    """End every live session of a user or of an API key; returns their ids."""
+    query = select(Session.id).where(Session.revoked_at.is_(None))
+    if user_id is not None:
+        query = query.where(Session.user_id == user_id)
+    if api_key_id is not None:
+        query = query.where(Session.api_key_id == api_key_id)
+    ids = list((await db.scalars(query)).all())
+    if ids:
+        await db.execute(update(Session).where(Session.id.in_(ids)).values(revoked_at=utcnow()))
+    return ids
+
+
+async def session_of(db: AsyncSession, token: str) -> str | None:
+    found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == digest(token)))
+    return found.session_id if found else None
