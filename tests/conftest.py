@@ -48,6 +48,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "signup_per_address": "10000 per minute",
         "refresh_per_address": "10000 per minute",
         "revocation_poll_seconds": 0.2,
+        "key_refresh_seconds": 0.5,
         **overrides,
     }
     return Settings.model_validate(values)
@@ -100,8 +101,9 @@ def api(live_api: LiveServer, settings: Settings) -> Iterator[Api]:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def admin_token(api: Api) -> str:
+    """A fresh admin token (tests rotate and retire keys and end sessions)."""
     return api.admin_token()
 
 

@@ -202,3 +202,38 @@ class Api:
         assert r.status_code == 201, r.text
         movie_id: str = r.json()["data"]
         return movie_id
+
+
+def backoffice(settings: Any, work: Any) -> Any:
+    """Run `work(revocations, session)` as an operator's command would, in its own process state."""
+    from cinepass.auth.revocation import RevocationList
+    from cinepass.context import revocation_store
+    from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+
+    async def go() -> Any:
+        engine = create_engine(settings)
+        sessionmaker = create_sessionmaker(engine)
+        revocations = RevocationList(
+            revocation_store(settings, sessionmaker),
+            token_ttl_seconds=settings.access_token_ttl_seconds,
+        )
+        try:
+            async with session_scope(sessionmaker) as session:
+                return await work(revocations, session)
+        finally:
+            await revocations.store.close()
+            await engine.dispose()
+
+    return run(go())
+
+
+def eventually(check: Any, seconds: float = 5.0) -> Any:
+    """Poll `check()` until it returns a truthy value, or fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {seconds}s: {check}")
+        time.sleep(0.05)

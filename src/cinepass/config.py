@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # How often each process reads revocations made elsewhere: the longest a revoked
     # access token can still be accepted by another replica.
     revocation_poll_seconds: float = Field(default=1.0, gt=0, le=30)
+    # How often each process re-reads the signing keys (rotation without a restart).
+    key_refresh_seconds: float = Field(default=5.0, gt=0, le=300)
 
     # Shared state for several replicas (revocations, rate-limit counters).
     redis_url: str | None = None

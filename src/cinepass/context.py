@@ -50,7 +50,7 @@ class AppContext:
     def build(cls, settings: Settings) -> AppContext:
         engine = create_engine(settings)
         sessionmaker = create_sessionmaker(engine)
-        keys = KeyRing(sessionmaker, settings.signing_algorithm)
+        keys = KeyRing(sessionmaker, settings.signing_algorithm, settings.key_refresh_seconds)
         return cls(
             settings=settings,
             engine=engine,

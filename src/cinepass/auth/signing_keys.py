@@ -23,10 +23,6 @@ from cinepass.errors import BadRequest, NotFound
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
 
-# How long the ring trusts its in-memory copy before re-reading the table (rotation
-# done by another process is seen within this window without a restart).
-REFRESH_SECONDS = 5.0
-
 
 @dataclass(frozen=True)
 class LoadedKey:
@@ -94,9 +90,17 @@ def _new_row(algorithm: str) -> SigningKey:
 class KeyRing:
     """The keys that verify (every unretired key) and the one that signs (the newest)."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], algorithm: str):
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        algorithm: str,
+        refresh_seconds: float = 5.0,
+    ):
         self._sessionmaker = sessionmaker
         self._algorithm = algorithm
+        # How long the in-memory copy is trusted: a rotation or retirement made by another
+        # process is seen within this window, without a restart.
+        self._refresh_seconds = refresh_seconds
         self._keys: dict[str, LoadedKey] = {}
         self._signing: LoadedKey | None = None
         self._loaded_at = 0.0
@@ -121,7 +125,7 @@ class KeyRing:
         self._loaded_at = time.monotonic()
 
     async def refresh_if_stale(self) -> None:
-        if time.monotonic() - self._loaded_at > REFRESH_SECONDS:
+        if time.monotonic() - self._loaded_at > self._refresh_seconds:
             await self.refresh()
 
     async def rotate(self) -> str:
