@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     admin_password: SecretStr | None = None
 
+    # Render server (BFF)
+    web_origin: str = "http://127.0.0.1:8080"
+    public_api_key: SecretStr | None = None
+    # Base64url 32-byte AES-GCM keys sealing the session cookie; the first seals, all open.
+    # Unset: one is generated once into var/web-session.key (fine for one machine).
+    web_session_keys: list[SecretStr] = []
+    web_static_dir: Path = Path("frontend/dist")
+    web_api_timeout_seconds: float = Field(default=10.0, gt=0)
+
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
 

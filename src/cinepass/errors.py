@@ -33,9 +33,16 @@ class ApplicationError(Exception):
     status_code: int = HTTPStatus.INTERNAL_SERVER_ERROR
     default_message: str = "internal error"
 
-    def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        details: list[dict[str, Any]] | None = None,
+    ):
         self.message = message or self.default_message
         self.headers = headers or {}
+        self.details = details
         super().__init__(self.message)
 
 
@@ -134,7 +141,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 async def _on_application_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApplicationError)
-    return error_response(exc.status_code, exc.message, exc.headers)
+    extra = {"details": exc.details} if exc.details is not None else {}
+    return error_response(exc.status_code, exc.message, exc.headers, **extra)
 
 
 async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:

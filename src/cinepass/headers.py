@@ -1,4 +1,4 @@
-"""ASGI middleware that sets the caching and hardening headers every API answer carries."""
+"""ASGI middleware that sets the caching and hardening headers every answer carries."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ _HARDENING = {
 class SecurityHeaders:
     """`Cache-Control: no-store` unless a route chose otherwise (answers may carry tokens)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, extra: dict[str, str] | None = None) -> None:
         self.app = app
+        self.defaults = {**_HARDENING, **(extra or {})}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -28,7 +29,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 if "cache-control" not in headers:
                     headers["cache-control"] = "no-store"
-                for name, value in _HARDENING.items():
+                for name, value in self.defaults.items():
                     headers.setdefault(name, value)
             await send(message)
 

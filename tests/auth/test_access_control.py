@@ -24,6 +24,7 @@ SCOPED_ROUTES = [
 ]
 # Routes on the caller's own session or account: any valid token, no particular scope.
 ACCOUNT_ROUTES = [
+    ("GET", "/api/auth/me", None),
     ("POST", "/api/auth/sign-out", None),
     ("POST", "/api/auth/password", None),
 ]

@@ -89,6 +89,12 @@ async def refresh(
     return _signed_in(context, result)
 
 
+@account_router.get("/me", summary="Who the access token is for")
+async def me(principal: PrincipalDep) -> Envelope[UserOut]:
+    user = UserOut(id=principal.user_id, name=principal.name, email=principal.email)
+    return Envelope(data=user, message="user retrieved")
+
+
 @account_router.post("/sign-out", summary="End this session: its refresh and access tokens")
 async def sign_out(
     principal: PrincipalDep, session: SessionDep, context: ContextDep

@@ -21,10 +21,17 @@ M = TypeVar("M", bound=BaseModel)
 class ApiError(Exception):
     """The API answered with an error body, or could not be reached."""
 
-    def __init__(self, status_code: int, message: str, body: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        body: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ):
         self.status_code = status_code
         self.message = message
         self.body = body or {}
+        self.retry_after = retry_after
         super().__init__(f"{status_code}: {message}")
 
 
@@ -37,12 +44,23 @@ class ApiUnreachable(ApiError):
 
 @dataclass(frozen=True)
 class Session:
-    """What sign-in gives back: the access token and who it is for."""
+    """What sign-in and refresh give back: the tokens and who they are for."""
 
     token: str
     user_id: str
     name: str
     email: str
+    refresh_token: str = ""
+    expires_in: int = 0
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """A raw API answer, passed on as it is by the render server's proxy."""
+
+    status_code: int
+    content: bytes
+    content_type: str
 
 
 class CinepassClient:
@@ -104,22 +122,76 @@ class CinepassClient:
             message = body.get("message")
             if not isinstance(message, str) or not message:
                 message = response.reason_phrase
-            raise ApiError(response.status_code, message, body)
+            retry_after = response.headers.get("retry-after", "")
+            raise ApiError(
+                response.status_code,
+                message,
+                body,
+                int(retry_after) if retry_after.isdigit() else None,
+            )
         return response
 
-    async def sign_in(self, email: str, password: str, api_key: str) -> Session:
+    async def sign_in(
+        self,
+        email: str,
+        password: str,
+        api_key: str,
+        *,
+        remember_me: bool = False,
+        client_address: str | None = None,
+    ) -> Session:
         response = await self._call(
             "POST",
             "/api/auth/sign-in",
             auth=httpx.BasicAuth(email, password),
-            json={"apiKeyToken": api_key},
+            json={"apiKeyToken": api_key, "rememberMe": remember_me},
+            headers=_forwarded_for(client_address),
         )
-        signed = _parse(SignedIn, response)
-        return Session(
-            token=signed.token,
-            user_id=signed.user.id,
-            name=signed.user.name,
-            email=signed.user.email,
+        return _session(response)
+
+    async def refresh(
+        self, refresh_token: str, api_key: str, *, client_address: str | None = None
+    ) -> Session:
+        response = await self._call(
+            "POST",
+            "/api/auth/refresh",
+            json={"refreshToken": refresh_token, "apiKeyToken": api_key},
+            headers=_forwarded_for(client_address),
+        )
+        return _session(response)
+
+    async def sign_out(self, token: str) -> None:
+        await self._call("POST", "/api/auth/sign-out", token=token)
+
+    async def forward(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str,
+        params: list[tuple[str, str]] | None = None,
+        json_body: bytes | None = None,
+        client_address: str | None = None,
+    ) -> Forwarded:
+        """Send one request as it is and hand back the answer as it is, errors included."""
+        headers = {"Authorization": f"Bearer {token}", **_forwarded_for(client_address)}
+        if json_body is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            query: list[tuple[str, str | int | float | bool | None]] = list(params or [])
+            response = await self._http.request(
+                method,
+                path,
+                params=query,
+                content=json_body,
+                headers=headers,
+            )
+        except httpx.TransportError as exc:
+            raise ApiUnreachable(f"cannot reach the API: {type(exc).__name__}") from exc
+        return Forwarded(
+            response.status_code,
+            response.content,
+            response.headers.get("content-type", "application/json"),
         )
 
     async def sign_up(self, name: str, email: str, password: str, api_key: str) -> str:
@@ -198,6 +270,22 @@ def _parse(model: type[M], response: httpx.Response) -> M:
         raise ApiError(
             502, f"unexpected answer from {response.request.url.copy_with(query=None)}: {problem}"
         ) from None
+
+
+def _forwarded_for(client_address: str | None) -> dict[str, str]:
+    return {"X-Forwarded-For": client_address} if client_address else {}
+
+
+def _session(response: httpx.Response) -> Session:
+    signed = _parse(SignedIn, response)
+    return Session(
+        token=signed.token,
+        user_id=signed.user.id,
+        name=signed.user.name,
+        email=signed.user.email,
+        refresh_token=signed.refresh_token,
+        expires_in=signed.expires_in,
+    )
 
 
 def _segment(value: str) -> str:

@@ -1,0 +1,141 @@
+"""create_web_app() for the render server: the SPA, the auth routes, the proxy, the posters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from cinepass.client import CinepassClient
+from cinepass.config import Settings, get_settings
+from cinepass.errors import error_response, install_error_handlers
+from cinepass.headers import SecurityHeaders
+from cinepass.log_config import configure_logging
+from cinepass.movies.posters import is_valid_slug, render_poster
+from cinepass.web import auth_routes, proxy
+from cinepass.web.csrf import CsrfGuard
+from cinepass.web.gateway import Gateway, SessionEnded
+from cinepass.web.session_cookie import CookieSealer, clear_cookie, load_or_create_key
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self' https:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _session_keys(settings: Settings) -> list[str]:
+    if settings.web_session_keys:
+        return [k.get_secret_value() for k in settings.web_session_keys]
+    return [load_or_create_key(Path("var/web-session.key"))]
+
+
+async def _session_ended(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SessionEnded)
+    response = error_response(401, exc.message)
+    clear_cookie(response)
+    return response
+
+
+_NOT_BUILT = {
+    "statusCode": 503,
+    "error": "Service Unavailable",
+    "message": "the app is not built; run `make run` (or `npm run build` in frontend/)",
+}
+
+
+def _spa(static_dir: Path) -> FastAPI:
+    """The built SPA: hashed assets cached for good, every other path answered by index.html."""
+    spa = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    assets = static_dir / "assets"
+    if assets.is_dir():
+        spa.mount("/assets", StaticFiles(directory=assets), name="assets")
+    # Files at the top of the build (favicon, ...), found once: no path from a URL touches disk.
+    top_level = (
+        {p.name: p for p in static_dir.iterdir() if p.is_file()} if static_dir.is_dir() else {}
+    )
+    index = top_level.get("index.html")
+
+    @spa.get("/{path:path}", include_in_schema=False)
+    async def page(path: str) -> Response:
+        if path in top_level and path != "index.html":
+            return FileResponse(top_level[path], headers={"Cache-Control": "public, max-age=3600"})
+        if index is None:
+            return JSONResponse(_NOT_BUILT, status_code=503)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    return spa
+
+
+def create_web_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    if settings.public_api_key is None:
+        raise RuntimeError(
+            "CINEPASS_PUBLIC_API_KEY is not set: create one with "
+            "`cinepass api-keys create --name render-server --preset public`"
+        )
+    public_key = settings.public_api_key.get_secret_value()
+    sealer = CookieSealer(_session_keys(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = CinepassClient(settings.api_url, timeout=settings.web_api_timeout_seconds)
+        app.state.gateway = Gateway(client, sealer, public_key)
+        try:
+            yield
+        finally:
+            await client.aclose()
+
+    app = FastAPI(
+        title="cinepass render server",
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_exception_handler(SessionEnded, _session_ended)
+    app.add_middleware(CsrfGuard, origin=settings.web_origin)
+    app.add_middleware(
+        SecurityHeaders,
+        extra={
+            "content-security-policy": CONTENT_SECURITY_POLICY,
+            "referrer-policy": "same-origin",
+            "cross-origin-opener-policy": "same-origin",
+        },
+    )
+    app.include_router(auth_routes.router)
+    app.include_router(proxy.router)
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/posters/{slug}.svg", include_in_schema=False)
+    async def poster(slug: str) -> Response:
+        if not is_valid_slug(slug):
+            return error_response(404, "no such poster")
+        return Response(
+            render_poster(slug),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400, immutable"},
+        )
+
+    app.mount("/", _spa(settings.web_static_dir))
+    return app

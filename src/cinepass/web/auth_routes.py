@@ -1,0 +1,147 @@
+"""The browser's sign-in, sign-up, sign-out and session routes; tokens stay in the cookie."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import StringConstraints
+
+from cinepass.client import ApiError
+from cinepass.errors import ApplicationError, BadRequest, TooManyRequests, Unauthenticated
+from cinepass.schemas import RequestModel
+from cinepass.web.gateway import Gateway, SessionEnded, client_address, upstream_failure
+from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
+
+router = APIRouter(prefix="/auth", tags=["render server"])
+# Browsers get the SPA's form, never a Basic prompt: the 401s below send no WWW-Authenticate.
+_basic = HTTPBasic(auto_error=False)
+
+Text = Annotated[str, StringConstraints(max_length=1024, strip_whitespace=False)]
+
+
+class SignInBody(RequestModel):
+    email: Text | None = None
+    password: Text | None = None
+    remember_me: bool = False
+
+
+class SignUpBody(RequestModel):
+    name: Text
+    email: Text
+    password: Text
+
+
+def _gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+GatewayDep = Annotated[Gateway, Depends(_gateway)]
+
+
+def _refusal(error: ApiError) -> ApplicationError:
+    if error.status_code == 401:
+        return Unauthenticated("wrong email or password", challenge="")
+    if error.status_code == 429:
+        return TooManyRequests(
+            "too many attempts; wait a moment and try again", error.retry_after or 60
+        )
+    if error.status_code == 400:
+        return BadRequest(error.message)
+    return upstream_failure(error)
+
+
+@router.post("/sign-in", summary="Sign in; the tokens go into the sealed cookie")
+async def sign_in(
+    body: SignInBody,
+    request: Request,
+    response: Response,
+    gateway: GatewayDep,
+    basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> dict[str, dict[str, str]]:
+    email = body.email if body.email is not None else (basic.username if basic else "")
+    password = body.password if body.password is not None else (basic.password if basic else "")
+    try:
+        signed = await gateway.client.sign_in(
+            email,
+            password,
+            gateway.api_key,
+            remember_me=body.remember_me,
+            client_address=client_address(request),
+        )
+    except ApiError as error:
+        raise _refusal(error) from None
+    # Always a new cookie: whatever the browser held before (planted or not) is replaced.
+    session = WebSession.new(
+        access_token=signed.token,
+        refresh_token=signed.refresh_token,
+        expires_in=signed.expires_in,
+        remember_me=body.remember_me,
+        user_id=signed.user_id,
+        name=signed.name,
+        email=signed.email,
+    )
+    set_cookie(response, gateway.sealer, session)
+    return {"user": session.user()}
+
+
+@router.post("/sign-up", status_code=201, summary="Create an account")
+async def sign_up(body: SignUpBody, gateway: GatewayDep) -> dict[str, str]:
+    try:
+        await gateway.client.sign_up(body.name, body.email, body.password, gateway.api_key)
+    except ApiError as error:
+        if error.status_code == 400:
+            raise _bad_request(error) from None
+        if error.status_code != 409:
+            raise _refusal(error) from None
+    # The same words whether or not the email was taken: the render server does not tell.
+    return {"message": "If this email was not registered yet, your account is ready: sign in."}
+
+
+def _bad_request(error: ApiError) -> ApplicationError:
+    details = error.body.get("details")
+    return BadRequest(
+        error.message,
+        details=[
+            {"field": str(d.get("field", "")).removeprefix("body."), "message": d.get("message")}
+            for d in details
+            if isinstance(d, dict)
+        ]
+        if isinstance(details, list)
+        else None,
+    )
+
+
+@router.post("/sign-out", summary="Sign out: revoke at the API and clear the cookie")
+async def sign_out(request: Request, response: Response, gateway: GatewayDep) -> dict[str, str]:
+    try:
+        session = gateway.current(request)
+    except SessionEnded:
+        session = None
+    if session is not None:
+        try:
+            await gateway.client.sign_out(session.access_token)
+        except ApiError:
+            try:
+                # The access token may have expired: a refresh proves the session, then end it.
+                fresh = await gateway.client.refresh(session.refresh_token, gateway.api_key)
+                await gateway.client.sign_out(fresh.token)
+            except ApiError:
+                pass
+    clear_cookie(response)
+    return {"message": "signed out"}
+
+
+@router.get("/session", summary="The signed-in user, or 401")
+async def current_session(
+    request: Request, response: Response, gateway: GatewayDep
+) -> dict[str, dict[str, str]]:
+    await gateway.call(request, response, "GET", "/api/auth/me")
+    return {"user": gateway.current(request).user()}
+
+
+@router.get("/providers", summary="Third-party sign-in providers")
+async def providers() -> dict[str, list[dict[str, str]]]:
+    return {"providers": []}

@@ -1,0 +1,66 @@
+"""The proxy for the SPA's calls: an allow-list of API routes, nothing else, ever."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from cinepass.errors import BadRequest, NotFound
+from cinepass.web.gateway import Gateway
+
+_ID = r"[A-Za-z0-9_-]{1,64}"
+_MAX_BODY = 16 * 1024
+
+
+@dataclass(frozen=True)
+class Allowed:
+    method: str
+    pattern: re.Pattern[str]
+    query: frozenset[str]
+    body: bool = False
+
+
+# The only API calls the browser can cause. Paths are matched whole, ids by a strict pattern,
+# so no `..`, encoded slash, `@host` or absolute URL can reach anything else.
+ALLOWED = (
+    Allowed("GET", re.compile(r"/api/movies"), frozenset({"q", "tags", "limit", "cursor"})),
+    Allowed("GET", re.compile(rf"/api/movies/{_ID}"), frozenset()),
+    Allowed("GET", re.compile(r"/api/user-movies"), frozenset()),
+    Allowed("POST", re.compile(r"/api/user-movies"), frozenset(), body=True),
+    Allowed("DELETE", re.compile(rf"/api/user-movies/{_ID}"), frozenset()),
+)
+
+router = APIRouter()
+
+
+def _match(method: str, path: str) -> Allowed:
+    for allowed in ALLOWED:
+        if allowed.method == method and allowed.pattern.fullmatch(path):
+            return allowed
+    raise NotFound("no such route")
+
+
+@router.api_route(
+    "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+)
+async def proxy(request: Request, rest: str) -> Response:
+    allowed = _match(request.method, request.url.path)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k in allowed.query]
+    body: bytes | None = None
+    if allowed.body:
+        body = await request.body()
+        if len(body) > _MAX_BODY:
+            raise BadRequest("request body too large")
+    gateway: Gateway = request.app.state.gateway
+    response = Response(media_type="application/json")
+    answer = await gateway.call(
+        request, response, request.method, request.url.path, params=params, body=body
+    )
+    response.body = answer.content
+    response.status_code = answer.status_code
+    response.headers["content-length"] = str(len(answer.content))
+    response.headers["content-type"] = answer.content_type
+    return response

@@ -1,0 +1,137 @@
+"""The sealed session cookie: the API's tokens, encrypted and authenticated with AES-GCM.
+
+Only the render server holds the key, so the browser can neither read nor forge what is inside.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from starlette.responses import Response
+
+COOKIE_NAME = "__Host-cinepass"
+REMEMBER_SECONDS = 30 * 24 * 3600
+_VERSION = b"\x01"
+_NONCE_BYTES = 12
+_MAX_COOKIE_LENGTH = 4096
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """What the cookie carries. `sid` is 128 random bits naming this browser session."""
+
+    sid: str
+    access_token: str
+    refresh_token: str
+    access_expires_at: int
+    remember_me: bool
+    user_id: str
+    name: str
+    email: str
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        access_token: str,
+        refresh_token: str,
+        expires_in: int,
+        remember_me: bool,
+        user_id: str,
+        name: str,
+        email: str,
+    ) -> WebSession:
+        return cls(
+            sid=secrets.token_urlsafe(16),
+            access_token=access_token,
+            refresh_token=refresh_token,
+            access_expires_at=int(time.time()) + expires_in,
+            remember_me=remember_me,
+            user_id=user_id,
+            name=name,
+            email=email,
+        )
+
+    def user(self) -> dict[str, str]:
+        return {"id": self.user_id, "name": self.name, "email": self.email}
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def load_or_create_key(path: Path) -> str:
+    """A development key kept on disk; production sets CINEPASS_WEB_SESSION_KEYS instead."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode().rstrip("=")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class CookieSealer:
+    """Seals with the first key; opens with any (so keys can be rotated)."""
+
+    def __init__(self, keys: list[str]):
+        if not keys:
+            raise ValueError("the session cookie needs at least one key")
+        decoded = [_b64decode(k) for k in keys]
+        if any(len(k) != 32 for k in decoded):
+            raise ValueError("each session cookie key must be 32 bytes, base64url-encoded")
+        self._keys = [AESGCM(k) for k in decoded]
+
+    def seal(self, session: WebSession) -> str:
+        nonce = os.urandom(_NONCE_BYTES)
+        plain = json.dumps(asdict(session), separators=(",", ":")).encode()
+        sealed = self._keys[0].encrypt(nonce, plain, COOKIE_NAME.encode())
+        return base64.urlsafe_b64encode(_VERSION + nonce + sealed).decode().rstrip("=")
+
+    def open(self, value: str | None) -> WebSession | None:
+        """The session in a cookie, or None for anything absent, tampered or foreign."""
+        if not value or len(value) > _MAX_COOKIE_LENGTH:
+            return None
+        try:
+            raw = _b64decode(value)
+        except (binascii.Error, ValueError):
+            return None
+        if len(raw) < 1 + _NONCE_BYTES + 16 or raw[:1] != _VERSION:
+            return None
+        nonce, sealed = raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :]
+        for key in self._keys:
+            try:
+                plain = key.decrypt(nonce, sealed, COOKIE_NAME.encode())
+            except InvalidTag:
+                continue
+            try:
+                return WebSession(**json.loads(plain))
+            except (TypeError, ValueError):
+                return None
+        return None
+
+
+def set_cookie(response: Response, sealer: CookieSealer, session: WebSession) -> None:
+    response.set_cookie(
+        COOKIE_NAME,
+        sealer.seal(session),
+        max_age=REMEMBER_SECONDS if session.remember_me else None,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_cookie(response: Response) -> None:
+    response.delete_cookie(COOKIE_NAME, path="/", secure=True, httponly=True, samesite="strict")

@@ -1,0 +1,105 @@
+"""The render server under test: a real one on loopback, in front of the live API."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cinepass.web.app import create_web_app
+from tests.conftest import make_settings
+from tests.support import Api, LiveServer, free_port
+
+CSRF = {"X-Cinepass-CSRF": "1"}
+
+
+def new_cookie_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+COOKIE = "__Host-cinepass"
+
+
+class Browser(httpx.Client):
+    """An httpx client that keeps the session cookie as a browser on a trustworthy origin would.
+
+    httpx never sends a `Secure` cookie over http://; Chromium does for 127.0.0.1, which is a
+    potentially trustworthy origin. So the jar is kept here by hand.
+    """
+
+    def __init__(self, base_url: str):
+        super().__init__(base_url=base_url, timeout=30)
+        self.session_cookie: str | None = None
+
+    def send(self, request: httpx.Request, **kwargs: object) -> httpx.Response:  # type: ignore[override]
+        if self.session_cookie is not None and "cookie" not in request.headers:
+            request.headers["cookie"] = f"{COOKIE}={self.session_cookie}"
+        response = super().send(request, **kwargs)  # type: ignore[arg-type]
+        for header in response.headers.get_list("set-cookie"):
+            name, _, rest = header.partition("=")
+            if name == COOKIE:
+                value = rest.split(";", 1)[0].strip('"')
+                cleared = "max-age=0" in header.lower() or not value
+                self.session_cookie = None if cleared else value
+        return response
+
+
+@dataclass
+class Web:
+    url: str
+    http: httpx.Client
+    api: Api
+
+    def same_origin(self) -> dict[str, str]:
+        return {**CSRF, "Origin": self.url}
+
+    def browser(self) -> Browser:
+        """A fresh client with its own cookie, like another browser."""
+        return Browser(self.url)
+
+    def sign_in(
+        self, client: Browser, email: str, password: str, remember: bool = False
+    ) -> httpx.Response:
+        return client.post(
+            "/auth/sign-in",
+            json={"email": email, "password": password, "rememberMe": remember},
+            headers=self.same_origin(),
+        )
+
+
+@pytest.fixture(scope="session")
+def web_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    built = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+    if (built / "index.html").is_file():
+        return built
+    stub = tmp_path_factory.mktemp("spa")
+    (stub / "index.html").write_text("<!doctype html><title>cinepass</title><div id=root></div>")
+    return stub
+
+
+def web_settings(api: Api, port: int, static: Path, **overrides: object):  # type: ignore[no-untyped-def]
+    return make_settings(
+        api.db.url,
+        api_url=str(api.http.base_url),
+        public_api_key=api.public_key,
+        web_origin=f"http://127.0.0.1:{port}",
+        web_session_keys=[new_cookie_key()],
+        web_static_dir=str(static),
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="session")
+def web(api: Api, web_static: Path) -> Iterator[Web]:
+    port = free_port()
+    app = create_web_app(web_settings(api, port, web_static))
+    with (
+        LiveServer(app, port=port) as server,
+        httpx.Client(base_url=server.url, timeout=30) as http,
+    ):
+        yield Web(url=server.url, http=http, api=api)
