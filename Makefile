@@ -8,7 +8,12 @@ STAMP := $(VENV)/.installed
 
 export CINEPASS_DATABASE_URL ?= sqlite+aiosqlite:///./var/cinepass.db
 
-.PHONY: install run test lint typecheck pytest bench clean
+NPM_STAMP := frontend/node_modules/.installed
+SPA := frontend/dist/index.html
+SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+
+.PHONY: install frontend run test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +23,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install cinepass with its dev tools
 
-run: install ## migrate, seed demo data, start the API
-	$(BIN)/cinepass db upgrade
-	$(BIN)/cinepass seed
-	$(BIN)/cinepass api
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
+
+$(SPA): $(NPM_STAMP) $(SPA_SOURCES)
+	cd frontend && npm run build --silent
+
+frontend: $(SPA) ## build the single-page app into frontend/dist
+
+run: install frontend ## migrate, seed demo data, start the API and render server (Ctrl-C stops)
+	$(BIN)/cinepass up
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -33,10 +45,10 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
-test: lint typecheck pytest ## lint, type-check, then the whole suite on SQLite and PostgreSQL
+test: lint typecheck frontend pytest ## lint, type-check, build the SPA, then every test on SQLite and PostgreSQL
 
 bench: install ## benchmarks on PostgreSQL (see bench/README.md)
 	$(BIN)/python -m bench.api_throughput
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache frontend/node_modules frontend/dist

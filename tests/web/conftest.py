@@ -83,15 +83,15 @@ def web_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def web_settings(api: Api, port: int, static: Path, **overrides: object):  # type: ignore[no-untyped-def]
-    return make_settings(
-        api.db.url,
-        api_url=str(api.http.base_url),
-        public_api_key=api.public_key,
-        web_origin=f"http://127.0.0.1:{port}",
-        web_session_keys=[new_cookie_key()],
-        web_static_dir=str(static),
+    values: dict[str, object] = {
+        "api_url": str(api.http.base_url),
+        "public_api_key": api.public_key,
+        "web_origin": f"http://127.0.0.1:{port}",
+        "web_session_keys": [new_cookie_key()],
+        "web_static_dir": str(static),
         **overrides,
-    )
+    }
+    return make_settings(api.db.url, **values)
 
 
 @pytest.fixture(scope="session")

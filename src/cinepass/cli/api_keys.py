@@ -11,8 +11,9 @@ from rich.table import Column, Table
 
 from cinepass.api_keys import service
 from cinepass.api_keys.models import ApiKey
+from cinepass.auth import service as auth_service
 from cinepass.auth.scopes import ALL_SCOPES, PRESETS
-from cinepass.cli.runtime import console, fail, print_table, with_session
+from cinepass.cli.runtime import console, fail, print_table, with_revocations, with_session
 from cinepass.errors import BadRequest, NotFound
 
 app = typer.Typer(help="API keys: the secrets clients present at sign-in.", no_args_is_help=True)
@@ -115,9 +116,9 @@ def list_keys(as_json: JsonOption = False) -> None:
 
 @app.command()
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id")]) -> None:
-    """Revoke a key: sign-ins with it fail from now on."""
+    """Revoke a key: sign-ins with it fail, and every token it backs ends."""
     try:
-        key = with_session(lambda s: service.revoke(s, key_id))
+        key = with_revocations(lambda r, s: auth_service.revoke_api_key(r, s, key_id))
     except NotFound as exc:
         fail(exc.message, "see the keys' ids with `cinepass api-keys list`")
     console.print(f"[green]revoked[/] {key.name} ({key.id})")

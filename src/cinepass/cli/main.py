@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from cinepass.cli import admin, api_keys, db, seed, serve, users
+from cinepass.cli import admin, api_keys, db, keys, seed, serve, up, users
 from cinepass.cli.runtime import report
 from cinepass.client import ApiError
 from cinepass.errors import ApplicationError
@@ -37,9 +37,12 @@ app = _Cli(
     add_completion=False,
 )
 app.command("api")(serve.api)
+app.command("web")(serve.web)
+app.command("up")(up.up)
 app.add_typer(db.app, name="db")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(users.app, name="users")
+app.add_typer(keys.app, name="keys")
 app.command("seed")(seed.seed)
 app.add_typer(admin.app, name="admin")
 

@@ -20,9 +20,11 @@ from sqlalchemy.exc import (
     IntegrityError,
     SQLAlchemyError,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cinepass.auth.revocation import RevocationList
 from cinepass.config import DEFAULT_DATABASE_URL, Settings, get_settings
+from cinepass.context import revocation_store
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 
 T = TypeVar("T")
@@ -120,8 +122,8 @@ def database_errors(url: str) -> Iterator[None]:
         database_failure(exc, url)
 
 
-def with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one committed transaction against the configured database.
+def with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    """Run `work` with a session factory on the configured database, then close it.
 
     Domain errors (`ApplicationError`) propagate so that a command can add its own hint;
     `cinepass` turns any left over into one line.
@@ -131,10 +133,37 @@ def with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async def main() -> T:
         engine = create_engine(settings)
         try:
-            async with session_scope(create_sessionmaker(engine)) as session:
-                return await work(session)
+            return await work(create_sessionmaker(engine))
         finally:
             await engine.dispose()
 
     with database_errors(settings.database_url):
         return asyncio.run(main())
+
+
+def with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed transaction against the configured database."""
+
+    async def in_session(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
+        async with session_scope(sessionmaker) as session:
+            return await work(session)
+
+    return with_database(in_session)
+
+
+def with_revocations(work: Callable[[RevocationList, AsyncSession], Awaitable[T]]) -> T:
+    """Like `with_session`, for changes that end tokens: revocations reach every API process."""
+    settings = load_settings()
+
+    async def revoking(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
+        revocations = RevocationList(
+            revocation_store(settings, sessionmaker),
+            token_ttl_seconds=settings.access_token_ttl_seconds,
+        )
+        try:
+            async with session_scope(sessionmaker) as session:
+                return await work(revocations, session)
+        finally:
+            await revocations.store.close()
+
+    return with_database(revoking)

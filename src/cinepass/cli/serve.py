@@ -24,3 +24,22 @@ def api(
         access_log=False,
         proxy_headers=False,
     )
+
+
+def web(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8080,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Run the render server (needs CINEPASS_API_URL and CINEPASS_PUBLIC_API_KEY)."""
+    import uvicorn
+
+    uvicorn.run(
+        "cinepass.web.app:create_web_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=False,
+    )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from typing import Annotated
 
 import typer
 from pydantic import EmailStr, Field, TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass.auth import service as auth_service
 from cinepass.auth.passwords import PasswordHasher, password_problem
-from cinepass.cli.runtime import console, fail, load_settings, with_session
-from cinepass.errors import Conflict
+from cinepass.auth.revocation import RevocationList
+from cinepass.cli.runtime import console, fail, load_settings, with_revocations, with_session
+from cinepass.errors import Conflict, NotFound
 from cinepass.users import service
-from cinepass.users.models import Role
+from cinepass.users.models import Role, User
 
 MAX_NAME_LENGTH = 100  # as at sign-up
 Email = Annotated[EmailStr, Field(max_length=320)]
@@ -49,3 +53,34 @@ def create(
     except Conflict as exc:
         fail(exc.message, "sign in with that account, or choose another email")
     console.print(f"[green]created {user.role.value}[/] {user.email} ({user.id})")
+
+
+def _change(email: str, work: str) -> None:
+    def act(revocations: RevocationList, session: AsyncSession) -> Awaitable[User]:
+        if work == "delete":
+            return auth_service.delete_user(revocations, session, email)
+        return auth_service.set_disabled(revocations, session, email, work == "disable")
+
+    try:
+        user = with_revocations(act)
+    except NotFound as exc:
+        fail(exc.message, "check the email address")
+    console.print(f"[green]{work}d[/] {user.email}")
+
+
+@app.command()
+def disable(email: Annotated[str, typer.Argument(help="The user's email")]) -> None:
+    """Disable a user: sign-in fails and every session and access token ends."""
+    _change(email, "disable")
+
+
+@app.command()
+def enable(email: Annotated[str, typer.Argument(help="The user's email")]) -> None:
+    """Enable a disabled user again."""
+    _change(email, "enable")
+
+
+@app.command()
+def delete(email: Annotated[str, typer.Argument(help="The user's email")]) -> None:
+    """Delete a user, their list and sessions; their access tokens end."""
+    _change(email, "delete")

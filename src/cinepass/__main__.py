@@ -1,0 +1,5 @@
+"""`python -m cinepass ...` runs the command line."""
+
+from cinepass.cli.main import main
+
+main()

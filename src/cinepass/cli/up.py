@@ -1,0 +1,147 @@
+"""`cinepass up`: the whole system on one machine: migrate, seed, API and render server."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cinepass.api_keys import service as api_keys_service
+from cinepass.auth.passwords import PasswordHasher
+from cinepass.auth.scopes import PRESETS
+from cinepass.cli.runtime import console, fail, load_settings, with_session
+from cinepass.cli.seed import seed
+from cinepass.config import get_settings
+from cinepass.db import migrate
+from cinepass.users import service as users_service
+
+DEMO_FILE = Path("var/demo.json")
+DEMO_EMAIL = "demo@cinepass.test"
+
+
+async def _create_demo(session: AsyncSession, hasher: PasswordHasher) -> dict[str, str]:
+    public = await api_keys_service.create(
+        session, name="render-server (demo)", scopes=PRESETS["public"]
+    )
+    password = "-".join(secrets.token_hex(3) for _ in range(3))
+    if await users_service.get_by_email(session, DEMO_EMAIL) is None:
+        await users_service.create(
+            session, name="Demo Viewer", email=DEMO_EMAIL, password_hash=await hasher.hash(password)
+        )
+    return {"public_api_key": public.token, "email": DEMO_EMAIL, "password": password}
+
+
+def _demo_secrets() -> dict[str, str]:
+    """The demo's render-server key and account, made on the first run and kept in var/."""
+    if DEMO_FILE.exists():
+        data: dict[str, str] = json.loads(DEMO_FILE.read_text())
+        return data
+    settings = load_settings()
+    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    data = with_session(lambda s: _create_demo(s, hasher))
+    DEMO_FILE.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+    return data
+
+
+def _wait_ready(url: str, children: list[subprocess.Popen[bytes]], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            fail("a server stopped while starting; see its messages above")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    fail(f"{url} did not answer within {seconds:.0f} s")
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def up(
+    demo: Annotated[bool, typer.Option(help="Create a demo account and key on first run")] = True,
+    api_port: Annotated[int, typer.Option(help="API server port")] = 8000,
+    web_port: Annotated[int, typer.Option(help="Render server port (open this one)")] = 8080,
+) -> None:
+    """Migrate, seed demo data on first run, and run the API and render server until Ctrl-C."""
+    web_url = f"http://127.0.0.1:{web_port}"
+    api_url = f"http://127.0.0.1:{api_port}"
+    # Posters are linked on the render server's origin, the only one the browser talks to.
+    os.environ.setdefault("CINEPASS_PUBLIC_URL", web_url)
+    get_settings.cache_clear()
+    settings = load_settings()
+    migrate.upgrade(settings)
+
+    demo_account: dict[str, Any] = {}
+    public_key = settings.public_api_key.get_secret_value() if settings.public_api_key else None
+    if public_key is None:
+        if not demo:
+            fail(
+                "set CINEPASS_PUBLIC_API_KEY",
+                "create one with `cinepass api-keys create --preset public`",
+            )
+        demo_account = _demo_secrets()
+        public_key = demo_account["public_api_key"]
+    seed(movies=None)
+    environment = {
+        **os.environ,
+        "CINEPASS_API_URL": api_url,
+        "CINEPASS_WEB_ORIGIN": web_url,
+        "CINEPASS_PUBLIC_URL": os.environ["CINEPASS_PUBLIC_URL"],
+        "CINEPASS_PUBLIC_API_KEY": public_key,
+        "CINEPASS_TOKEN_ISSUER": api_url,
+        # The render server forwards each browser's address; the API believes only it.
+        "CINEPASS_TRUSTED_PROXIES": '["127.0.0.1"]',
+    }
+    # A service manager's SIGTERM stops both servers as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+    command = [sys.executable, "-m", "cinepass"]
+    children = [
+        subprocess.Popen([*command, "api", "--port", str(api_port)], env=environment),  # noqa: S603
+        subprocess.Popen([*command, "web", "--port", str(web_port)], env=environment),  # noqa: S603
+    ]
+    try:
+        _wait_ready(f"{api_url}/ready", children)
+        _wait_ready(f"{web_url}/health", children)
+        console.rule("[bold]cinepass is running")
+        console.print(f"open [bold cyan]{web_url}[/]   (API: {api_url}/docs)")
+        if demo_account:
+            console.print(
+                f"demo account: [bold]{demo_account['email']}[/]"
+                f"  password: [bold]{demo_account['password']}[/]"
+            )
+        console.print("[dim]Ctrl-C stops both servers[/]")
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        fail("a server stopped unexpectedly; see its messages above")
+    except KeyboardInterrupt:
+        console.print("\nstopping…")
+    finally:
+        _stop(children)
