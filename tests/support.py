@@ -87,6 +87,8 @@ class LiveServer:
             log_level="warning",
             access_log=False,
             lifespan="on",
+            # As `cinepass api` and `cinepass web` run: only the app decides whom to believe.
+            proxy_headers=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -23,7 +23,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger(__name__)
@@ -171,6 +171,29 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "internal error")
 
 
+# SQLSTATEs that say the database is away or full, not that the request was wrong: class 08
+# (connection exception), 53300 (too many connections), 57P01-57P03 (admin or crash shutdown,
+# "the database system is starting up / shutting down").
+_UNAVAILABLE_SQLSTATES = ("08", "53300", "57P01", "57P02", "57P03")
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """Whether a driver error means "the database is not reachable right now"."""
+    if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    # asyncpg's "cannot connect now" and "terminating connection" arrive as a plain
+    # DBAPIError, not an OperationalError: an outage all the same.
+    assert isinstance(exc, DBAPIError)
+    if database_unavailable(exc):
+        return await _on_database_down(request, exc)
+    return await _on_unexpected(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error, expected or not, to the one JSON envelope; never a stack trace."""
     app.add_exception_handler(ApplicationError, _on_application_error)
@@ -178,6 +201,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(OperationalError, _on_database_down)
     app.add_exception_handler(InterfaceError, _on_database_down)
+    app.add_exception_handler(DBAPIError, _on_database_error)
     app.add_exception_handler(TimeoutError, _on_database_down)
     app.add_exception_handler(ConnectionError, _on_database_down)
     app.add_exception_handler(Exception, _on_unexpected)

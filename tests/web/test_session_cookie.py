@@ -74,7 +74,11 @@ def test_no_answer_carries_a_token_or_a_secret(web: Web, web_static: Path) -> No
         browser.get("/"),
         browser.get("/player/anything"),
         browser.get("/api/movies/nope"),
-        browser.post("/auth/sign-in", json={"email": email, "password": "wrong one"}, headers=web.same_origin()),
+        browser.post(
+            "/auth/sign-in",
+            json={"email": email, "password": "wrong one"},
+            headers=web.same_origin(),
+        ),
         browser.post("/auth/sign-out", headers=web.same_origin()),
     ]
     assets = web_static / "assets"
@@ -128,7 +132,9 @@ def test_a_cookie_sealed_with_another_key_is_401(web: Web, web_static: Path) -> 
         assert browser.get("/auth/session").status_code == 401
 
 
-def test_the_session_id_inside_carries_at_least_128_random_bits(api_key_free_web: tuple[Web, str]) -> None:
+def test_the_session_id_inside_carries_at_least_128_random_bits(
+    api_key_free_web: tuple[Web, str],
+) -> None:
     web, key = api_key_free_web
     browser, _, _ = signed_in(web)
     assert browser.session_cookie
@@ -173,7 +179,9 @@ def test_after_sign_out_the_old_cookie_is_401_and_its_refresh_token_is_revoked(
     old = browser.session_cookie
     assert old
     raw = base64.urlsafe_b64decode(old + "==")
-    inside = json.loads(AESGCM(base64.urlsafe_b64decode(key + "==")).decrypt(raw[1:13], raw[13:], COOKIE.encode()))
+    inside = json.loads(
+        AESGCM(base64.urlsafe_b64decode(key + "==")).decrypt(raw[1:13], raw[13:], COOKIE.encode())
+    )
     assert browser.post("/auth/sign-out", headers=web.same_origin()).status_code == 200
     assert browser.session_cookie is None, "sign-out clears the cookie"
     browser.session_cookie = old
