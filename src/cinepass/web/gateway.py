@@ -18,7 +18,7 @@ from cinepass.client import ApiError, CinepassClient, Forwarded, Session
 from cinepass.errors import ApplicationError, ServiceUnavailable, Unauthenticated
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, set_cookie
 
-_EARLY_REFRESH_SECONDS = 30
+_EARLY_REFRESH_SECONDS = 5
 _SHARED_RESULT_SECONDS = 30.0
 
 
