@@ -1,0 +1,71 @@
+import { useEffect } from "react";
+import { BrowserRouter, Outlet, Route, Routes, useLocation } from "react-router";
+import { AuthProvider } from "./auth/AuthContext";
+import { PublicOnly, RequireAuth } from "./auth/guards";
+import { Header } from "./components/Header";
+import { MyListProvider } from "./myList/MyListContext";
+import { AuthLayout } from "./pages/AuthLayout";
+import { HomePage } from "./pages/HomePage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { PlayerPage } from "./pages/PlayerPage";
+import { SignInPage } from "./pages/SignInPage";
+import { SignUpPage } from "./pages/SignUpPage";
+import { ToastProvider } from "./toast/Toasts";
+
+/** The signed-in frame: header, then the page. */
+function AppShell() {
+  return (
+    <div className="app">
+      <Header />
+      <main id="main" className="main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+/** A new page starts at its top; search-only changes keep the scroll position. */
+function ScrollToTop() {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [pathname]);
+  return null;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <ToastProvider>
+        <AuthProvider>
+          <MyListProvider>
+            <ScrollToTop />
+            <Routes>
+              <Route
+                element={
+                  <PublicOnly>
+                    <AuthLayout />
+                  </PublicOnly>
+                }
+              >
+                <Route path="/sign-in" element={<SignInPage />} />
+                <Route path="/sign-up" element={<SignUpPage />} />
+              </Route>
+              <Route
+                element={
+                  <RequireAuth>
+                    <AppShell />
+                  </RequireAuth>
+                }
+              >
+                <Route index element={<HomePage />} />
+                <Route path="/player/:id" element={<PlayerPage />} />
+              </Route>
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </MyListProvider>
+        </AuthProvider>
+      </ToastProvider>
+    </BrowserRouter>
+  );
+}
