@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -18,7 +17,7 @@ from cinepass.db import migrate
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.users import service as users_service
 from cinepass.users.models import Role
-from tests.support import Api, Database, LiveServer, postgres_database
+from tests.support import Api, Database, LiveServer, postgres_database, run
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 
@@ -89,7 +88,7 @@ def live_api(settings: Settings) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def api(live_api: LiveServer, settings: Settings) -> Iterator[Api]:
-    admin_key, public_key, admin_email = asyncio.run(_provision(settings))
+    admin_key, public_key, admin_email = run(_provision(settings))
     with httpx.Client(base_url=live_api.url, timeout=30) as http:
         yield Api(
             http=http,
@@ -126,4 +125,4 @@ async def _create_key(settings: Settings, scopes: list[str]) -> str:
 @pytest.fixture(scope="session")
 def make_key(settings: Settings) -> Callable[[list[str]], str]:
     """Create an API key with exactly these scopes; returns its secret."""
-    return lambda scopes: asyncio.run(_create_key(settings, scopes))
+    return lambda scopes: run(_create_key(settings, scopes))

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,13 @@ def unavailable(what: str, how: str) -> None:
 
 
 def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+    """asyncio.run, also from a thread whose loop is busy (Playwright's sync API runs one)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _admin_execute(sql: str) -> None:

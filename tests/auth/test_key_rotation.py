@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.config import Settings
 from cinepass.db.engine import create_engine, create_sessionmaker
 from tests.auth.forge import split
-from tests.support import Api, bearer, eventually
+from tests.support import Api, bearer, eventually, run
 
 
 def with_ring(settings: Settings, work: Any) -> Any:
@@ -22,7 +21,7 @@ def with_ring(settings: Settings, work: Any) -> Any:
         finally:
             await engine.dispose()
 
-    return asyncio.run(go())
+    return run(go())
 
 
 def kid_of(token: str) -> str:

@@ -1,0 +1,88 @@
+"""End-to-end: the built SPA in Debian's Chromium, driven by Playwright, against real servers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+
+from cinepass.api import create_app
+from cinepass.web.app import create_web_app
+from tests.conftest import make_settings
+from tests.support import Api, LiveServer, free_port, unavailable
+from tests.web.conftest import Web, web_settings
+
+DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = (
+        os.environ.get("CINEPASS_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    )
+    if not Path(path).exists():
+        unavailable("Chromium", "install Debian's chromium package, or set CINEPASS_TEST_CHROMIUM")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_spa() -> Path:
+    if not (DIST / "index.html").is_file():
+        unavailable("the built SPA", "run `make frontend` first (make test does)")
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def playwright(api: Api) -> Iterator[Playwright]:
+    # After the database and API fixtures: Playwright's sync API keeps an event loop running
+    # in this thread, and migrations want one of their own.
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(api: Api, built_spa: Path) -> Iterator[Web]:
+    """The render server serving the real build, in front of the suite's API."""
+    port = free_port()
+    app = create_web_app(web_settings(api, port, built_spa))
+    with LiveServer(app, port=port) as server:
+        yield Web(url=server.url, http=api.http, api=api)
+
+
+@pytest.fixture(scope="session")
+def short_lived_site(api: Api, built_spa: Path) -> Iterator[Web]:
+    """A second API whose access tokens live 2 seconds, and a render server in front of it."""
+    short = make_settings(api.db.url, access_token_ttl_seconds=2)
+    with LiveServer(create_app(short)) as api_server:
+        port = free_port()
+        app = create_web_app(web_settings(api, port, built_spa, api_url=api_server.url))
+        with LiveServer(app, port=port) as server:
+            yield Web(url=server.url, http=api.http, api=api)
+
+
+@pytest.fixture
+def context(chromium: Browser, site: Web) -> Iterator[BrowserContext]:
+    ctx = chromium.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
