@@ -38,7 +38,8 @@ RATIO_AIM = 0.50
 # A deep page may cost this much more than at the small catalogue and still count as flat.
 FLAT_TOLERANCE = 1.5
 
-console = Console(highlight=False)
+# Wide enough for the result tables when the output is a file or a pipe.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -135,6 +136,7 @@ class PageProbe:
     description: str
     path: str
     result: wrk.WrkResult | None = None
+    cpu: cpu.Usage | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -143,6 +145,7 @@ class PageProbe:
             "description": self.description,
             "path": self.path,
             "wrk": self.result.to_json() if self.result else None,
+            "cpu": self.cpu.to_json() if self.cpu else None,
         }
 
 
@@ -351,6 +354,7 @@ def probe_pages(run: Run, server: ApiServer, url: str, token: str, movies: int) 
     ]
     for probe in probes:
         console.print(f"  wrk -t1 -c1 -d{run.args.page_duration:g}s  {probe.description}")
+        before = cpu.sample(server.pid)
         probe.result = wrk.run(
             server.url + probe.path,
             connections=1,
@@ -358,7 +362,9 @@ def probe_pages(run: Run, server: ApiServer, url: str, token: str, movies: int) 
             duration_s=run.args.page_duration,
             headers=bearer(token),
         )
+        probe.cpu = cpu.usage(before, cpu.sample(server.pid))
         warn_unclean(probe.result)
+        warn_busy(probe.cpu)
     run.pages += probes
 
 
@@ -367,6 +373,18 @@ def warn_unclean(result: wrk.WrkResult) -> None:
         console.print(
             f"  [bold red]warning:[/] {result.non_2xx} non-2xx answers and"
             f" {result.socket_errors} socket errors for {result.url}; the figures are not valid"
+        )
+
+
+# Other programs using more CPU than this during a run disturb its figures.
+BUSY_ELSEWHERE = 0.15
+
+
+def warn_busy(used: cpu.Usage) -> None:
+    if used.other > BUSY_ELSEWHERE:
+        console.print(
+            f"  [yellow]note:[/] other programs kept {used.other:.2f} cores busy during this"
+            " run; its figures are disturbed"
         )
 
 
@@ -397,6 +415,7 @@ def load(
     )
     used = cpu.usage(before, cpu.sample(server.pid))
     warn_unclean(result)
+    warn_busy(used)
     return result, used
 
 
@@ -453,6 +472,16 @@ def _ms(value: float) -> str:
     return f"{value:.2f} ms" if value < 100 else f"{value:.0f} ms"
 
 
+def cpu_cell(used: cpu.Usage) -> str:
+    server = f"{used.server:.2f}"
+    if len(used.workers) > 1:
+        server += " (" + "+".join(f"{w:.2f}" for w in used.workers) + ")"
+    other = f"{used.other:.2f}"
+    if used.other > BUSY_ELSEWHERE:
+        other = f"[yellow]{other}[/]"
+    return f"{server} / {used.postgres:.2f} / {used.load_generator:.2f} / {other}"
+
+
 def report(run: Run) -> None:
     a = run.args
     console.print()
@@ -466,7 +495,7 @@ def report(run: Run) -> None:
     table.add_column("workers", justify="right")
     for name in ("req/s", "p50", "p99", "errors"):
         table.add_column(name, justify="right")
-    table.add_column("CPU used\nsrv/pg/wrk", justify="right")
+    table.add_column("CPU cores used: server\n/ postgres / wrk / other", justify="right")
     for t in run.throughput:
         for label, result, used in (
             (f"GET {list_path(a.limit)}\n(bearer token)", t.authenticated, t.authenticated_cpu),
@@ -479,7 +508,7 @@ def report(run: Run) -> None:
                 _ms(result.p50_ms),
                 _ms(result.p99_ms),
                 str(result.non_2xx + result.socket_errors),
-                f"{used.server:.2f}/{used.postgres:.2f}/{used.load_generator:.2f}",
+                cpu_cell(used),
             )
         aim = "meets" if t.ratio >= RATIO_AIM else "[bold red]below[/]"
         table.add_row(
@@ -491,8 +520,11 @@ def report(run: Run) -> None:
         )
     console.print(table)
     console.print(
-        "[dim]CPU used: average cores busy during the run (1.00 = one core) in the API server"
-        " (all workers), PostgreSQL and wrk.[/]"
+        "[dim]CPU cores used: average cores busy during the run (1.00 = one core) in the API"
+        " server (in brackets: per worker process), PostgreSQL, wrk and everything else on"
+        " the machine (other programs disturb the figures). Uvicorn's workers"
+        " share one listening socket and wrk opens its connections at once, so they may"
+        " split unevenly between workers.[/]"
     )
 
     sizes = sorted({a.small_movies, a.movies})
@@ -509,6 +541,7 @@ def report(run: Run) -> None:
     if len(sizes) == 2:
         pages.add_column("p50\ngrowth", justify="right")
     growth = run.flatness()
+    disturbed = False
     labels = {
         "first": "first page",
         "deep": f"page {a.deep_page} (via `next`)",
@@ -519,7 +552,9 @@ def report(run: Run) -> None:
         for size in sizes:
             probe = run.probe(size, page)
             if probe and probe.result:
-                cells += [_ms(probe.result.p50_ms), _ms(probe.result.p99_ms)]
+                mark = " [yellow]*[/]" if probe.cpu and probe.cpu.other > BUSY_ELSEWHERE else ""
+                disturbed = disturbed or bool(mark)
+                cells += [_ms(probe.result.p50_ms) + mark, _ms(probe.result.p99_ms) + mark]
             else:
                 cells += ["-", "-"]
         if len(sizes) == 2:
@@ -529,6 +564,11 @@ def report(run: Run) -> None:
             )
         pages.add_row(labels[page], *cells)
     console.print(pages)
+    if disturbed:
+        console.print(
+            f"[yellow]*[/] other programs kept more than {BUSY_ELSEWHERE:g} cores busy during"
+            " this run; its figures are disturbed"
+        )
     console.print(
         f"[dim]growth: p50 at {sizes[-1]:,} / p50 at {sizes[0]:,} movies; flat means within"
         f" x{FLAT_TOLERANCE:g}. The last page holds the last {a.limit} movies of the title"
@@ -570,7 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = False
     try:
         benchmark(run, url, args.output.parent / "api-server.log")
-    except (ServerError, wrk.WrkError) as exc:
+    except (ServerError, wrk.WrkError, httpx.HTTPError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         failed = True
     finally:

@@ -7,6 +7,7 @@ import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _PROC = Path("/proc")
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -36,11 +37,23 @@ def _all() -> dict[int, tuple[str, int, float]]:
     return found
 
 
+def _machine_busy() -> float:
+    """CPU seconds all CPUs spent busy (not idle or waiting for I/O) since boot."""
+    try:
+        fields = (_PROC / "stat").read_text().splitlines()[0].split()[1:]
+    except (OSError, IndexError):
+        return 0.0
+    ticks = [int(f) for f in fields[:8]]  # user nice system idle iowait irq softirq steal
+    return (sum(ticks) - ticks[3] - ticks[4]) / _TICK
+
+
 @dataclass(frozen=True)
 class Sample:
     wall: float
-    server: float
-    postgres: float
+    machine: float
+    server: dict[int, float]  # pid -> CPU seconds, for the server and its worker processes
+    supervisor: int
+    postgres: dict[int, float]  # pid -> CPU seconds
     load_generator: float
 
 
@@ -59,8 +72,10 @@ def sample(server_pid: int) -> Sample:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return Sample(
         wall=time.monotonic(),
-        server=sum(procs[p][2] for p in tree if p in procs),
-        postgres=sum(cpu for name, _, cpu in procs.values() if name.startswith("postgres")),
+        machine=_machine_busy(),
+        server={p: procs[p][2] for p in tree if p in procs},
+        supervisor=server_pid,
+        postgres={p: c for p, (name, _, c) in procs.items() if name.startswith("postgres")},
         load_generator=children.ru_utime + children.ru_stime,
     )
 
@@ -70,21 +85,41 @@ class Usage:
     """Average CPU use during an interval, in cores (1.0 = one core busy all the time)."""
 
     server: float
+    # Per worker process, busiest first (with one worker: the server process itself).
+    workers: tuple[float, ...]
     postgres: float
     load_generator: float
+    # Everything else that ran on the machine meanwhile (other programs, the kernel).
+    other: float
 
-    def to_json(self) -> dict[str, float]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "server_cores": round(self.server, 2),
+            "server_cores_per_worker": [round(w, 2) for w in self.workers],
             "postgres_cores": round(self.postgres, 2),
             "wrk_cores": round(self.load_generator, 2),
+            "other_cores": round(self.other, 2),
         }
 
 
 def usage(before: Sample, after: Sample) -> Usage:
     wall = max(after.wall - before.wall, 1e-9)
+    per_process = {
+        pid: (cpu - before.server.get(pid, 0.0)) / wall for pid, cpu in after.server.items()
+    }
+    workers = [
+        c for pid, c in per_process.items() if pid != after.supervisor or len(per_process) == 1
+    ]
+    server = sum(per_process.values())
+    # Backends that exited meanwhile are missed; ones that started count from zero.
+    postgres = sum(max(c - before.postgres.get(p, 0.0), 0.0) for p, c in after.postgres.items())
+    postgres /= wall
+    load_generator = (after.load_generator - before.load_generator) / wall
+    machine = (after.machine - before.machine) / wall
     return Usage(
-        server=(after.server - before.server) / wall,
-        postgres=(after.postgres - before.postgres) / wall,
-        load_generator=(after.load_generator - before.load_generator) / wall,
+        server=server,
+        workers=tuple(sorted(workers, reverse=True)),
+        postgres=postgres,
+        load_generator=load_generator,
+        other=max(machine - server - postgres - load_generator, 0.0),
     )

@@ -86,7 +86,8 @@ def test_sign_up_sign_in_search_and_keep_a_list(context: BrowserContext, site: W
         page.get_by_test_id("my-list").get_by_test_id("movie-card").filter(has_text=title)
     ).to_have_count(0)
     entries = site.api.db.scalar(
-        "SELECT count(*) FROM user_movies um JOIN users u ON u.id = um.user_id WHERE u.email_key = :e",
+        "SELECT count(*) FROM user_movies um JOIN users u ON u.id = um.user_id"
+        " WHERE u.email_key = :e",
         e=email,
     )
     assert entries == 0
