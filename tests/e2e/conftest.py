@@ -38,29 +38,29 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def built_spa() -> Path:
     if not (DIST / "index.html").is_file():
         unavailable("the built SPA", "run `make frontend` first (make test does)")
     return DIST
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright(api: Api) -> Iterator[Playwright]:
-    # After the database and API fixtures: Playwright's sync API keeps an event loop running
-    # in this thread, and migrations want one of their own.
+    # After the database and API fixtures, and only for this package: Playwright's sync API
+    # keeps an event loop running in this thread, and migrations want one of their own.
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
     yield browser
     browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(api: Api, built_spa: Path) -> Iterator[Web]:
     """The render server serving the real build, in front of the suite's API."""
     port = free_port()
@@ -69,7 +69,7 @@ def site(api: Api, built_spa: Path) -> Iterator[Web]:
         yield Web(url=server.url, http=api.http, api=api)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def short_lived_site(api: Api, built_spa: Path) -> Iterator[Web]:
     """A second API whose access tokens live 2 seconds, and a render server in front of it."""
     short = make_settings(api.db.url, access_token_ttl_seconds=2)
