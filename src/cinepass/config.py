@@ -6,10 +6,30 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
+
+
+class TrustedIssuer(BaseModel):
+    """An OpenID provider whose ID tokens the API accepts at sign-provider."""
+
+    issuer: str
+    audiences: list[str] = Field(min_length=1, description="Our client ids at that provider")
+    provider: str | None = Field(default=None, description="The render server's provider id")
+    algorithms: list[str] = ["RS256", "ES256", "EdDSA"]
+
+
+class OidcProvider(BaseModel):
+    """A provider the render server signs users in with (a confidential client)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")
+    name: str
+    issuer: str
+    client_id: str
+    client_secret: SecretStr
+    scopes: str = "openid email profile"
 
 
 class Settings(BaseSettings):
@@ -60,6 +80,11 @@ class Settings(BaseSettings):
     admin_api_key: SecretStr | None = None
     admin_email: str | None = None
     admin_password: SecretStr | None = None
+
+    # Third-party sign-in: issuers the API trusts, and providers the render server offers.
+    oidc_trusted_issuers: list[TrustedIssuer] = []
+    oidc_providers: list[OidcProvider] = []
+    oidc_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # Render server (BFF)
     web_origin: str = "http://127.0.0.1:8080"

@@ -10,6 +10,7 @@ import structlog
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from cinepass.auth.id_tokens import IdTokenVerifier
 from cinepass.auth.passwords import PasswordHasher
 from cinepass.auth.rate_limits import AbuseLimits
 from cinepass.auth.revocation import (
@@ -44,6 +45,7 @@ class AppContext:
     hasher: PasswordHasher
     revocations: RevocationList
     limits: AbuseLimits
+    id_tokens: IdTokenVerifier
     _upkeep: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -68,6 +70,7 @@ class AppContext:
                 token_ttl_seconds=settings.access_token_ttl_seconds,
             ),
             limits=AbuseLimits(settings),
+            id_tokens=IdTokenVerifier(settings.oidc_trusted_issuers, settings.oidc_timeout_seconds),
         )
 
     async def start(self) -> None:
@@ -92,4 +95,5 @@ class AppContext:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._upkeep
         await self.revocations.store.close()
+        await self.id_tokens.close()
         await self.engine.dispose()

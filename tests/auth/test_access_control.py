@@ -25,6 +25,9 @@ SCOPED_ROUTES = [
 # Routes on the caller's own session or account: any valid token, no particular scope.
 ACCOUNT_ROUTES = [
     ("GET", "/api/auth/me", None),
+    ("GET", "/api/auth/identities", None),
+    ("POST", "/api/auth/identities", None),
+    ("DELETE", "/api/auth/identities/{identity}", None),
     ("POST", "/api/auth/sign-out", None),
     ("POST", "/api/auth/password", None),
 ]
@@ -40,7 +43,12 @@ def test_the_route_table_covers_every_protected_route() -> None:
         for method in route.methods
     }
     covered = {
-        (m, p.replace("{movie}", "{movie_id}").replace("{entry}", "{user_movie_id}"))
+        (
+            m,
+            p.replace("{movie}", "{movie_id}")
+            .replace("{entry}", "{user_movie_id}")
+            .replace("{identity}", "{identity_id}"),
+        )
         for m, p, _ in ROUTES
     }
     assert declared == covered
@@ -55,6 +63,8 @@ def body_for(method: str, path: str, movie_id: str) -> dict[str, object] | None:
         return {"currentPassword": "whatever it is", "newPassword": "a brand new passphrase"}
     if path == "/api/auth/sign-out":
         return None
+    if path == "/api/auth/identities" and method == "POST":
+        return {"idToken": "not.a.token"}
     if method == "POST":
         return {"movieId": movie_id}
     return None
@@ -71,7 +81,7 @@ def test_no_token_is_401_with_a_bearer_challenge(
     api: Api, method: str, path: str, scope: str
 ) -> None:
     r = api.http.request(
-        method, path.format(movie="m", entry="e"), json=body_for(method, path, "m")
+        method, path.format(movie="m", entry="e", identity="i"), json=body_for(method, path, "m")
     )
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == "Bearer"

@@ -7,12 +7,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
-from cinepass.auth import service
+from cinepass.auth import identities, service
 from cinepass.auth.dependencies import ContextDep, SessionDep, client_address, get_principal
-from cinepass.auth.schemas import PasswordChange, Refresh, SignedIn, SignIn, SignUp, UserOut
+from cinepass.auth.schemas import (
+    IdentityLink,
+    IdentityOut,
+    PasswordChange,
+    ProviderSignIn,
+    Refresh,
+    SignedIn,
+    SignIn,
+    SignUp,
+    UserOut,
+)
 from cinepass.auth.tokens import Principal
 from cinepass.responses import AUTHENTICATED, errors
-from cinepass.schemas import Envelope
+from cinepass.schemas import Envelope, ObjectId
 
 # Public: the routes that hand out tokens.
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -72,6 +82,16 @@ async def sign_in(
 
 
 @router.post(
+    "/sign-provider",
+    summary="Exchange a trusted provider's ID token (key needs signin:provider) for tokens",
+    responses=errors(400, 401, 403, 409, 503),
+)
+async def sign_provider(body: ProviderSignIn, session: SessionDep, context: ContextDep) -> SignedIn:
+    result = await service.sign_in_with_provider(context, session, body)
+    return _signed_in(context, result)
+
+
+@router.post(
     "/refresh",
     summary="Spend a refresh token for a new access and refresh token (rotation)",
     responses=errors(400, 401, 403, 429, 503),
@@ -93,6 +113,44 @@ async def refresh(
 async def me(principal: PrincipalDep) -> Envelope[UserOut]:
     user = UserOut(id=principal.user_id, name=principal.name, email=principal.email)
     return Envelope(data=user, message="user retrieved")
+
+
+@account_router.get("/identities", summary="Your linked third-party accounts")
+async def list_identities(
+    principal: PrincipalDep, session: SessionDep
+) -> Envelope[list[IdentityOut]]:
+    found = await identities.list_for(session, principal.user_id)
+    data = [IdentityOut.model_validate(i, from_attributes=True) for i in found]
+    return Envelope(data=data, message="identities listed")
+
+
+@account_router.post(
+    "/identities",
+    status_code=status.HTTP_201_CREATED,
+    summary="Link a third-party account (its ID token) to yours",
+    responses={200: {"description": "Already linked to you"}, **errors(409)},
+)
+async def link_identity(
+    body: IdentityLink,
+    principal: PrincipalDep,
+    session: SessionDep,
+    context: ContextDep,
+    response: Response,
+) -> Envelope[str]:
+    identity, created = await service.link_identity(context, session, principal, body.id_token)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return Envelope(data=identity.id, message="identity linked")
+
+
+@account_router.delete(
+    "/identities/{identity_id}", summary="Unlink a third-party account", responses=errors(404, 409)
+)
+async def unlink_identity(
+    identity_id: ObjectId, principal: PrincipalDep, session: SessionDep
+) -> Envelope[str]:
+    await identities.unlink(session, principal.user_id, identity_id)
+    return Envelope(data=identity_id, message="identity unlinked")
 
 
 @account_router.post("/sign-out", summary="End this session: its refresh and access tokens")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
@@ -75,3 +76,25 @@ class SignedIn(ApiModel):
     refresh_token: str
     expires_in: int = Field(description="Seconds until the access token expires")
     user: UserOut
+
+
+IdToken = Annotated[str, StringConstraints(min_length=1, max_length=16384)]
+
+
+class ProviderSignIn(RequestModel):
+    id_token: IdToken = Field(description="The provider's ID token, verified by the API")
+    api_key_token: ApiKeyToken | None = None
+    remember_me: bool = False
+
+
+class IdentityLink(RequestModel):
+    id_token: IdToken
+
+
+class IdentityOut(ApiModel):
+    id: str
+    issuer: str
+    subject: str
+    email: str | None
+    provider: str | None
+    created_at: datetime

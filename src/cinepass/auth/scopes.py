@@ -8,6 +8,7 @@ from cinepass.users.models import Role
 
 SIGNIN = "signin:auth"
 SIGNUP = "signup:auth"
+SIGNIN_PROVIDER = "signin:provider"
 READ_MOVIES = "read:movies"
 CREATE_MOVIES = "create:movies"
 UPDATE_MOVIES = "update:movies"
@@ -19,6 +20,7 @@ DELETE_USER_MOVIES = "delete:user-movies"
 ALL_SCOPES: tuple[str, ...] = (
     SIGNIN,
     SIGNUP,
+    SIGNIN_PROVIDER,
     READ_MOVIES,
     CREATE_MOVIES,
     UPDATE_MOVIES,
@@ -30,9 +32,11 @@ ALL_SCOPES: tuple[str, ...] = (
 
 PRESETS: dict[str, tuple[str, ...]] = {
     "admin": ALL_SCOPES,
+    # The render server's key; `signin:provider` lets it exchange providers' ID tokens.
     "public": (
         SIGNIN,
         SIGNUP,
+        SIGNIN_PROVIDER,
         READ_MOVIES,
         READ_USER_MOVIES,
         CREATE_USER_MOVIES,

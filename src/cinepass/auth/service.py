@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.api_keys import service as api_keys_service
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth import scopes, sessions
+from cinepass.auth import identities, scopes, sessions
+from cinepass.auth.models import Identity
 from cinepass.auth.revocation import CLIENT, JTI, SESSION, USER, RevocationList
-from cinepass.auth.schemas import PasswordChange, SignUp
+from cinepass.auth.schemas import PasswordChange, ProviderSignIn, SignUp
 from cinepass.auth.tokens import IssuedToken, Principal
 from cinepass.context import AppContext
 from cinepass.errors import (
@@ -99,6 +100,36 @@ async def sign_in(
     )
     await context.keys.refresh_if_stale()
     return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+
+
+async def sign_in_with_provider(
+    context: AppContext, session: AsyncSession, body: ProviderSignIn
+) -> SignInResult:
+    """A verified ID token from a trusted issuer signs in as its (issuer, subject)'s user."""
+    key = await client_key(session, body.api_key_token, scopes.SIGNIN_PROVIDER)
+    issuer, claims = await context.id_tokens.verify(body.id_token)
+    user = await identities.user_for(session, issuer, claims)
+    lifetime = (
+        context.settings.remember_me_ttl_seconds
+        if body.remember_me
+        else context.settings.refresh_token_ttl_seconds
+    )
+    issued = await sessions.start(
+        session,
+        user_id=user.id,
+        api_key_id=key.id,
+        remember_me=body.remember_me,
+        lifetime=timedelta(seconds=lifetime),
+    )
+    await context.keys.refresh_if_stale()
+    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+
+
+async def link_identity(
+    context: AppContext, session: AsyncSession, principal: Principal, id_token: str
+) -> tuple[Identity, bool]:
+    issuer, claims = await context.id_tokens.verify(id_token)
+    return await identities.link(session, principal.user_id, issuer, claims)
 
 
 async def refresh(

@@ -160,6 +160,17 @@ class CinepassClient:
         )
         return _session(response)
 
+    async def sign_in_with_provider(
+        self, id_token: str, api_key: str, *, client_address: str | None = None
+    ) -> Session:
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-provider",
+            json={"idToken": id_token, "apiKeyToken": api_key},
+            headers=_forwarded_for(client_address),
+        )
+        return _session(response)
+
     async def sign_out(self, token: str) -> None:
         await self._call("POST", "/api/auth/sign-out", token=token)
 

@@ -1,10 +1,22 @@
 """Imports every table so that the metadata (and Alembic) sees the whole schema."""
 
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth.models import SigningKey
+from cinepass.auth.models import Identity, RefreshToken, Revocation, Session, SigningKey
 from cinepass.db.base import Base
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.user_movies.models import UserMovie
 from cinepass.users.models import User
 
-__all__ = ["ApiKey", "Base", "Movie", "MovieTag", "SigningKey", "User", "UserMovie"]
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Identity",
+    "Movie",
+    "MovieTag",
+    "RefreshToken",
+    "Revocation",
+    "Session",
+    "SigningKey",
+    "User",
+    "UserMovie",
+]

@@ -16,9 +16,10 @@ from cinepass.errors import error_response, install_error_handlers
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
-from cinepass.web import auth_routes, proxy
+from cinepass.web import auth_routes, oidc, proxy
 from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import Gateway, SessionEnded
+from cinepass.web.oidc import Providers
 from cinepass.web.session_cookie import CookieSealer, clear_cookie, load_or_create_key
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -98,10 +99,14 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client = CinepassClient(settings.api_url, timeout=settings.web_api_timeout_seconds)
         app.state.gateway = Gateway(client, sealer, public_key)
+        app.state.providers = Providers(
+            settings.oidc_providers, settings.web_origin, settings.oidc_timeout_seconds
+        )
         try:
             yield
         finally:
             await client.aclose()
+            await app.state.providers.aclose()
 
     app = FastAPI(
         title="cinepass render server",
@@ -123,6 +128,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     app.include_router(auth_routes.router)
+    app.include_router(oidc.router)
     app.include_router(proxy.router)
 
     @app.get("/health", include_in_schema=False)

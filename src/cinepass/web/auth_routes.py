@@ -140,8 +140,3 @@ async def current_session(
 ) -> dict[str, dict[str, str]]:
     await gateway.call(request, response, "GET", "/api/auth/me")
     return {"user": gateway.current(request).user()}
-
-
-@router.get("/providers", summary="Third-party sign-in providers")
-async def providers() -> dict[str, list[dict[str, str]]]:
-    return {"providers": []}

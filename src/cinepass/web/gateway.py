@@ -95,9 +95,10 @@ class Gateway:
         *,
         params: list[tuple[str, str]] | None = None,
         body: bytes | None = None,
+        session: WebSession | None = None,
     ) -> Forwarded:
         """Call the API as the signed-in user, refreshing (and re-sealing) when needed."""
-        session = self.current(request)
+        session = session or self.current(request)
         address = client_address(request)
         refreshed = False
         if session.access_expires_at - time.time() < _EARLY_REFRESH_SECONDS:

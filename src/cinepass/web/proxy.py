@@ -31,6 +31,8 @@ ALLOWED = (
     Allowed("GET", re.compile(r"/api/user-movies"), frozenset()),
     Allowed("POST", re.compile(r"/api/user-movies"), frozenset(), body=True),
     Allowed("DELETE", re.compile(rf"/api/user-movies/{_ID}"), frozenset()),
+    Allowed("GET", re.compile(r"/api/auth/identities"), frozenset()),
+    Allowed("DELETE", re.compile(rf"/api/auth/identities/{_ID}"), frozenset()),
 )
 
 router = APIRouter()

@@ -13,6 +13,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -92,14 +93,15 @@ class CookieSealer:
             raise ValueError("each session cookie key must be 32 bytes, base64url-encoded")
         self._keys = [AESGCM(k) for k in decoded]
 
-    def seal(self, session: WebSession) -> str:
+    def seal_data(self, data: dict[str, Any], purpose: str) -> str:
+        """Encrypt and authenticate `data`; `purpose` (the cookie's name) binds it to one use."""
         nonce = os.urandom(_NONCE_BYTES)
-        plain = json.dumps(asdict(session), separators=(",", ":")).encode()
-        sealed = self._keys[0].encrypt(nonce, plain, COOKIE_NAME.encode())
+        plain = json.dumps(data, separators=(",", ":")).encode()
+        sealed = self._keys[0].encrypt(nonce, plain, purpose.encode())
         return base64.urlsafe_b64encode(_VERSION + nonce + sealed).decode().rstrip("=")
 
-    def open(self, value: str | None) -> WebSession | None:
-        """The session in a cookie, or None for anything absent, tampered or foreign."""
+    def open_data(self, value: str | None, purpose: str) -> dict[str, Any] | None:
+        """What a sealed value holds, or None for anything absent, tampered or foreign."""
         if not value or len(value) > _MAX_COOKIE_LENGTH:
             return None
         try:
@@ -111,14 +113,28 @@ class CookieSealer:
         nonce, sealed = raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :]
         for key in self._keys:
             try:
-                plain = key.decrypt(nonce, sealed, COOKIE_NAME.encode())
+                plain = key.decrypt(nonce, sealed, purpose.encode())
             except InvalidTag:
                 continue
             try:
-                return WebSession(**json.loads(plain))
-            except (TypeError, ValueError):
+                data = json.loads(plain)
+            except ValueError:
                 return None
+            return data if isinstance(data, dict) else None
         return None
+
+    def seal(self, session: WebSession) -> str:
+        return self.seal_data(asdict(session), COOKIE_NAME)
+
+    def open(self, value: str | None) -> WebSession | None:
+        """The session in a cookie, or None for anything absent, tampered or foreign."""
+        data = self.open_data(value, COOKIE_NAME)
+        if data is None:
+            return None
+        try:
+            return WebSession(**data)
+        except TypeError:
+            return None
 
 
 def set_cookie(response: Response, sealer: CookieSealer, session: WebSession) -> None:

@@ -1,0 +1,108 @@
+"""Third-party identities: sign in by (issuer, subject), link, list, unlink."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cinepass.auth.models import Identity
+from cinepass.config import TrustedIssuer
+from cinepass.db.base import utcnow
+from cinepass.errors import BadRequest, Conflict, NotFound, Unauthenticated
+from cinepass.users import service as users_service
+from cinepass.users.models import User
+
+
+async def _find(db: AsyncSession, issuer: str, subject: str) -> Identity | None:
+    return await db.scalar(
+        select(Identity).where(Identity.issuer == issuer, Identity.subject == subject)
+    )
+
+
+def _identity(user_id: str, issuer: TrustedIssuer, claims: dict[str, Any]) -> Identity:
+    return Identity(
+        id=uuid.uuid4().hex,
+        user_id=user_id,
+        issuer=str(claims["iss"]),
+        subject=str(claims["sub"]),
+        email=str(claims["email"])[:320] if claims.get("email") else None,
+        provider=issuer.provider,
+        created_at=utcnow(),
+    )
+
+
+async def user_for(db: AsyncSession, issuer: TrustedIssuer, claims: dict[str, Any]) -> User:
+    """The user this provider account signs in as; a new one on first sign-in.
+
+    A matching email never links to an existing account: its owner links while signed in.
+    """
+    found = await _find(db, str(claims["iss"]), str(claims["sub"]))
+    if found is not None:
+        user = await users_service.get(db, found.user_id)
+        if user is None or user.disabled:
+            raise Unauthenticated("the account is disabled", challenge="")
+        return user
+    email = claims.get("email")
+    if not isinstance(email, str) or not email:
+        raise BadRequest("the provider did not share an email address")
+    if await users_service.get_by_email(db, email) is not None:
+        raise Conflict(
+            "an account with this email already exists: sign in with your password,"
+            " then link this provider from your account page"
+        )
+    name = str(claims.get("name") or email.split("@")[0])[:100]
+    user = await users_service.create(db, name=name, email=email, password_hash=None)
+    db.add(_identity(user.id, issuer, claims))
+    try:
+        await db.flush()
+    except IntegrityError:
+        raise Conflict("this provider account was just linked; try again") from None
+    return user
+
+
+async def link(
+    db: AsyncSession, user_id: str, issuer: TrustedIssuer, claims: dict[str, Any]
+) -> tuple[Identity, bool]:
+    """Link a provider account to a signed-in user; (identity, created)."""
+    found = await _find(db, str(claims["iss"]), str(claims["sub"]))
+    if found is not None:
+        if found.user_id != user_id:
+            raise Conflict("this provider account is linked to another user")
+        return found, False
+    identity = _identity(user_id, issuer, claims)
+    db.add(identity)
+    try:
+        async with db.begin_nested():
+            await db.flush()
+    except IntegrityError:
+        raise Conflict("this provider account is linked to another user") from None
+    return identity, True
+
+
+async def list_for(db: AsyncSession, user_id: str) -> Sequence[Identity]:
+    return (
+        await db.scalars(
+            select(Identity).where(Identity.user_id == user_id).order_by(Identity.created_at)
+        )
+    ).all()
+
+
+async def unlink(db: AsyncSession, user_id: str, identity_id: str) -> None:
+    identity = await db.get(Identity, identity_id)
+    if identity is None or identity.user_id != user_id:
+        raise NotFound("no such linked account")
+    user = await users_service.get(db, user_id)
+    others = await db.scalar(
+        select(func.count())
+        .select_from(Identity)
+        .where(Identity.user_id == user_id, Identity.id != identity_id)
+    )
+    if user is not None and user.password_hash is None and not others:
+        raise Conflict("this is your only way to sign in: link another provider first")
+    await db.delete(identity)
+    await db.flush()
