@@ -4,6 +4,7 @@ import { AuthProvider } from "./auth/AuthContext";
 import { PublicOnly, RequireAuth } from "./auth/guards";
 import { Header } from "./components/Header";
 import { MyListProvider } from "./myList/MyListContext";
+import { AccountPage } from "./pages/AccountPage";
 import { AuthLayout } from "./pages/AuthLayout";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -60,6 +61,7 @@ export function App() {
               >
                 <Route index element={<HomePage />} />
                 <Route path="/player/:id" element={<PlayerPage />} />
+                <Route path="/account" element={<AccountPage />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

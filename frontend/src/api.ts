@@ -53,6 +53,18 @@ export interface Provider {
   name: string;
 }
 
+/** A third-party sign-in (an OpenID Connect issuer + subject) linked to the signed-in user. */
+export interface Identity {
+  id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  /** The provider's id when the server knows which configured provider it came from. */
+  provider: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 const CSRF_HEADER = "X-Cinepass-CSRF";
@@ -238,6 +250,44 @@ export async function getProviders(signal?: AbortSignal): Promise<Provider[]> {
 /** Where a provider button points: a plain navigation, handled entirely by the render server. */
 export function providerLoginUrl(provider: Provider): string {
   return `/auth/oidc/${segment(provider.id)}/login`;
+}
+
+/**
+ * Links a provider to the signed-in user: also a full-page navigation. The server comes back to
+ * `/account?linked=<provider id>`, or `/account?error=<text>` when the link failed.
+ */
+export function providerLinkUrl(provider: Provider): string {
+  return `${providerLoginUrl(provider)}?intent=link&returnTo=/account`;
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === "string" && value ? value : null;
+}
+
+/** The providers linked to the signed-in user. */
+export async function listIdentities(signal?: AbortSignal): Promise<Identity[]> {
+  const body = await request<{ data?: unknown }>("GET", "/api/auth/identities", { signal });
+  const list = Array.isArray(body?.data) ? body.data : [];
+  return list.flatMap((item) => {
+    const record = asRecord(item);
+    const { id, issuer, subject } = record;
+    if (typeof id !== "string" || !id || typeof issuer !== "string") return [];
+    return [
+      {
+        id,
+        issuer,
+        subject: typeof subject === "string" ? subject : "",
+        email: optionalString(record.email),
+        provider: optionalString(record.provider),
+        createdAt: typeof record.createdAt === "string" ? record.createdAt : "",
+      },
+    ];
+  });
+}
+
+/** Unlinks a provider; a 409 (the user's only way left to sign in) carries the reason. */
+export async function unlinkIdentity(id: string): Promise<void> {
+  await request<unknown>("DELETE", `/api/auth/identities/${segment(id)}`);
 }
 
 // --- movies -------------------------------------------------------------------------------

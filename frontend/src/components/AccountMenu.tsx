@@ -1,12 +1,43 @@
-import { useEffect, useId, useRef, useState } from "react";
-import { useNavigate } from "react-router";
+import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { Link, useNavigate } from "react-router";
 import { ApiError } from "../api";
 import { useAuth } from "../auth/AuthContext";
 import { useNotify } from "../toast/Toasts";
 import { Avatar } from "./Avatar";
-import { SignOutIcon } from "./Icons";
+import { SignOutIcon, UserIcon } from "./Icons";
 
-/** The avatar button and its menu (the user's name and email, "Sign out"). */
+/** Location state from the menu: the page should take the focus (see AccountPage). */
+export interface FocusHeadingState {
+  focusHeading?: boolean;
+}
+
+/** Arrow keys, Home and End move between the menu's items (the WAI-ARIA menu pattern). */
+function moveFocus(menu: HTMLElement, event: ReactKeyboardEvent) {
+  const items = Array.from(menu.querySelectorAll<HTMLElement>('[role="menuitem"]'));
+  if (items.length === 0) return;
+  const current = items.indexOf(document.activeElement as HTMLElement);
+  let next: number;
+  switch (event.key) {
+    case "ArrowDown":
+      next = current < 0 ? 0 : (current + 1) % items.length;
+      break;
+    case "ArrowUp":
+      next = current < 0 ? items.length - 1 : (current - 1 + items.length) % items.length;
+      break;
+    case "Home":
+      next = 0;
+      break;
+    case "End":
+      next = items.length - 1;
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+  items[next]?.focus();
+}
+
+/** The avatar button and its menu (the user's name and email, "Account", "Sign out"). */
 export function AccountMenu() {
   const { user, signOut } = useAuth();
   const notify = useNotify();
@@ -16,7 +47,7 @@ export function AccountMenu() {
   const menuId = useId();
   const wrapper = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
-  const firstItem = useRef<HTMLButtonElement>(null);
+  const firstItem = useRef<HTMLAnchorElement>(null);
 
   useEffect(() => {
     if (!open) return;
@@ -90,9 +121,25 @@ export function AccountMenu() {
               <p className="account__email">{user.email}</p>
             </div>
           </div>
-          <div role="menu" id={menuId} aria-label="Account" className="account__menu">
-            <button
+          <div
+            role="menu"
+            id={menuId}
+            aria-label="Account"
+            className="account__menu"
+            onKeyDown={(event) => moveFocus(event.currentTarget, event)}
+          >
+            <Link
               ref={firstItem}
+              to="/account"
+              state={{ focusHeading: true } satisfies FocusHeadingState}
+              role="menuitem"
+              className="account__item"
+              onClick={() => setOpen(false)}
+            >
+              <UserIcon />
+              Account
+            </Link>
+            <button
               type="button"
               role="menuitem"
               className="account__item"

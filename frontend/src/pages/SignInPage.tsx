@@ -123,7 +123,7 @@ export function SignInPage() {
           </p>
           {providers.map((provider) => (
             <a key={provider.id} className="button button--secondary button--block" href={api.providerLoginUrl(provider)}>
-              Continue with {provider.name}
+              Sign in with {provider.name}
             </a>
           ))}
         </div>
