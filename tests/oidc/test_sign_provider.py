@@ -3,6 +3,8 @@ and only as the user keyed by (issuer, subject)."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -90,11 +92,8 @@ def test_an_id_token_signed_by_another_key_is_401(provider_api: ProviderApi) -> 
     assert provider_api.sign_in(provider_api.issuer.id_token(key=forger)).status_code == 401
 
 
-def test_an_id_token_with_alg_none_or_hs256_is_401(provider_api: ProviderApi) -> None:
-    token = provider_api.issuer.id_token()
-    head, payload, _ = token.split(".")
-    import base64
-    import json
+def test_an_unsigned_id_token_is_401(provider_api: ProviderApi) -> None:
+    payload = provider_api.issuer.id_token().split(".")[1]
 
     none_head = (
         base64.urlsafe_b64encode(
