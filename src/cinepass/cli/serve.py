@@ -7,6 +7,12 @@ from typing import Annotated
 import typer
 
 
+def _log_level() -> str:
+    from cinepass.config import get_settings
+
+    return get_settings().log_level.lower()
+
+
 def api(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
@@ -23,6 +29,7 @@ def api(
         workers=workers,
         access_log=False,
         proxy_headers=False,
+        log_level=_log_level(),
     )
 
 
@@ -42,4 +49,5 @@ def web(
         workers=workers,
         access_log=False,
         proxy_headers=False,
+        log_level=_log_level(),
     )

@@ -212,7 +212,11 @@ async def login(
             flow["session"] = asdict(gateway.current(request))
         except SessionEnded:
             return _go("/sign-in", error="sign in first, then link a provider")
-    metadata = await providers.metadata(provider)
+    try:
+        metadata = await providers.metadata(provider)
+    except ServiceUnavailable:
+        failure = "/account" if intent == "link" else "/sign-in"
+        return _go(failure, error=f"{provider.name} is unavailable right now; try again later")
     url = prepare_grant_uri(
         str(metadata["authorization_endpoint"]),
         provider.client_id,

@@ -1,0 +1,1 @@
+"""Several processes, one state: replicas behind nginx, database outages, concurrent writers."""
