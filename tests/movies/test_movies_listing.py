@@ -104,3 +104,14 @@ def test_a_forged_cursor_is_400(api: Api, admin_token: str, cursor: str) -> None
     r = api.http.get("/api/movies", params={"cursor": cursor}, headers=bearer(admin_token))
     assert r.status_code == 400
     assert "cursor" in r.json()["message"]
+
+
+def test_a_cursor_hiding_a_nul_character_is_400_not_a_database_error(
+    api: Api, admin_token: str
+) -> None:
+    import base64
+    import json
+
+    sneaky = base64.urlsafe_b64encode(json.dumps(["a\u0000b", "id"]).encode()).decode()
+    r = api.http.get("/api/movies", params={"cursor": sneaky}, headers=bearer(admin_token))
+    assert r.status_code == 400

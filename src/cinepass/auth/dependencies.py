@@ -14,7 +14,8 @@ from cinepass.context import AppContext
 from cinepass.errors import BadRequest, InsufficientScope, InvalidToken, Unauthenticated
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
+    # async, so that FastAPI does not send this one-liner to a worker thread per request
     context: AppContext = request.app.state.context
     return context
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ ACCESS_TOKEN_TYPE = "at+jwt"
 _ACCEPTED_TYPES = {"at+jwt", "application/at+jwt"}
 _MAX_TOKEN_LENGTH = 8192
 _MAX_KID_LENGTH = 128
+_VERIFIED_CACHE_SIZE = 4096
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti", "scope", "client_id"]
 
 
@@ -54,6 +56,10 @@ class AccessTokens:
         self._issuer = issuer
         self._audience = audience
         self._ttl = ttl_seconds
+        # Tokens already verified, by their exact text: the same bytes always verify the same
+        # way, so a client's next request skips the signature check until `exp` (or until its
+        # key is retired). Revocation is checked on every request regardless.
+        self._verified: OrderedDict[str, tuple[Principal, str]] = OrderedDict()
 
     def issue(
         self,
@@ -94,6 +100,19 @@ class AccessTokens:
 
     async def verify(self, token: str) -> Principal:
         """Verify or raise InvalidToken; the algorithm comes from our key, never the header."""
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, kid = cached
+            if principal.expires_at > time.time() and self._keys.verification_key(kid):
+                return principal
+            del self._verified[token]
+        principal, kid = await self._verify(token)
+        self._verified[token] = (principal, kid)
+        if len(self._verified) > _VERIFIED_CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, str]:
         if not token or len(token) > _MAX_TOKEN_LENGTH:
             raise InvalidToken()
         try:
@@ -122,7 +141,7 @@ class AccessTokens:
             )
         except jwt.PyJWTError:
             raise InvalidToken() from None
-        return _principal(claims)
+        return _principal(claims), kid
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

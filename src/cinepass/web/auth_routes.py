@@ -33,7 +33,7 @@ class SignUpBody(RequestModel):
     password: Text
 
 
-def _gateway(request: Request) -> Gateway:
+async def _gateway(request: Request) -> Gateway:
     gateway: Gateway = request.app.state.gateway
     return gateway
 
