@@ -47,8 +47,9 @@ pytest: install
 
 test: lint typecheck frontend pytest ## lint, type-check, build the SPA, then every test on SQLite and PostgreSQL
 
-bench: install ## benchmarks on PostgreSQL (see bench/README.md)
+bench: install ## benchmarks on PostgreSQL (see bench/README.md); needs wrk
 	$(BIN)/python -m bench.api_throughput
+	$(BIN)/python -m bench.web_hop
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache frontend/node_modules frontend/dist

@@ -177,6 +177,7 @@ class Throughput:
 class Run:
     args: argparse.Namespace
     postgres_version: str
+    busy_before_start: float
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     seeding: dict[int, float] = field(default_factory=dict)
     pages: list[PageProbe] = field(default_factory=list)
@@ -205,7 +206,7 @@ class Run:
             "benchmark": "api_throughput",
             "started_at": self.started_at.isoformat(),
             "finished_at": datetime.now(UTC).isoformat(),
-            "machine": machine(),
+            "machine": machine() | {"busy_cores_before_start": round(self.busy_before_start, 2)},
             "postgres_version": self.postgres_version,
             "versions": versions(),
             "settings": {
@@ -598,9 +599,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
 
+    idle_load = cpu.busy_cores(1.0)
+    if idle_load > BUSY_ELSEWHERE:
+        console.print(
+            f"[yellow]note:[/] before starting, other programs keep {idle_load:.2f} of"
+            f" {os.cpu_count()} cores busy; the figures will be lower and noisier than on an"
+            " idle machine"
+        )
     name = database.database_name()
     url = database.database_url(args.postgres_url, name)
-    run = Run(args=args, postgres_version=pg_version)
+    run = Run(args=args, postgres_version=pg_version, busy_before_start=idle_load)
     console.print(
         f"[bold]cinepass API benchmark[/]: PostgreSQL {pg_version}, database {name};"
         f" {os.cpu_count()} CPUs, Python {platform.python_version()}."

@@ -47,6 +47,21 @@ def _machine_busy() -> float:
     return (sum(ticks) - ticks[3] - ticks[4]) / _TICK
 
 
+def busy_cores(seconds: float = 1.0) -> float:
+    """How many cores the machine keeps busy now, averaged over `seconds`."""
+    before, start = _machine_busy(), time.monotonic()
+    time.sleep(seconds)
+    return (_machine_busy() - before) / max(time.monotonic() - start, 1e-9)
+
+
+def _is_helper(pid: int) -> bool:
+    """multiprocessing's resource tracker, which uvicorn's worker supervisor starts."""
+    try:
+        return b"resource_tracker" in (_PROC / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class Sample:
     wall: float
@@ -108,7 +123,9 @@ def usage(before: Sample, after: Sample) -> Usage:
         pid: (cpu - before.server.get(pid, 0.0)) / wall for pid, cpu in after.server.items()
     }
     workers = [
-        c for pid, c in per_process.items() if pid != after.supervisor or len(per_process) == 1
+        c
+        for pid, c in per_process.items()
+        if len(per_process) == 1 or (pid != after.supervisor and not _is_helper(pid))
     ]
     server = sum(per_process.values())
     # Backends that exited meanwhile are missed; ones that started count from zero.
