@@ -215,23 +215,11 @@ class Api:
 
 def backoffice(settings: Any, work: Any) -> Any:
     """Run `work(revocations, session)` as an operator's command would, in its own process state."""
-    from cinepass.auth.revocation import RevocationList
-    from cinepass.context import revocation_store
-    from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+    from cinepass.context import operator_session
 
     async def go() -> Any:
-        engine = create_engine(settings)
-        sessionmaker = create_sessionmaker(engine)
-        revocations = RevocationList(
-            revocation_store(settings, sessionmaker),
-            token_ttl_seconds=settings.access_token_ttl_seconds,
-        )
-        try:
-            async with session_scope(sessionmaker) as session:
-                return await work(revocations, session)
-        finally:
-            await revocations.store.close()
-            await engine.dispose()
+        async with operator_session(settings) as (revocations, session):
+            return await work(revocations, session)
 
     return run(go())
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import structlog
@@ -22,7 +24,7 @@ from cinepass.auth.revocation import (
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.auth.tokens import AccessTokens
 from cinepass.config import Settings
-from cinepass.db.engine import create_engine, create_sessionmaker
+from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 
 log = structlog.get_logger(__name__)
 
@@ -33,6 +35,26 @@ def revocation_store(
     if settings.redis_url:
         return RedisRevocationStore(Redis.from_url(settings.redis_url))
     return DatabaseRevocationStore(sessionmaker)
+
+
+@asynccontextmanager
+async def operator_session(
+    settings: Settings,
+) -> AsyncIterator[tuple[RevocationList, AsyncSession]]:
+    """A committed session plus a revocation list, for an operator's change made outside the
+    API (the CLI): revocations it records reach every API process."""
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    revocations = RevocationList(
+        revocation_store(settings, sessionmaker),
+        token_ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    try:
+        async with session_scope(sessionmaker) as session:
+            yield revocations, session
+    finally:
+        await revocations.store.close()
+        await engine.dispose()
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.auth.tokens import Principal
 from cinepass.context import AppContext
+from cinepass.db.engine import session_scope
 from cinepass.errors import BadRequest, InsufficientScope, InvalidToken, Unauthenticated
 
 
@@ -25,13 +26,8 @@ ContextDep = Annotated[AppContext, Depends(get_context)]
 
 async def get_session(context: ContextDep) -> AsyncIterator[AsyncSession]:
     """One session per request, committed before the response is sent."""
-    async with context.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with session_scope(context.sessionmaker) as session:
+        yield session
 
 
 # scope="function": commit before the response leaves, so an acknowledged write is durable.

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass.auth.revocation import RevocationList
 from cinepass.config import DEFAULT_DATABASE_URL, Settings, get_settings
-from cinepass.context import revocation_store
+from cinepass.context import operator_session
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 
 T = TypeVar("T")
@@ -155,15 +155,9 @@ def with_revocations(work: Callable[[RevocationList, AsyncSession], Awaitable[T]
     """Like `with_session`, for changes that end tokens: revocations reach every API process."""
     settings = load_settings()
 
-    async def revoking(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
-        revocations = RevocationList(
-            revocation_store(settings, sessionmaker),
-            token_ttl_seconds=settings.access_token_ttl_seconds,
-        )
-        try:
-            async with session_scope(sessionmaker) as session:
-                return await work(revocations, session)
-        finally:
-            await revocations.store.close()
+    async def main() -> T:
+        async with operator_session(settings) as (revocations, session):
+            return await work(revocations, session)
 
-    return with_database(revoking)
+    with database_errors(settings.database_url):
+        return asyncio.run(main())

@@ -1,4 +1,4 @@
-"""`cinepass api`: run the API server."""
+"""`cinepass api` and `cinepass web`: run the API server or the render server."""
 
 from __future__ import annotations
 
@@ -6,48 +6,42 @@ from typing import Annotated
 
 import typer
 
+Host = Annotated[str, typer.Option(help="Interface to listen on")]
+Workers = Annotated[int, typer.Option(help="Worker processes")]
 
-def _log_level() -> str:
+
+def _serve(factory: str, host: str, port: int, workers: int) -> None:
+    # Imported here rather than at the top: the other commands start faster without them.
+    import uvicorn
+
     from cinepass.config import get_settings
 
-    return get_settings().log_level.lower()
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        # Only the app decides whose X-Forwarded-For to believe (CINEPASS_TRUSTED_PROXIES).
+        proxy_headers=False,
+        log_level=get_settings().log_level.lower(),
+    )
 
 
 def api(
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    host: Host = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    workers: Workers = 1,
 ) -> None:
     """Run the API server (migrate first with `cinepass db upgrade`)."""
-    import uvicorn  # here rather than at the top: the other commands start faster without it
-
-    uvicorn.run(
-        "cinepass.api:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        proxy_headers=False,
-        log_level=_log_level(),
-    )
+    _serve("cinepass.api:create_app", host, port, workers)
 
 
 def web(
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    host: Host = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8080,
-    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    workers: Workers = 1,
 ) -> None:
     """Run the render server (needs CINEPASS_API_URL and CINEPASS_PUBLIC_API_KEY)."""
-    import uvicorn
-
-    uvicorn.run(
-        "cinepass.web.app:create_web_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        proxy_headers=False,
-        log_level=_log_level(),
-    )
+    _serve("cinepass.web.app:create_web_app", host, port, workers)

@@ -103,25 +103,22 @@ class Gateway:
         refreshed = False
         if session.access_expires_at - time.time() < _EARLY_REFRESH_SECONDS:
             session, refreshed = await self._refresh(session, address), True
-        try:
-            answer = await self.client.forward(
+
+        async def send(as_session: WebSession) -> Forwarded:
+            return await self.client.forward(
                 method,
                 path,
-                token=session.access_token,
+                token=as_session.access_token,
                 params=params,
                 json_body=body,
                 client_address=address,
             )
+
+        try:
+            answer = await send(session)
             if answer.status_code == 401 and not refreshed:
                 session, refreshed = await self._refresh(session, address), True
-                answer = await self.client.forward(
-                    method,
-                    path,
-                    token=session.access_token,
-                    params=params,
-                    json_body=body,
-                    client_address=address,
-                )
+                answer = await send(session)
         except ApiError as error:
             raise upstream_failure(error) from None
         if answer.status_code == 401:
