@@ -179,4 +179,4 @@ async def cursor_before_last_page(url: str, limit: int) -> tuple[str, int]:
             ).one()
     finally:
         await engine.dispose()
-    return encode_cursor(Movie(title=row.title, id=row.id)), count
+    return encode_cursor(row.title, row.id), count

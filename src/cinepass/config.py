@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
@@ -21,15 +21,31 @@ class TrustedIssuer(BaseModel):
     algorithms: list[str] = ["RS256", "ES256", "EdDSA"]
 
 
+# Providers known by their id alone: {"id": "google", "client_id": ..., "client_secret": ...}.
+OIDC_PRESETS: dict[str, tuple[str, str]] = {
+    "google": ("Google", "https://accounts.google.com"),
+    "gitlab": ("GitLab", "https://gitlab.com"),
+}
+
+
 class OidcProvider(BaseModel):
     """A provider the render server signs users in with (a confidential client)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")
-    name: str
-    issuer: str
+    name: str = ""
+    issuer: str = ""
     client_id: str
     client_secret: SecretStr
     scopes: str = "openid email profile"
+
+    @model_validator(mode="after")
+    def _preset(self) -> Self:
+        preset_name, preset_issuer = OIDC_PRESETS.get(self.id, ("", ""))
+        self.name = self.name or preset_name or self.id
+        self.issuer = self.issuer or preset_issuer
+        if not self.issuer:
+            raise ValueError(f"provider {self.id!r} needs an issuer URL")
+        return self
 
 
 class Settings(BaseSettings):

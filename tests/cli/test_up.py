@@ -1,0 +1,85 @@
+"""`cinepass up`, the job behind `make run`: everything starts, the demo works, Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support import free_port
+
+DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+
+
+def test_up_starts_both_servers_prints_the_demo_account_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    api_port, web_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CINEPASS_")}
+    env.update(CINEPASS_WEB_STATIC_DIR=str(DIST), CINEPASS_LOG_LEVEL="WARNING", NO_COLOR="1")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cinepass",
+            "up",
+            "--api-port",
+            str(api_port),
+            "--web-port",
+            str(web_port),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "Ctrl-C" in line or process.poll() is not None:
+                break
+        banner = "".join(lines)
+        assert f"http://127.0.0.1:{web_port}" in banner, banner
+        found = re.search(r"demo account: (\S+)\s+password: (\S+)", banner)
+        assert found, banner
+        email, password = found.groups()
+
+        web = f"http://127.0.0.1:{web_port}"
+        signed = httpx.post(
+            f"{web}/auth/sign-in",
+            json={"email": email, "password": password},
+            headers={"X-Cinepass-CSRF": "1", "Origin": web},
+        )
+        assert signed.status_code == 200, signed.text
+        cookie = signed.headers["set-cookie"].split(";", 1)[0]
+        movies = httpx.get(f"{web}/api/movies", headers={"Cookie": cookie}).json()
+        assert len(movies["data"]) == 20, "the demo catalogue is seeded"
+        assert movies["data"][0]["cover"].startswith(f"{web}/posters/")
+        poster = httpx.get(movies["data"][0]["cover"])
+        assert poster.headers["content-type"].startswith("image/svg+xml")
+        if (DIST / "index.html").is_file():
+            assert httpx.get(web).status_code == 200
+        assert (tmp_path / "var" / "demo.json").stat().st_mode & 0o077 == 0, "secrets are private"
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
+    assert code == 0
+    for port in (api_port, web_port):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            raise AssertionError(f"a server still answers on {port}")
+        except httpx.TransportError:
+            pass
