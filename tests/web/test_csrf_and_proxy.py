@@ -109,10 +109,8 @@ def test_get_never_changes_state(web: Web, member: tuple[Browser, str]) -> None:
     assert browser.get("/auth/session").status_code == 200
 
 
-def test_the_browsers_authorization_header_never_reaches_the_api(
-    web: Web, member: tuple[Browser, str]
-) -> None:
-    browser, _ = member
+def someone_elses_entry(web: Web) -> tuple[str, str, str]:
+    """Another user with a movie on their list: (their id, their token, the movie)."""
     other_id, other_token = web.api.new_user()
     movie_id = web.api.create_movie()
     web.api.http.post(
@@ -120,6 +118,14 @@ def test_the_browsers_authorization_header_never_reaches_the_api(
         json={"movieId": movie_id},
         headers={"Authorization": f"Bearer {other_token}"},
     )
+    return other_id, other_token, movie_id
+
+
+def test_the_browsers_authorization_header_never_reaches_the_api(
+    web: Web, member: tuple[Browser, str]
+) -> None:
+    browser, _ = member
+    other_id, other_token, _ = someone_elses_entry(web)
     mine = browser.get("/api/user-movies", headers={"Authorization": f"Bearer {other_token}"})
     assert mine.status_code == 200
     assert all(e["userId"] != other_id for e in mine.json()["data"])
@@ -132,13 +138,7 @@ def test_the_browsers_user_id_cannot_reach_someone_elses_list(
     web: Web, member: tuple[Browser, str]
 ) -> None:
     browser, _ = member
-    other_id, other_token = web.api.new_user()
-    movie_id = web.api.create_movie()
-    web.api.http.post(
-        "/api/user-movies",
-        json={"movieId": movie_id},
-        headers={"Authorization": f"Bearer {other_token}"},
-    )
+    other_id, _, movie_id = someone_elses_entry(web)
     r = browser.get("/api/user-movies", params={"userId": other_id})
     assert r.status_code == 200
     assert all(e["userId"] != other_id for e in r.json()["data"])
