@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger(__name__)
@@ -203,5 +204,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, _on_database_down)
     app.add_exception_handler(DBAPIError, _on_database_error)
     app.add_exception_handler(TimeoutError, _on_database_down)
+    # Every pooled connection busy for longer than the pool timeout: overloaded, not broken.
+    app.add_exception_handler(PoolTimeout, _on_database_down)
     app.add_exception_handler(ConnectionError, _on_database_down)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -88,10 +88,9 @@ def demo_movies(count: int, public_url: str, skip_titles: set[str]) -> Iterator[
     serial = 0
     while made < count:
         serial += 1
+        # Draw every field before deciding to skip: the sequence must not depend on what the
+        # catalogue already holds, or growing it would invent new titles and overshoot.
         title = f"{rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)} {serial}"
-        if title in skip_titles:
-            made += 1
-            continue
         year = rng.randint(1920, 2025)
         film = {
             "title": title,
@@ -101,5 +100,6 @@ def demo_movies(count: int, public_url: str, skip_titles: set[str]) -> Iterator[
             "tags": rng.sample(_TAGS, k=2),
             "description": f"A generated demo film from {year}, number {serial} of the catalogue.",
         }
-        yield _movie(film, public_url)
+        if title not in skip_titles:
+            yield _movie(film, public_url)
         made += 1
