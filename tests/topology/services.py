@@ -105,15 +105,19 @@ class Replica:
     def stop(self) -> None:
         if self._process is None or self._process.poll() is not None:
             return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(timeout=10)
+        _terminate(self._process)
 
     def log(self) -> str:
         return _tail(self.log_path)
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 _NGINX_CONF = """\
@@ -216,12 +220,7 @@ class Nginx:
     def __exit__(self, *exc: object) -> None:
         if self._process is None or self._process.poll() is not None:
             return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(timeout=10)
+        _terminate(self._process)
 
     def log(self) -> str:
         return _tail(self.dir / "stderr.log") + "\n" + _tail(self.dir / "error.log")

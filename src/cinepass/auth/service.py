@@ -64,6 +64,25 @@ def _issue(context: AppContext, user: User, key: ApiKey, session_id: str) -> Iss
     )
 
 
+async def _open_session(
+    context: AppContext, session: AsyncSession, user: User, key: ApiKey, remember_me: bool
+) -> SignInResult:
+    """A new session (12 h, or 30 days remembered) and its first access and refresh tokens."""
+    settings = context.settings
+    lifetime = (
+        settings.remember_me_ttl_seconds if remember_me else settings.refresh_token_ttl_seconds
+    )
+    issued = await sessions.start(
+        session,
+        user_id=user.id,
+        api_key_id=key.id,
+        remember_me=remember_me,
+        lifetime=timedelta(seconds=lifetime),
+    )
+    await context.keys.refresh_if_stale()
+    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+
+
 async def sign_in(
     context: AppContext,
     session: AsyncSession,
@@ -87,19 +106,7 @@ async def sign_in(
         raise InvalidCredentials()
     if check.new_hash:
         user.password_hash = check.new_hash
-    settings = context.settings
-    lifetime = (
-        settings.remember_me_ttl_seconds if remember_me else settings.refresh_token_ttl_seconds
-    )
-    issued = await sessions.start(
-        session,
-        user_id=user.id,
-        api_key_id=key.id,
-        remember_me=remember_me,
-        lifetime=timedelta(seconds=lifetime),
-    )
-    await context.keys.refresh_if_stale()
-    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+    return await _open_session(context, session, user, key, remember_me)
 
 
 async def sign_in_with_provider(
@@ -109,20 +116,7 @@ async def sign_in_with_provider(
     key = await client_key(session, body.api_key_token, scopes.SIGNIN_PROVIDER)
     issuer, claims = await context.id_tokens.verify(body.id_token)
     user = await identities.user_for(session, issuer, claims)
-    lifetime = (
-        context.settings.remember_me_ttl_seconds
-        if body.remember_me
-        else context.settings.refresh_token_ttl_seconds
-    )
-    issued = await sessions.start(
-        session,
-        user_id=user.id,
-        api_key_id=key.id,
-        remember_me=body.remember_me,
-        lifetime=timedelta(seconds=lifetime),
-    )
-    await context.keys.refresh_if_stale()
-    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+    return await _open_session(context, session, user, key, body.remember_me)
 
 
 async def link_identity(
