@@ -22,6 +22,7 @@ from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.movies import demo
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.movies.service import encode_cursor
+from cinepass.text import search_key
 from cinepass.users import service as users_service
 from cinepass.users.models import Role
 
@@ -122,7 +123,10 @@ async def seed(url: str, wanted: int, public_url: str, advance: Callable[[int], 
             for body in todo:
                 movie_id = new_id()
                 fields = body.model_dump(exclude={"tags"})
-                movies.append({**fields, "id": movie_id, "created_at": now, "updated_at": now})
+                movies.append(
+                    {**fields, "id": movie_id, "title_key": search_key(body.title)}
+                    | {"created_at": now, "updated_at": now}
+                )
                 tags += [
                     {"movie_id": movie_id, "tag": tag, "position": i}
                     for i, tag in enumerate(body.tags)

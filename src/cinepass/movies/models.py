@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from cinepass.db.base import Base, CreatedAtMixin, IdMixin, utcnow
+from cinepass.text import search_key
+
+# casefold() may lengthen a title ("ß" -> "ss"); three times covers every expansion.
+TITLE_KEY_LENGTH = 240
 
 
 class Movie(IdMixin, CreatedAtMixin, Base):
@@ -16,6 +20,8 @@ class Movie(IdMixin, CreatedAtMixin, Base):
     __table_args__ = (Index("ix_movies_title_id", "title", "id"),)
 
     title: Mapped[str] = mapped_column(String(80))
+    # What title search compares: see cinepass.text.search_key.
+    title_key: Mapped[str] = mapped_column(String(TITLE_KEY_LENGTH))
     year: Mapped[int] = mapped_column(Integer)
     cover: Mapped[str] = mapped_column(String(2048))
     description: Mapped[str] = mapped_column(String(300))
@@ -28,6 +34,11 @@ class Movie(IdMixin, CreatedAtMixin, Base):
     tag_rows: Mapped[list[MovieTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="MovieTag.position"
     )
+
+    @validates("title")
+    def _keep_title_key(self, _: str, title: str) -> str:
+        self.title_key = search_key(title)
+        return title
 
     @property
     def tags(self) -> list[str]:

@@ -14,6 +14,7 @@ from cinepass.movies import service
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.responses import AUTHENTICATED, errors
 from cinepass.schemas import Envelope, ObjectId, Page
+from cinepass.text import nfc
 
 router = APIRouter(prefix="/api/movies", tags=["movies"], responses=AUTHENTICATED)
 
@@ -38,7 +39,11 @@ async def list_movies(
     ] = None,
 ) -> Response:
     page = await service.list_movies(
-        session, tags=tags, q=q.strip() if q else None, limit=limit, cursor=cursor
+        session,
+        tags=[nfc(tag.strip()) for tag in tags],
+        q=q.strip() if q else None,
+        limit=limit,
+        cursor=cursor,
     )
     # The rows are already in the documented shape: serialise them once, without a second
     # validation pass over the response model (the busiest route of the API).

@@ -15,10 +15,11 @@ from pydantic import (
 )
 
 from cinepass.schemas import ApiModel, RequestModel
+from cinepass.text import nfc
 
-Title = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=80), AfterValidator(nfc)]
 Year = Annotated[int, Field(ge=1888, le=2077)]
-Description = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Description = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(nfc)]
 Duration = Annotated[int, Field(ge=1, le=300, description="Minutes")]
 ContentRating = Annotated[
     str, StringConstraints(min_length=1, max_length=5), Field(examples=["G", "PG", "PG-13", "R"])
@@ -41,7 +42,9 @@ Link = Annotated[
     AfterValidator(_http_url),
     WithJsonSchema({"type": "string", "format": "uri", "maxLength": MAX_LINK_LENGTH}),
 ]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True)]
+Tag = Annotated[
+    str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True), AfterValidator(nfc)
+]
 
 
 def _unique(tags: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.movies.schemas import MovieCreate, MovieUpdate
+from cinepass.text import search_key
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -82,7 +83,7 @@ async def list_movies(
     """
     stmt = select(*_LISTED).order_by(Movie.title, Movie.id).limit(limit + 1)
     if q:
-        stmt = stmt.where(Movie.title.ilike(f"%{_escape_like(q)}%", escape="\\"))
+        stmt = stmt.where(Movie.title_key.like(f"%{_escape_like(search_key(q))}%", escape="\\"))
     if tags:
         tagged = select(MovieTag.movie_id).where(MovieTag.tag.in_(list(tags)))
         stmt = stmt.where(Movie.id.in_(tagged))
