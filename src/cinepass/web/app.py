@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cinepass.client import CinepassClient
 from cinepass.config import Settings, get_settings
@@ -127,6 +128,9 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             "cross-origin-opener-policy": "same-origin",
         },
     )
+    if settings.web_trusted_proxies:
+        # Outermost: the client address every route (and the API, by X-Forwarded-For) sees.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web_trusted_proxies)
     app.include_router(auth_routes.router)
     app.include_router(oidc.router)
     app.include_router(proxy.router)

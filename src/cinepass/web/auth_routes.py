@@ -88,9 +88,15 @@ async def sign_in(
 
 
 @router.post("/sign-up", status_code=201, summary="Create an account")
-async def sign_up(body: SignUpBody, gateway: GatewayDep) -> dict[str, str]:
+async def sign_up(body: SignUpBody, request: Request, gateway: GatewayDep) -> dict[str, str]:
     try:
-        await gateway.client.sign_up(body.name, body.email, body.password, gateway.api_key)
+        await gateway.client.sign_up(
+            body.name,
+            body.email,
+            body.password,
+            gateway.api_key,
+            client_address=client_address(request),
+        )
     except ApiError as error:
         if error.status_code == 400:
             raise _bad_request(error) from None
