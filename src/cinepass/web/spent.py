@@ -21,6 +21,7 @@ log = structlog.get_logger(__name__)
 # enough that a flood of records cannot exhaust memory.
 _MAX_RECORDS = 200_000
 _REDIS_TIMEOUT_SECONDS = 0.5
+_REDIS_PAUSE_SECONDS = 1.0
 
 
 def record_key(kind: str, secret: str) -> str:
@@ -39,29 +40,34 @@ class SpentRecord(Protocol):
 
 
 class MemorySpent:
-    """Keys with deadlines, in this process."""
+    """Keys with deadlines, in this process; each kind of record has its own room, so a flood
+    of one (sign-in flows are cheap to start) never pushes out another (signed-out sessions)."""
 
     def __init__(self, max_records: int = _MAX_RECORDS):
-        self._deadlines: dict[str, float] = {}
+        self._kinds: dict[str, dict[str, float]] = {}
         self._max = max_records
 
-    def _prune(self, now: float) -> None:
-        self._deadlines = {k: d for k, d in self._deadlines.items() if d > now}
-        while len(self._deadlines) >= self._max:
-            # Still full of live records: forget the one that ends soonest.
-            del self._deadlines[min(self._deadlines, key=self._deadlines.__getitem__)]
+    def _room(self, key: str, now: float) -> dict[str, float]:
+        records = self._kinds.setdefault(key.partition(":")[0], {})
+        if len(records) >= self._max:
+            live = {k: d for k, d in records.items() if d > now}
+            # Still nearly full of live records: forget the oldest, so pruning stays rare.
+            keep = self._max * 9 // 10
+            records = dict(list(live.items())[-keep:]) if len(live) > keep else live
+            self._kinds[key.partition(":")[0]] = records
+        return records
 
     async def spend(self, key: str, seconds: float) -> bool:
         now = time.monotonic()
-        if self._deadlines.get(key, 0.0) > now:
+        records = self._room(key, now)
+        if records.get(key, 0.0) > now:
             return False
-        if len(self._deadlines) >= self._max:
-            self._prune(now)
-        self._deadlines[key] = now + seconds
+        records[key] = now + seconds
         return True
 
     async def is_spent(self, key: str) -> bool:
-        return self._deadlines.get(key, 0.0) > time.monotonic()
+        records = self._kinds.get(key.partition(":")[0], {})
+        return records.get(key, 0.0) > time.monotonic()
 
     async def aclose(self) -> None:
         pass
@@ -79,25 +85,35 @@ class RedisSpent:
             socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
         )
         self._local = MemorySpent()
+        self._down_until = 0.0
+
+    def _down(self, exc: Exception) -> None:
+        # Not every request should wait on a Redis that just failed: try again a moment later.
+        self._down_until = time.monotonic() + _REDIS_PAUSE_SECONDS
+        log.warning("spent_record_redis_unavailable", error=type(exc).__name__)
 
     async def spend(self, key: str, seconds: float) -> bool:
         first_here = await self._local.spend(key, seconds)
+        if time.monotonic() < self._down_until:
+            return first_here
         try:
             stored = await self._redis.set(
                 self.PREFIX + key, b"1", nx=True, ex=max(1, int(seconds + 0.999))
             )
         except (RedisError, OSError) as exc:
-            log.warning("spent_record_redis_unavailable", error=type(exc).__name__)
+            self._down(exc)
             return first_here
         return first_here and bool(stored)
 
     async def is_spent(self, key: str) -> bool:
         if await self._local.is_spent(key):
             return True
+        if time.monotonic() < self._down_until:
+            return False
         try:
             return bool(await self._redis.exists(self.PREFIX + key))
         except (RedisError, OSError) as exc:
-            log.warning("spent_record_redis_unavailable", error=type(exc).__name__)
+            self._down(exc)
             return False
 
     async def aclose(self) -> None:
