@@ -173,6 +173,9 @@ def test_sign_out_while_the_api_is_down_is_503_and_the_cookie_is_never_accepted_
     with stack.api_running():
         browser, cookie, session = stack.signed_in()
         assert stack.session_with(stack.urls[0], cookie) == 200
+    down = browser.get("/auth/session")
+    assert down.status_code == 503, down.text
+    assert int(down.headers["retry-after"]) > 0
     started = time.monotonic()
     r = stack.sign_out(browser)
     assert r.status_code == 503, r.text

@@ -18,14 +18,18 @@ from cinepass.errors import (
     error_response,
 )
 from cinepass.schemas import RequestModel
-from cinepass.web.gateway import Gateway, SessionEnded, client_address, upstream_failure
+from cinepass.web.gateway import (
+    UNAVAILABLE_RETRY_SECONDS,
+    Gateway,
+    SessionEnded,
+    client_address,
+    upstream_failure,
+)
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
 
 router = APIRouter(prefix="/auth", tags=["render server"])
 # Browsers get the SPA's form, never a Basic prompt: the 401s below send no WWW-Authenticate.
 _basic = HTTPBasic(auto_error=False)
-
-_SIGN_OUT_RETRY_SECONDS = 5
 
 Text = Annotated[str, StringConstraints(max_length=1024, strip_whitespace=False)]
 
@@ -145,7 +149,7 @@ async def sign_out(request: Request, gateway: GatewayDep) -> Response:
             503,
             "signed out in this browser, but the sign-in service could not be told yet;"
             " it will be, and this session will not be accepted again",
-            headers={"Retry-After": str(_SIGN_OUT_RETRY_SECONDS)},
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
         )
     clear_cookie(response)
     return response

@@ -27,6 +27,7 @@ _EARLY_REFRESH_SECONDS = 5
 _SHARED_RESULT_SECONDS = 30.0
 _RETRY_MAX_SECONDS = 5.0
 _MAX_PENDING = 10_000
+UNAVAILABLE_RETRY_SECONDS = 5
 
 
 class SessionEnded(Unauthenticated):
@@ -57,8 +58,11 @@ def client_address(request: Request) -> str | None:
 
 def upstream_failure(error: ApiError) -> ApplicationError:
     """An API failure, as the browser should see it."""
-    if error.status_code in (502, 503):
-        return ServiceUnavailable("the catalogue service is unavailable; try again shortly")
+    if error.status_code in (502, 503, 504):
+        return ServiceUnavailable(
+            "the catalogue service is unavailable; try again shortly",
+            headers={"Retry-After": str(error.retry_after or UNAVAILABLE_RETRY_SECONDS)},
+        )
     failure = ApplicationError(error.message)
     failure.status_code = error.status_code
     return failure
