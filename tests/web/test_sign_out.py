@@ -8,7 +8,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,13 +141,10 @@ def stack_of(
         )
         for port in ports
     ]
-    for server in servers:
-        server.__enter__()
-    try:
-        yield Stack(settings, api, api_port, [s.url for s in servers], CookieSealer([key]))
-    finally:
+    with ExitStack() as running:
         for server in servers:
-            server.__exit__()
+            running.enter_context(server)
+        yield Stack(settings, api, api_port, [s.url for s in servers], CookieSealer([key]))
 
 
 @pytest.fixture
