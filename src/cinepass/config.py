@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     web_session_keys: list[SecretStr] = []
     web_static_dir: Path = Path("frontend/dist")
     web_api_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Reverse proxies in front of the render server whose X-Forwarded-For it believes. The
+    # address found is the one it forwards to the API (whose CINEPASS_TRUSTED_PROXIES must list
+    # every render server); a browser's own X-Forwarded-For is never passed on.
+    web_trusted_proxies: list[str] = []
 
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"

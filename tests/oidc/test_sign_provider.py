@@ -7,47 +7,12 @@ import base64
 import json
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from cinepass.api import create_app
-from cinepass.config import Settings
-from tests.conftest import make_settings
-from tests.oidc.issuer import Issuer, running_issuer
-from tests.support import Api, LiveServer, bearer
-
-
-@dataclass
-class ProviderApi:
-    http: httpx.Client
-    issuer: Issuer
-    api: Api
-
-    def sign_in(self, id_token: str, key: str | None = None) -> httpx.Response:
-        return self.http.post(
-            "/api/auth/sign-provider",
-            json={"idToken": id_token, "apiKeyToken": key or self.api.public_key},
-        )
-
-
-@pytest.fixture
-def provider_api(api: Api, settings: Settings) -> Iterator[ProviderApi]:
-    with running_issuer() as issuer:
-        trusting = make_settings(
-            settings.database_url,
-            oidc_trusted_issuers=[
-                {"issuer": issuer.url, "audiences": [issuer.audience], "provider": "stand-in"}
-            ],
-        )
-        with (
-            LiveServer(create_app(trusting)) as server,
-            httpx.Client(base_url=server.url, timeout=30) as http,
-        ):
-            yield ProviderApi(http, issuer, api)
+from tests.oidc.conftest import ProviderApi
+from tests.support import bearer
 
 
 def test_a_valid_id_token_signs_in_and_the_same_subject_returns_the_same_user(

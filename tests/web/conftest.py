@@ -32,8 +32,10 @@ class Browser(httpx.Client):
     potentially trustworthy origin. So the jar is kept here by hand.
     """
 
-    def __init__(self, base_url: str):
-        super().__init__(base_url=base_url, timeout=30)
+    def __init__(self, base_url: str, local_address: str | None = None):
+        # `local_address` (say 127.0.0.2) makes this browser another client to the server.
+        transport = httpx.HTTPTransport(local_address=local_address) if local_address else None
+        super().__init__(base_url=base_url, timeout=30, transport=transport)
         self.session_cookie: str | None = None
 
     def send(self, request: httpx.Request, **kwargs: object) -> httpx.Response:  # type: ignore[override]

@@ -24,13 +24,28 @@ async def _find(db: AsyncSession, issuer: str, subject: str) -> Identity | None:
     )
 
 
+def verified_email(claims: dict[str, Any]) -> str | None:
+    """The ID token's email if its provider vouches for it (OIDC Core 5.1), else None.
+
+    Anyone can type any address into a provider's sign-up form; only `email_verified: true`
+    says the provider checked it belongs to this account. Some providers send it as a string.
+    """
+    email, verified = claims.get("email"), claims.get("email_verified")
+    if not isinstance(email, str) or not email.strip():
+        return None
+    if verified is True or (isinstance(verified, str) and verified.lower() == "true"):
+        return email
+    return None
+
+
 def _identity(user_id: str, issuer: TrustedIssuer, claims: dict[str, Any]) -> Identity:
+    email = verified_email(claims)
     return Identity(
         id=uuid.uuid4().hex,
         user_id=user_id,
         issuer=str(claims["iss"]),
         subject=str(claims["sub"]),
-        email=str(claims["email"])[:320] if claims.get("email") else None,
+        email=email[:320] if email else None,
         provider=issuer.provider,
         created_at=utcnow(),
     )
@@ -47,9 +62,15 @@ async def user_for(db: AsyncSession, issuer: TrustedIssuer, claims: dict[str, An
         if user is None or user.disabled:
             raise Unauthenticated("the account is disabled", challenge="")
         return user
-    email = claims.get("email")
-    if not isinstance(email, str) or not email:
+    if not isinstance(claims.get("email"), str) or not claims["email"].strip():
         raise BadRequest("the provider did not share an email address")
+    email = verified_email(claims)
+    if email is None:
+        # Taking it anyway would let a provider account squat an address before its owner.
+        raise BadRequest(
+            "the sign-in provider has not verified your email address: verify it there and"
+            " try again, or sign up with a password"
+        )
     if await users_service.get_by_email(db, email) is not None:
         raise Conflict(
             "an account with this email already exists: sign in with your password,"

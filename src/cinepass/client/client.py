@@ -171,8 +171,10 @@ class CinepassClient:
         )
         return _session(response)
 
-    async def sign_out(self, token: str) -> None:
-        await self._call("POST", "/api/auth/sign-out", token=token)
+    async def sign_out(self, token: str, *, client_address: str | None = None) -> None:
+        await self._call(
+            "POST", "/api/auth/sign-out", token=token, headers=_forwarded_for(client_address)
+        )
 
     async def forward(
         self,
@@ -205,11 +207,20 @@ class CinepassClient:
             response.headers.get("content-type", "application/json"),
         )
 
-    async def sign_up(self, name: str, email: str, password: str, api_key: str) -> str:
+    async def sign_up(
+        self,
+        name: str,
+        email: str,
+        password: str,
+        api_key: str,
+        *,
+        client_address: str | None = None,
+    ) -> str:
         response = await self._call(
             "POST",
             "/api/auth/sign-up",
             json={"name": name, "email": email, "password": password, "apiKeyToken": api_key},
+            headers=_forwarded_for(client_address),
         )
         return _parse(Envelope[str], response).data
 

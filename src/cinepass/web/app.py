@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cinepass.client import CinepassClient
 from cinepass.config import Settings, get_settings
@@ -21,6 +22,7 @@ from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import Gateway, SessionEnded
 from cinepass.web.oidc import Providers
 from cinepass.web.session_cookie import CookieSealer, clear_cookie, load_or_create_key
+from cinepass.web.spent import spent_record
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -98,13 +100,21 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client = CinepassClient(settings.api_url, timeout=settings.web_api_timeout_seconds)
-        app.state.gateway = Gateway(client, sealer, public_key)
+        app.state.gateway = Gateway(
+            client,
+            sealer,
+            public_key,
+            spent=spent_record(settings.redis_url),
+            session_seconds=settings.refresh_token_ttl_seconds,
+            remembered_session_seconds=settings.remember_me_ttl_seconds,
+        )
         app.state.providers = Providers(
             settings.oidc_providers, settings.web_origin, settings.oidc_timeout_seconds
         )
         try:
             yield
         finally:
+            await app.state.gateway.aclose()
             await client.aclose()
             await app.state.providers.aclose()
 
@@ -127,6 +137,9 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             "cross-origin-opener-policy": "same-origin",
         },
     )
+    if settings.web_trusted_proxies:
+        # Outermost: the client address every route (and the API, by X-Forwarded-For) sees.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web_trusted_proxies)
     app.include_router(auth_routes.router)
     app.include_router(oidc.router)
     app.include_router(proxy.router)

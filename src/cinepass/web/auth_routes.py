@@ -5,13 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import StringConstraints
 
 from cinepass.client import ApiError
-from cinepass.errors import ApplicationError, BadRequest, TooManyRequests, Unauthenticated
+from cinepass.errors import (
+    ApplicationError,
+    BadRequest,
+    TooManyRequests,
+    Unauthenticated,
+    error_response,
+)
 from cinepass.schemas import RequestModel
-from cinepass.web.gateway import Gateway, SessionEnded, client_address, upstream_failure
+from cinepass.web.gateway import (
+    UNAVAILABLE_RETRY_SECONDS,
+    Gateway,
+    SessionEnded,
+    client_address,
+    upstream_failure,
+)
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
 
 router = APIRouter(prefix="/auth", tags=["render server"])
@@ -88,9 +101,15 @@ async def sign_in(
 
 
 @router.post("/sign-up", status_code=201, summary="Create an account")
-async def sign_up(body: SignUpBody, gateway: GatewayDep) -> dict[str, str]:
+async def sign_up(body: SignUpBody, request: Request, gateway: GatewayDep) -> dict[str, str]:
     try:
-        await gateway.client.sign_up(body.name, body.email, body.password, gateway.api_key)
+        await gateway.client.sign_up(
+            body.name,
+            body.email,
+            body.password,
+            gateway.api_key,
+            client_address=client_address(request),
+        )
     except ApiError as error:
         if error.status_code == 400:
             raise _bad_request(error) from None
@@ -114,24 +133,26 @@ def _bad_request(error: ApiError) -> ApplicationError:
     )
 
 
-@router.post("/sign-out", summary="Sign out: revoke at the API and clear the cookie")
-async def sign_out(request: Request, response: Response, gateway: GatewayDep) -> dict[str, str]:
+@router.post(
+    "/sign-out",
+    summary="Sign out: the cookie is never accepted again; 503 if the API could not be told yet",
+)
+async def sign_out(request: Request, gateway: GatewayDep) -> Response:
     try:
-        session = gateway.current(request)
+        session = await gateway.current(request)
     except SessionEnded:
         session = None
-    if session is not None:
-        try:
-            await gateway.client.sign_out(session.access_token)
-        except ApiError:
-            try:
-                # The access token may have expired: a refresh proves the session, then end it.
-                fresh = await gateway.client.refresh(session.refresh_token, gateway.api_key)
-                await gateway.client.sign_out(fresh.token)
-            except ApiError:
-                pass
+    if session is None or await gateway.end(session, client_address(request)):
+        response: Response = JSONResponse({"message": "signed out"})
+    else:
+        response = error_response(
+            503,
+            "signed out in this browser, but the sign-in service could not be told yet;"
+            " it will be, and this session will not be accepted again",
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
+        )
     clear_cookie(response)
-    return {"message": "signed out"}
+    return response
 
 
 @router.get("/session", summary="The signed-in user, or 401")
@@ -139,4 +160,4 @@ async def current_session(
     request: Request, response: Response, gateway: GatewayDep
 ) -> dict[str, dict[str, str]]:
     await gateway.call(request, response, "GET", "/api/auth/me")
-    return {"user": gateway.current(request).user()}
+    return {"user": (await gateway.current(request)).user()}

@@ -2,7 +2,8 @@
 
 When the access token is about to expire (or the API says 401), the refresh token buys a new
 pair and the cookie is re-sealed; the browser never notices. Concurrent requests of one browser
-share a single refresh, since a refresh token works only once.
+share a single refresh, since a refresh token works only once. A signed-out session is never
+accepted again, even while the API has not yet heard of it (see `end`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ import hashlib
 import time
 from dataclasses import dataclass, replace
 
+import structlog
 from fastapi import Request, Response
 
 from cinepass.client import ApiError, CinepassClient, Forwarded, Session
 from cinepass.errors import ApplicationError, ServiceUnavailable, Unauthenticated
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, set_cookie
+from cinepass.web.spent import SpentRecord, record_key
+
+log = structlog.get_logger(__name__)
 
 _EARLY_REFRESH_SECONDS = 5
 _SHARED_RESULT_SECONDS = 30.0
+_RETRY_MAX_SECONDS = 5.0
+_MAX_PENDING = 10_000
+UNAVAILABLE_RETRY_SECONDS = 5
 
 
 class SessionEnded(Unauthenticated):
@@ -35,31 +43,129 @@ class _Flight:
     started: float
 
 
+@dataclass
+class _Pending:
+    """A signed-out session the API has not been told of yet."""
+
+    session: WebSession
+    address: str | None
+    deadline: float
+
+
 def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
 def upstream_failure(error: ApiError) -> ApplicationError:
     """An API failure, as the browser should see it."""
-    if error.status_code in (502, 503):
-        return ServiceUnavailable("the catalogue service is unavailable; try again shortly")
+    if error.status_code in (502, 503, 504):
+        return ServiceUnavailable(
+            "the catalogue service is unavailable; try again shortly",
+            headers={"Retry-After": str(error.retry_after or UNAVAILABLE_RETRY_SECONDS)},
+        )
     failure = ApplicationError(error.message)
     failure.status_code = error.status_code
     return failure
 
 
 class Gateway:
-    def __init__(self, client: CinepassClient, sealer: CookieSealer, public_api_key: str):
+    def __init__(
+        self,
+        client: CinepassClient,
+        sealer: CookieSealer,
+        public_api_key: str,
+        *,
+        spent: SpentRecord,
+        session_seconds: int,
+        remembered_session_seconds: int,
+    ):
         self.client = client
         self.sealer = sealer
         self.api_key = public_api_key
+        self.spent = spent
+        # The longest a session can live at the API (its absolute expiry, from sign-in): an
+        # ended session is remembered that long, after which the API refuses it anyway.
+        self._lifetimes = (session_seconds, remembered_session_seconds)
         self._flights: dict[str, _Flight] = {}
+        self._pending: dict[str, _Pending] = {}
+        self._retrier: asyncio.Task[None] | None = None
 
-    def current(self, request: Request) -> WebSession:
+    async def aclose(self) -> None:
+        if self._retrier is not None:
+            self._retrier.cancel()
+        await self.spent.aclose()
+
+    async def admit(self, session: WebSession) -> WebSession:
+        """The session, unless it was signed out (here or at another replica sharing Redis)."""
+        if await self.spent.is_spent(record_key("session", session.sid)):
+            raise SessionEnded()
+        return session
+
+    async def current(self, request: Request) -> WebSession:
         session = self.sealer.open(request.cookies.get(COOKIE_NAME))
         if session is None:
             raise SessionEnded()
-        return session
+        return await self.admit(session)
+
+    async def end(self, session: WebSession, address: str | None) -> bool:
+        """Sign out: never accept this session again, and end it at the API.
+
+        False when the API could not be told now; it is told in the background, until it
+        hears or the session would have expired anyway.
+        """
+        lifetime = self._lifetimes[1] if session.remember_me else self._lifetimes[0]
+        await self.spent.spend(record_key("session", session.sid), lifetime)
+        left = await self._revoke(session, address)
+        if left is None:
+            return True
+        if len(self._pending) >= _MAX_PENDING:
+            self._pending.pop(next(iter(self._pending)))
+        self._pending[session.sid] = _Pending(left, address, time.time() + lifetime)
+        if self._retrier is None or self._retrier.done():
+            self._retrier = asyncio.create_task(self._retry_pending())
+        return False
+
+    async def _revoke(self, session: WebSession, address: str | None) -> WebSession | None:
+        """None once the API holds the session ended; else the session to try again with."""
+        try:
+            await self.client.sign_out(session.access_token, client_address=address)
+            return None
+        except ApiError as error:
+            if error.status_code != 401:
+                return session
+        try:
+            # The access token may have expired: a refresh proves the session, then end it.
+            fresh = await self.client.refresh(
+                session.refresh_token, self.api_key, client_address=address
+            )
+        except ApiError as error:
+            return None if error.status_code in (400, 401, 403) else session
+        session = replace(session, access_token=fresh.token, refresh_token=fresh.refresh_token)
+        try:
+            await self.client.sign_out(session.access_token, client_address=address)
+        except ApiError:
+            return session
+        return None
+
+    async def _retry_pending(self) -> None:
+        delay = 0.5
+        while self._pending:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _RETRY_MAX_SECONDS)
+            for sid, pending in list(self._pending.items()):
+                if time.time() > pending.deadline:
+                    self._pending.pop(sid, None)
+                    continue
+                try:
+                    left = await self._revoke(pending.session, pending.address)
+                except Exception as exc:  # keep retrying whatever one attempt met
+                    log.warning("sign_out_retry_failed", error=type(exc).__name__)
+                    continue
+                if left is None:
+                    self._pending.pop(sid, None)
+                    log.info("sign_out_reached_the_api")
+                else:
+                    pending.session = left
 
     async def _refresh(self, session: WebSession, address: str | None) -> WebSession:
         key = hashlib.sha256(session.refresh_token.encode()).hexdigest()
@@ -98,7 +204,7 @@ class Gateway:
         session: WebSession | None = None,
     ) -> Forwarded:
         """Call the API as the signed-in user, refreshing (and re-sealing) when needed."""
-        session = session or self.current(request)
+        session = await self.admit(session) if session else await self.current(request)
         address = client_address(request)
         refreshed = False
         if session.access_expires_at - time.time() < _EARLY_REFRESH_SECONDS:

@@ -31,6 +31,7 @@ from cinepass.config import OidcProvider
 from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response
 from cinepass.web.gateway import Gateway, SessionEnded, client_address
 from cinepass.web.session_cookie import WebSession, set_cookie
+from cinepass.web.spent import record_key
 
 FLOW_COOKIE = "__Host-cinepass-oidc"
 FLOW_SECONDS = 600
@@ -204,12 +205,14 @@ async def login(
         "verifier": generate_token(64),
         "intent": intent,
         "return_to": safe_return_to(return_to),
+        # The cookie's Max-Age is the browser's business; this is ours.
+        "expires_at": int(time.time()) + FLOW_SECONDS,
     }
     if intent == "link":
         try:
             # The session cookie is SameSite=Strict and will not come back with the provider's
             # redirect: the tokens needed to link ride along in the sealed flow cookie.
-            flow["session"] = asdict(gateway.current(request))
+            flow["session"] = asdict(await gateway.current(request))
         except SessionEnded:
             return _go("/sign-in", error="sign in first, then link a provider")
     try:
@@ -262,6 +265,13 @@ async def callback(
         or not hmac.compare_digest(str(flow.get("state", "")), sent_state)
     ):
         # Missing, altered or replayed state, or a callback opened in another browser.
+        return _refused("this sign-in could not be verified; start again")
+    expires_at = flow.get("expires_at")
+    remaining = expires_at - time.time() if isinstance(expires_at, int) else 0.0
+    if remaining <= 0:
+        return _refused("this sign-in took too long; start again")
+    # Single use on our side, whatever the provider allows: a replayed callback is refused.
+    if not await gateway.spent.spend(record_key("oidc-state", sent_state), remaining):
         return _refused("this sign-in could not be verified; start again")
     failure_page = "/account" if flow["intent"] == "link" else "/sign-in"
     if "error" in request.query_params:

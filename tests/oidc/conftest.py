@@ -1,0 +1,44 @@
+"""An API that trusts a stand-in issuer, for the tests of third-party sign-in at the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from cinepass.api import create_app
+from cinepass.config import Settings
+from tests.conftest import make_settings
+from tests.oidc.issuer import Issuer, running_issuer
+from tests.support import Api, LiveServer
+
+
+@dataclass
+class ProviderApi:
+    http: httpx.Client
+    issuer: Issuer
+    api: Api
+
+    def sign_in(self, id_token: str, key: str | None = None) -> httpx.Response:
+        return self.http.post(
+            "/api/auth/sign-provider",
+            json={"idToken": id_token, "apiKeyToken": key or self.api.public_key},
+        )
+
+
+@pytest.fixture
+def provider_api(api: Api, settings: Settings) -> Iterator[ProviderApi]:
+    with running_issuer() as issuer:
+        trusting = make_settings(
+            settings.database_url,
+            oidc_trusted_issuers=[
+                {"issuer": issuer.url, "audiences": [issuer.audience], "provider": "stand-in"}
+            ],
+        )
+        with (
+            LiveServer(create_app(trusting)) as server,
+            httpx.Client(base_url=server.url, timeout=30) as http,
+        ):
+            yield ProviderApi(http, issuer, api)
