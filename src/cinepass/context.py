@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cinepass.auth.id_tokens import IdTokenVerifier
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.rate_limits import AbuseLimits
+from cinepass.auth.rate_limits import AbuseLimits, redis_options
 from cinepass.auth.revocation import (
     DatabaseRevocationStore,
+    FannedOutRevocationStore,
     RedisRevocationStore,
     RevocationList,
     RevocationStore,
@@ -33,9 +34,11 @@ log = structlog.get_logger(__name__)
 def revocation_store(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> RevocationStore:
+    database = DatabaseRevocationStore(sessionmaker)
     if settings.redis_url:
-        return RedisRevocationStore(Redis.from_url(settings.redis_url))
-    return DatabaseRevocationStore(sessionmaker)
+        redis = Redis.from_url(settings.redis_url, **redis_options())
+        return FannedOutRevocationStore(database, RedisRevocationStore(redis))
+    return database
 
 
 @asynccontextmanager
