@@ -156,6 +156,7 @@ def test_a_redis_outage_is_a_quick_503_sign_out_still_revokes_and_all_recovers(
         token = api.admin_token()
         signed_out = api.admin_token()
         stop = threading.Event()
+        started_in_outage: Replica | None = None
         calls: list[Call] = []
         users = [
             threading.Thread(target=_load, args=(urls, api, token, stop, calls)) for _ in range(3)
@@ -176,11 +177,18 @@ def test_a_redis_outage_is_a_quick_503_sign_out_still_revokes_and_all_recovers(
             # the database.
             assert _status(b.url, "/api/movies", signed_out) == 401
             assert eventually(lambda: _status(a.url, "/api/movies", signed_out) == 401)
-            time.sleep(1.5)
+            # A replica started during the outage serves what needs no Redis.
+            started_in_outage = in_outage = Replica("c", env, tmp_path).start()
+            server_logs["replica c"] = in_outage.log
+            assert eventually(lambda: _status(in_outage.url, "/health") == 200, 30)
+            assert _status(in_outage.url, "/ready") == 503
+            assert _status(in_outage.url, "/api/movies", signed_out) == 401
+            assert _status(in_outage.url, "/api/movies", token) == 200
+            time.sleep(0.5)
             outage_end = time.monotonic()
             redis_server.start()
             up = time.monotonic()
-            for url in urls:
+            for url in [*urls, in_outage.url]:
                 assert eventually(lambda u=url: _status(u, "/ready") == 200, seconds=10)
             recovered = time.monotonic()
             time.sleep(1.0)
@@ -188,13 +196,15 @@ def test_a_redis_outage_is_a_quick_503_sign_out_still_revokes_and_all_recovers(
             stop.set()
             for user in users:
                 user.join(timeout=30)
+            if started_in_outage is not None:
+                started_in_outage.stop()
 
         # Redis forgot everything (no persistence): the revocation still holds, read from
         # the database, here and on a replica started after the outage.
         assert _status(a.url, "/api/movies", signed_out) == 401
         assert _status(b.url, "/api/movies", signed_out) == 401
-        late = Replica("c", env, tmp_path).start()
-        server_logs["replica c"] = late.log
+        late = Replica("d", env, tmp_path).start()
+        server_logs["replica d"] = late.log
         try:
             late.wait_ready()
             assert _status(late.url, "/api/movies", signed_out) == 401
