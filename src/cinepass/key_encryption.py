@@ -57,7 +57,10 @@ def load_or_create_key(path: Path) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = _b64encode(AESGCM.generate_key(bit_length=256))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
