@@ -20,6 +20,9 @@ from cinepass.users.models import Role
 from tests.support import Api, Database, LiveServer, postgres_database, run
 
 ADMIN_PASSWORD = "admin-password-for-tests"
+# The suite's key-encryption key: every server and CLI run of a session shares the database,
+# so they share the key that seals its signing keys.
+KEY_ENCRYPTION_KEY = "dGhlIHN1aXRlJ3Mga2V5LWVuY3J5cHRpb24ga2V5ISE"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -48,6 +51,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "refresh_per_address": "10000 per minute",
         "revocation_poll_seconds": 0.2,
         "key_refresh_seconds": 0.5,
+        "key_encryption_key": [KEY_ENCRYPTION_KEY],
         **overrides,
     }
     return Settings.model_validate(values)

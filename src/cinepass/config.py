@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
 
@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     revocation_poll_seconds: float = Field(default=1.0, gt=0, le=30)
     # How often each process re-reads the signing keys (rotation without a restart).
     key_refresh_seconds: float = Field(default=5.0, gt=0, le=300)
+    # Base64url 32-byte AES keys sealing the signing keys in the database, comma-separated:
+    # the first seals, all open (rotate with `cinepass keys rewrap`). Unset: one is generated
+    # once into var/key-encryption.key (fine for one machine).
+    key_encryption_key: Annotated[list[SecretStr], NoDecode] = []
 
     # Shared state for several replicas (revocations, rate-limit counters).
     redis_url: str | None = None
@@ -117,6 +121,13 @@ class Settings(BaseSettings):
 
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
+
+    @field_validator("key_encryption_key", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def is_sqlite(self) -> bool:

@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cinepass.auth.id_tokens import IdTokenVerifier
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.rate_limits import AbuseLimits
+from cinepass.auth.rate_limits import AbuseLimits, redis_options
 from cinepass.auth.revocation import (
     DatabaseRevocationStore,
+    FannedOutRevocationStore,
     RedisRevocationStore,
     RevocationList,
     RevocationStore,
@@ -25,6 +26,7 @@ from cinepass.auth.signing_keys import KeyRing
 from cinepass.auth.tokens import AccessTokens
 from cinepass.config import Settings
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.key_encryption import KeyDecryptionError, KeyEncryption
 
 log = structlog.get_logger(__name__)
 
@@ -32,9 +34,11 @@ log = structlog.get_logger(__name__)
 def revocation_store(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> RevocationStore:
+    database = DatabaseRevocationStore(sessionmaker)
     if settings.redis_url:
-        return RedisRevocationStore(Redis.from_url(settings.redis_url))
-    return DatabaseRevocationStore(sessionmaker)
+        redis = Redis.from_url(settings.redis_url, **redis_options())
+        return FannedOutRevocationStore(database, RedisRevocationStore(redis))
+    return database
 
 
 @asynccontextmanager
@@ -74,7 +78,12 @@ class AppContext:
     def build(cls, settings: Settings) -> AppContext:
         engine = create_engine(settings)
         sessionmaker = create_sessionmaker(engine)
-        keys = KeyRing(sessionmaker, settings.signing_algorithm, settings.key_refresh_seconds)
+        keys = KeyRing(
+            sessionmaker,
+            settings.signing_algorithm,
+            KeyEncryption.from_settings(settings),
+            settings.key_refresh_seconds,
+        )
         return cls(
             settings=settings,
             engine=engine,
@@ -96,7 +105,11 @@ class AppContext:
         )
 
     async def start(self) -> None:
-        await self.keys.start()
+        try:
+            await self.keys.start()
+        except KeyDecryptionError as exc:
+            log.error("cannot start: signing keys do not open", error=exc.message, hint=exc.hint)
+            raise
         await self.revocations.start()
         await self.hasher.dummy_hash()
         self._upkeep = asyncio.create_task(self._keep_up(), name="cinepass-upkeep")

@@ -9,7 +9,7 @@
     ├── NotFound                404
     ├── Conflict                409
     ├── TooManyRequests         429  (Retry-After)
-    └── ServiceUnavailable      503
+    └── ServiceUnavailable      503  (Retry-After)
 
 Services raise these; routes never build error responses themselves.
 """
@@ -23,6 +23,8 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from limits.errors import StorageError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -114,6 +116,9 @@ class ServiceUnavailable(ApplicationError):
     status_code = HTTPStatus.SERVICE_UNAVAILABLE
     default_message = "service unavailable, try again shortly"
 
+    def __init__(self, message: str | None = None, retry_after: int = 2):
+        super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
+
 
 def error_body(status_code: int, message: str, **extra: Any) -> dict[str, Any]:
     return {
@@ -167,6 +172,11 @@ async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
     return error_response(503, ServiceUnavailable.default_message, {"Retry-After": "2"})
 
 
+async def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("redis unavailable", path=request.url.path, error=type(exc).__name__)
+    return error_response(503, ServiceUnavailable.default_message, {"Retry-After": "2"})
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", path=request.url.path, exc_info=exc)
     return error_response(500, "internal error")
@@ -207,4 +217,7 @@ def install_error_handlers(app: FastAPI) -> None:
     # Every pooled connection busy for longer than the pool timeout: overloaded, not broken.
     app.add_exception_handler(PoolTimeout, _on_database_down)
     app.add_exception_handler(ConnectionError, _on_database_down)
+    # A Redis call not already handled where it is made: an outage, never a 500.
+    app.add_exception_handler(RedisError, _on_redis_down)
+    app.add_exception_handler(StorageError, _on_redis_down)
     app.add_exception_handler(Exception, _on_unexpected)

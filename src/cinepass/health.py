@@ -24,12 +24,24 @@ async def health() -> Status:
     return Status(status="ok")
 
 
-@router.get("/ready", summary="The database answers", responses={503: {"description": "Not ready"}})
+@router.get(
+    "/ready",
+    summary="The database (and Redis, when configured) answer",
+    responses={503: {"description": "Not ready"}},
+)
 async def ready(context: ContextDep) -> Status:
+    timeout = context.settings.database_timeout_seconds
     try:
-        await asyncio.wait_for(ping(context.engine), context.settings.database_timeout_seconds)
+        await asyncio.wait_for(ping(context.engine), timeout)
     except Exception as exc:
         raise ServiceUnavailable("database unreachable") from exc
+    if context.settings.redis_url:
+        try:
+            redis_ok = await asyncio.wait_for(context.limits.check(), timeout)
+        except TimeoutError:
+            redis_ok = False
+        if not redis_ok:
+            raise ServiceUnavailable("redis unreachable")
     return Status(status="ready")
 
 

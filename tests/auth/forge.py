@@ -12,6 +12,8 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
+from cinepass.key_encryption import KeyEncryption
+from tests.conftest import KEY_ENCRYPTION_KEY
 from tests.support import Database
 
 
@@ -53,7 +55,9 @@ class ServerKey:
         )[0]
         self.kid = kid
         self.algorithm = algorithm
-        self.private = serialization.load_pem_private_key(pem.encode(), password=None)
+        # Sealed at rest: forging needs the database and the key-encryption key.
+        der = KeyEncryption([KEY_ENCRYPTION_KEY]).open(pem, kid)
+        self.private = serialization.load_der_private_key(der, password=None)
         self.public_pem = public_pem.encode()
 
     def sign(self, claims: dict[str, Any], **header: Any) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.config import Settings
 from cinepass.db.engine import create_engine, create_sessionmaker
+from cinepass.key_encryption import KeyEncryption
 from tests.auth.forge import split
 from tests.support import Api, bearer, eventually, run
 
@@ -15,7 +16,11 @@ def with_ring(settings: Settings, work: Any) -> Any:
     async def go() -> Any:
         engine = create_engine(settings)
         try:
-            ring = KeyRing(create_sessionmaker(engine), settings.signing_algorithm)
+            ring = KeyRing(
+                create_sessionmaker(engine),
+                settings.signing_algorithm,
+                KeyEncryption.from_settings(settings),
+            )
             await ring.start()
             return await work(ring)
         finally:

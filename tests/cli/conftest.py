@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cinepass.config import Settings
+from tests.conftest import KEY_ENCRYPTION_KEY
 from tests.support import Api, LiveServer
 
 # The console script installed next to this interpreter; `python -m` if there is none.
@@ -111,6 +112,7 @@ def cli(settings: Settings, live_api: LiveServer, api: Api, tmp_path: Path, pyca
             "CINEPASS_ADMIN_API_KEY": api.admin_key,
             "CINEPASS_ADMIN_EMAIL": api.admin_email,
             "CINEPASS_ADMIN_PASSWORD": api.admin_password,
+            "CINEPASS_KEY_ENCRYPTION_KEY": KEY_ENCRYPTION_KEY,
         },
         pycache,
     )

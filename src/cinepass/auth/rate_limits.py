@@ -1,26 +1,58 @@
 """Abuse limits on sign-in failures, sign-up and refresh, counted with the `limits` library.
 
 Counters live in Redis when CINEPASS_REDIS_URL is set (shared by every replica), otherwise in
-this process's memory.
+this process's memory. While that Redis is unreachable the limited routes answer 503 with
+Retry-After rather than go unlimited; the client reconnects by itself once Redis is back.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
+import structlog
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from cinepass.config import Settings
-from cinepass.errors import TooManyRequests
+from cinepass.errors import ServiceUnavailable, TooManyRequests
+
+T = TypeVar("T")
+log = structlog.get_logger(__name__)
+
+# A Redis that does not answer within this long counts as down: requests get a quick 503
+# instead of waiting on a dead connection. One immediate retry replaces a pooled connection
+# that Redis closed by restarting; redis-py's default (backoff, three retries) would hold each
+# request for seconds during an outage.
+REDIS_TIMEOUT_SECONDS = 1.0
+
+
+def redis_options() -> dict[str, Any]:
+    """Client options for every Redis connection cinepass makes."""
+    return {
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        "retry": Retry(NoBackoff(), 1),
+    }
+
+
+LIMITS_DOWN_MESSAGE = "the rate-limit store is unreachable; try again shortly"
 
 
 def _storage(settings: Settings) -> Storage:
     if settings.redis_url:
         return RedisStorage(
-            settings.redis_url, implementation="redispy", key_prefix="cinepass:limits"
+            settings.redis_url,
+            implementation="redispy",
+            key_prefix="cinepass:limits",
+            wrap_exceptions=True,
+            **redis_options(),
         )
     return MemoryStorage()
 
@@ -33,16 +65,32 @@ class AbuseLimits:
         self._per_address: RateLimitItem = parse(settings.signin_failures_per_address)
         self._signup: RateLimitItem = parse(settings.signup_per_address)
         self._refresh: RateLimitItem = parse(settings.refresh_per_address)
+        self._store_down = False
+
+    async def _counted(self, work: Awaitable[T]) -> T:
+        """`work` on the counters, or ServiceUnavailable (503) while their store is down."""
+        try:
+            result = await work
+        except (StorageError, ConnectionError, TimeoutError) as exc:
+            if not self._store_down:  # once per outage, not once per request
+                cause = exc.storage_error if isinstance(exc, StorageError) else exc
+                log.warning("rate-limit store down", error=f"{type(cause).__name__}: {cause}")
+                self._store_down = True
+            raise ServiceUnavailable(LIMITS_DOWN_MESSAGE) from exc
+        if self._store_down:
+            log.warning("rate-limit store reachable again")
+            self._store_down = False
+        return result
 
     async def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
-        stats = await self._limiter.get_window_stats(item, *identifiers)
+        stats = await self._counted(self._limiter.get_window_stats(item, *identifiers))
         return math.ceil(stats.reset_time - time.time())
 
     async def _refuse_if_spent(
         self, message: str, *checks: tuple[RateLimitItem, tuple[str, ...]]
     ) -> None:
         for item, identifiers in checks:
-            if not await self._limiter.test(item, *identifiers):
+            if not await self._counted(self._limiter.test(item, *identifiers)):
                 raise TooManyRequests(message, await self._retry_after(item, *identifiers))
 
     async def before_sign_in(self, account: str, address: str) -> None:
@@ -54,11 +102,11 @@ class AbuseLimits:
         )
 
     async def sign_in_failed(self, account: str, address: str) -> None:
-        await self._limiter.hit(self._per_account, "signin-account", account.lower())
-        await self._limiter.hit(self._per_address, "signin-address", address)
+        await self._counted(self._limiter.hit(self._per_account, "signin-account", account.lower()))
+        await self._counted(self._limiter.hit(self._per_address, "signin-address", address))
 
     async def _spend(self, item: RateLimitItem, name: str, address: str, message: str) -> None:
-        if not await self._limiter.hit(item, name, address):
+        if not await self._counted(self._limiter.hit(item, name, address)):
             raise TooManyRequests(message, await self._retry_after(item, name, address))
 
     async def sign_up(self, address: str) -> None:
@@ -68,4 +116,8 @@ class AbuseLimits:
         await self._spend(self._refresh, "refresh", address, "too many refreshes; try again later")
 
     async def check(self) -> bool:
-        return await self._storage.check()
+        """Whether the counters' store answers (always true in memory)."""
+        try:
+            return await self._storage.check()
+        except (StorageError, ConnectionError, TimeoutError):
+            return False

@@ -3,6 +3,9 @@
 Verification checks memory only, so the hot path makes no round trip. Each process reads new
 events every `revocation_poll_seconds`: that is the window in which another replica may still
 accept a revoked access token. The process that revokes applies the event at once.
+
+The database is the record of every event; Redis, when configured, only fans them out. While
+Redis is down events are written and read in the database alone, so a sign-out still revokes.
 """
 
 from __future__ import annotations
@@ -15,17 +18,24 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass.auth.models import Revocation
 from cinepass.auth.tokens import Principal
 
+log = structlog.get_logger(__name__)
+
 JTI, SESSION, USER, CLIENT = "jti", "sid", "user", "client"
 # Events are read again this far back, so that clock skew between replicas and transactions
 # that commit late are not missed.
 _OVERLAP_SECONDS = 10.0
+# How often the Redis-backed store also reads the database: an event whose fan-out to Redis
+# failed (Redis blinked for its writer only) still reaches every replica within this long.
+_RECONCILE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,66 @@ class RedisRevocationStore:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+class FannedOutRevocationStore:
+    """The database as the record, Redis as the fan-out; the database alone while Redis is down.
+
+    After an outage, the first good read from Redis is followed by one read of the database
+    from the outage's start, which brings in what other replicas revoked meanwhile.
+    """
+
+    def __init__(self, database: DatabaseRevocationStore, redis: RedisRevocationStore):
+        self._database = database
+        self._redis = redis
+        self._outage_since: float | None = None
+        # Zero: the first read also reads the database, so a process started after an outage
+        # learns what was revoked while Redis was down.
+        self._reconciled_at = 0.0
+
+    def _redis_failed(self, action: str, exc: RedisError, moment: float) -> None:
+        if self._outage_since is None:
+            log.warning(
+                "redis unavailable; revocations use the database alone",
+                action=action,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            self._outage_since = moment
+
+    async def publish(self, session: AsyncSession, events: list[RevocationEvent]) -> None:
+        await self._database.publish(session, events)
+        try:
+            await self._redis.publish(session, events)
+        except RedisError as exc:
+            self._redis_failed("publish", exc, time.time())
+
+    async def since(self, moment: float) -> list[RevocationEvent]:
+        try:
+            events = await self._redis.since(moment)
+        except RedisError as exc:
+            self._redis_failed("read", exc, moment)
+            return await self._database.since(moment)
+        now = time.time()
+        catch_up_from = self._outage_since
+        if catch_up_from is None and now - self._reconciled_at > _RECONCILE_SECONDS:
+            catch_up_from = self._reconciled_at - _OVERLAP_SECONDS
+        if catch_up_from is not None:
+            if self._outage_since is not None:
+                log.info("redis is back; revocations fanned out again")
+            events += await self._database.since(min(catch_up_from, moment))
+            self._outage_since = None
+            self._reconciled_at = now
+        return events
+
+    async def prune(self, now: float) -> None:
+        await self._database.prune(now)
+        try:
+            await self._redis.prune(now)
+        except RedisError as exc:
+            self._redis_failed("prune", exc, now)
+
+    async def close(self) -> None:
+        await self._redis.close()
 
 
 class RevocationList:

@@ -1,4 +1,8 @@
-"""The signing key ring: generates, persists, rotates and publishes (JWKS) the token keys."""
+"""The signing key ring: generates, persists, rotates and publishes (JWKS) the token keys.
+
+Private keys are stored sealed by a key-encryption key that is not in the database
+(cinepass.key_encryption): a dump of the database alone cannot mint tokens.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cinepass.auth.models import SigningKey
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
+from cinepass.key_encryption import KeyEncryption
 
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
@@ -57,9 +62,30 @@ def thumbprint(jwk: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def _load(row: SigningKey) -> LoadedKey:
-    private = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
+_PEM_HEADER = "-----BEGIN"
+
+
+def _private_key(row: SigningKey, encryption: KeyEncryption) -> PrivateKey:
+    if row.private_pem.startswith(_PEM_HEADER):  # stored before keys were sealed
+        private = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
+    else:
+        der = encryption.open(row.private_pem, row.kid)
+        private = serialization.load_der_private_key(der, password=None)
     assert isinstance(private, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey)
+    return private
+
+
+def _seal(private: PrivateKey, kid: str, encryption: KeyEncryption) -> str:
+    der = private.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return encryption.seal(der, kid)
+
+
+def _load(row: SigningKey, encryption: KeyEncryption) -> LoadedKey:
+    private = _private_key(row, encryption)
     return LoadedKey(
         kid=row.kid,
         algorithm=row.algorithm,
@@ -69,17 +95,14 @@ def _load(row: SigningKey) -> LoadedKey:
     )
 
 
-def _new_row(algorithm: str) -> SigningKey:
+def _new_row(algorithm: str, encryption: KeyEncryption) -> SigningKey:
     private = _generate(algorithm)
     public = private.public_key()
+    kid = thumbprint(public_jwk(public))
     return SigningKey(
-        kid=thumbprint(public_jwk(public)),
+        kid=kid,
         algorithm=algorithm,
-        private_pem=private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode(),
+        private_pem=_seal(private, kid, encryption),
         public_pem=public.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         ).decode(),
@@ -94,10 +117,12 @@ class KeyRing:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         algorithm: str,
+        encryption: KeyEncryption,
         refresh_seconds: float = 5.0,
     ):
         self._sessionmaker = sessionmaker
         self._algorithm = algorithm
+        self._encryption = encryption
         # How long the in-memory copy is trusted: a rotation or retirement made by another
         # process is seen within this window, without a restart.
         self._refresh_seconds = refresh_seconds
@@ -110,16 +135,26 @@ class KeyRing:
         return self._algorithm
 
     async def start(self) -> None:
-        """Load the keys, generating the first one if the table is empty."""
+        """Load the keys (sealing any stored in the clear), generating the first one if none.
+
+        Raises KeyDecryptionError when a live key does not open with the configured KEKs.
+        """
         await self.refresh()
+        await self.rewrap(only_plain=True)
         if self._signing is None:
             await self.rotate()
 
     async def refresh(self) -> None:
         async with self._sessionmaker() as session:
-            rows = (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
-        loaded = [_load(row) for row in rows]
-        self._keys = {k.kid: k for k in loaded if not k.retired}
+            rows = (
+                await session.scalars(
+                    select(SigningKey)
+                    .where(SigningKey.retired_at.is_(None))
+                    .order_by(SigningKey.created_at)
+                )
+            ).all()
+        loaded = [_load(row, self._encryption) for row in rows]
+        self._keys = {k.kid: k for k in loaded}
         active = [k for k in loaded if not k.retired and k.algorithm == self._algorithm]
         self._signing = active[-1] if active else None
         self._loaded_at = time.monotonic()
@@ -130,7 +165,7 @@ class KeyRing:
 
     async def rotate(self) -> str:
         """Add a new key that signs from now on; older keys keep verifying until retired."""
-        row = _new_row(self._algorithm)
+        row = _new_row(self._algorithm, self._encryption)
         async with self._sessionmaker() as session:
             session.add(row)
             try:
@@ -157,6 +192,26 @@ class KeyRing:
                 raise BadRequest("cannot retire the last signing key; rotate first")
             await session.commit()
         await self.refresh()
+
+    async def rewrap(self, *, only_plain: bool = False) -> int:
+        """Seal every stored private key (retired ones too) with the current KEK; returns how
+        many rows changed. `only_plain`: only those stored in the clear."""
+        changed = 0
+        async with self._sessionmaker() as session:
+            for row in (await session.scalars(select(SigningKey))).all():
+                sealed_by = self._encryption.sealed_by(row.private_pem)
+                if sealed_by == self._encryption.current or (only_plain and sealed_by):
+                    continue
+                private = _private_key(row, self._encryption)
+                # Compare-and-set: a replica sealing the same row at once changes nothing.
+                result = await session.execute(
+                    update(SigningKey)
+                    .where(SigningKey.kid == row.kid, SigningKey.private_pem == row.private_pem)
+                    .values(private_pem=_seal(private, row.kid, self._encryption))
+                )
+                changed += getattr(result, "rowcount", 0)
+            await session.commit()
+        return changed
 
     def signing_key(self) -> LoadedKey:
         assert self._signing is not None, "KeyRing.start() was not awaited"

@@ -1,4 +1,4 @@
-"""`cinepass keys`: the signing keys of access tokens: list, rotate, retire."""
+"""`cinepass keys`: the signing keys of access tokens: list, rotate, retire, rewrap."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from cinepass.cli.runtime import (
     with_session,
 )
 from cinepass.errors import ApplicationError
+from cinepass.key_encryption import KeyDecryptionError, KeyEncryption
 
 T = TypeVar("T")
 
@@ -28,15 +29,29 @@ app = typer.Typer(
 )
 
 
-def _with_ring(work: Callable[[KeyRing], Awaitable[T]]) -> T:
+def _with_ring(work: Callable[[KeyRing], Awaitable[T]], *, create_kek: bool = False) -> T:
+    """Run `work` on the key ring; a key-encryption key that does not open the keys is one
+    `error:` line and what to do."""
     settings = load_settings()
 
     async def run(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
-        ring = KeyRing(sessionmaker, settings.signing_algorithm)
+        ring = KeyRing(
+            sessionmaker,
+            settings.signing_algorithm,
+            KeyEncryption.from_settings(settings, create=create_kek),
+        )
         await ring.refresh()
         return await work(ring)
 
-    return with_database(run)
+    try:
+        return with_database(run)
+    except KeyDecryptionError as exc:
+        fail(exc.message, exc.hint)
+
+
+def require_readable_keys() -> None:
+    """Before a server starts: its signing keys open with the configured key-encryption key."""
+    _with_ring(lambda ring: ring.refresh(), create_kek=True)
 
 
 @app.command("list")
@@ -74,3 +89,15 @@ def retire(kid: Annotated[str, typer.Argument(help="The key's kid")]) -> None:
     except ApplicationError as exc:
         fail(exc.message, "see the keys with `cinepass keys list`")
     console.print(f"[green]retired[/] {kid}")
+
+
+@app.command()
+def rewrap() -> None:
+    """Seal every signing key with the first CINEPASS_KEY_ENCRYPTION_KEY (KEK rotation).
+
+    List the new key first and the old one after it (`new,old`), run this, restart the API
+    servers with the new key alone.
+    """
+    changed = _with_ring(lambda ring: ring.rewrap())
+    console.print(f"[green]sealed with the current key-encryption key:[/] {changed} signing key(s)")
+    console.print("the other key-encryption keys can now be dropped from the setting")

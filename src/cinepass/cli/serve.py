@@ -35,6 +35,9 @@ def api(
     workers: Workers = 1,
 ) -> None:
     """Run the API server (migrate first with `cinepass db upgrade`)."""
+    from cinepass.cli.keys import require_readable_keys
+
+    require_readable_keys()
     _serve("cinepass.api:create_app", host, port, workers)
 
 

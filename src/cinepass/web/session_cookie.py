@@ -12,12 +12,14 @@ import os
 import secrets
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from starlette.responses import Response
+
+# Re-exported: the render server's key file is made the way the API's KEK file is.
+from cinepass.key_encryption import load_or_create_key as load_or_create_key
 
 COOKIE_NAME = "__Host-cinepass"
 REMEMBER_SECONDS = 30 * 24 * 3600
@@ -68,18 +70,6 @@ class WebSession:
 
 def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def load_or_create_key(path: Path) -> str:
-    """A development key kept on disk; production sets CINEPASS_WEB_SESSION_KEYS instead."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode().rstrip("=")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
 
 
 class CookieSealer:

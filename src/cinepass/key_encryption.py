@@ -1,0 +1,146 @@
+"""Secrets at rest: key-encryption keys (KEKs) that seal the signing keys kept in the database.
+
+A sealed value reads `kek1.<kek id>.<base64url(nonce | AES-256-GCM ciphertext)>`; the associated
+data binds it to its row (the key's kid), so a sealed key copied onto another row does not open.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from cinepass.config import Settings
+
+KEK_FILE = Path("var/key-encryption.key")
+_PREFIX = "kek1"
+_NONCE_BYTES = 12
+
+REWRAP_HINT = (
+    "set CINEPASS_KEY_ENCRYPTION_KEY to the key-encryption key the signing keys were sealed"
+    " with (a new key first, then the old one: `new,old`), then run `cinepass keys rewrap`"
+)
+
+
+class KeyDecryptionError(Exception):
+    """A sealed key that no configured key-encryption key opens."""
+
+    def __init__(self, message: str, hint: str = REWRAP_HINT):
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message}; {hint}")
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _b64decode(text: str) -> bytes:
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64encode(raw) != text:  # one spelling per value: no padding, no stray characters
+        raise ValueError("not canonical base64url")
+    return raw
+
+
+def load_or_create_key(path: Path) -> str:
+    """A base64url 256-bit key kept on disk (mode 0600), made on first use; for one machine.
+
+    Production sets the key in the environment instead (CINEPASS_WEB_SESSION_KEYS,
+    CINEPASS_KEY_ENCRYPTION_KEY).
+    """
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = _b64encode(AESGCM.generate_key(bit_length=256))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def kek_id(key: bytes) -> str:
+    """A short public name for a KEK, so that an error can say which one a value needs."""
+    return _b64encode(hashlib.sha256(b"cinepass-kek-id" + key).digest()[:6])
+
+
+class KeyEncryption:
+    """Seals with the first key-encryption key; opens with any of them (rotation)."""
+
+    def __init__(self, keys: list[str]):
+        if not keys:
+            raise ValueError("key encryption needs at least one key")
+        decoded: list[bytes] = []
+        for key in keys:
+            try:
+                raw = _b64decode(key.strip())
+            except (binascii.Error, ValueError):
+                raw = b""
+            if len(raw) != 32:
+                raise KeyDecryptionError(
+                    "CINEPASS_KEY_ENCRYPTION_KEY holds a value that is not a 32-byte base64url key",
+                    'generate one with `python -c "import secrets,base64;print(base64.'
+                    "urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('='))\"`",
+                )
+            decoded.append(raw)
+        self._keys = {kek_id(k): AESGCM(k) for k in decoded}
+        self.current = kek_id(decoded[0])
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, create: bool = True) -> KeyEncryption:
+        """The configured KEKs; without any, the one in var/ (made on first start unless
+        `create` is false: an operator's command must not seal with a key no server has).
+
+        When both exist, the file's key still opens (after the configured ones), so that
+        moving from the file to the setting is: set it, then `cinepass keys rewrap`.
+        """
+        configured = [k.get_secret_value() for k in settings.key_encryption_key]
+        if not configured:
+            if not create and not KEK_FILE.exists():
+                raise KeyDecryptionError(
+                    f"no key-encryption key: CINEPASS_KEY_ENCRYPTION_KEY is unset and there is"
+                    f" no {KEK_FILE}",
+                    "set CINEPASS_KEY_ENCRYPTION_KEY as the API server has it, or run the"
+                    " command in the API server's directory",
+                )
+            return cls([load_or_create_key(KEK_FILE)])
+        if KEK_FILE.exists():
+            configured.append(KEK_FILE.read_text().strip())
+        return cls(configured)
+
+    def seal(self, plain: bytes, label: str) -> str:
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = self._keys[self.current].encrypt(nonce, plain, label.encode())
+        return f"{_PREFIX}.{self.current}.{_b64encode(nonce + sealed)}"
+
+    @staticmethod
+    def sealed_by(value: str) -> str | None:
+        """The id of the KEK that sealed `value`, or None if it is not a sealed value."""
+        parts = value.split(".")
+        return parts[1] if len(parts) == 3 and parts[0] == _PREFIX else None
+
+    def open(self, value: str, label: str) -> bytes:
+        which = self.sealed_by(value)
+        if which is None:
+            raise KeyDecryptionError(f"signing key {label} is not a sealed value")
+        key = self._keys.get(which)
+        if key is None:
+            raise KeyDecryptionError(
+                f"signing key {label} was sealed with key-encryption key {which},"
+                " which is not configured"
+            )
+        try:
+            raw = _b64decode(value.split(".")[2])
+            return key.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], label.encode())
+        except (binascii.Error, ValueError, InvalidTag) as exc:
+            raise KeyDecryptionError(
+                f"signing key {label} does not open with key-encryption key {which}"
+                " (tampered or damaged)"
+            ) from exc
