@@ -18,11 +18,16 @@ export type AuthState =
   | { status: "signed-out"; reason: SignedOutReason }
   | { status: "error"; error: api.ApiError };
 
+/** `finished` is false when the server will end the session later (it was unreachable). */
+export interface SignOutResult {
+  finished: boolean;
+}
+
 interface AuthContextValue {
   state: AuthState;
   user: api.User | null;
   signIn: (email: string, password: string, rememberMe: boolean) => Promise<api.User>;
-  signOut: () => Promise<void>;
+  signOut: () => Promise<SignOutResult>;
   retry: () => void;
 }
 
@@ -68,14 +73,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return user;
   }, []);
 
-  const signOut = useCallback(async () => {
+  const signOut = useCallback(async (): Promise<SignOutResult> => {
+    let finished = true;
     try {
       await api.signOut();
     } catch (error) {
-      // A 401 means the session was already gone: the user is signed out either way.
-      if (!(error instanceof api.ApiError && error.status === 401)) throw error;
+      // 401: the session was already gone. 503: the render server could not reach the API, but
+      // it has cleared the cookie, will never take it back, and ends the session when the API
+      // answers again. The user is signed out here either way.
+      if (!(error instanceof api.ApiError && (error.status === 401 || error.status === 503))) {
+        throw error;
+      }
+      finished = error.status === 401;
     }
     setState({ status: "signed-out", reason: "signed-out" });
+    return { finished };
   }, []);
 
   const retry = useCallback(() => {

@@ -74,8 +74,14 @@ export function AccountMenu() {
   const onSignOut = async () => {
     setBusy(true);
     try {
-      await signOut();
+      const { finished } = await signOut();
       navigate("/sign-in", { replace: true });
+      if (!finished) {
+        notify(
+          "You're signed out on this device. The server couldn't be reached to end the session; it will as soon as it is back.",
+          "info",
+        );
+      }
     } catch (error) {
       setBusy(false);
       notify(
