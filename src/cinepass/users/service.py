@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,8 +14,22 @@ from cinepass.errors import Conflict
 from cinepass.users.models import Role, User
 
 
+def normalise_email(email: str) -> str:
+    """The one spelling of an email we store and compare: NFC, no blanks around, IDNA domain.
+
+    Every path that takes an email (sign-up, sign-in, the sign-in limits, provider sign-in, the
+    CLI) goes through here, so " Ana@X", "ana@x\t" and a decomposed "n\u0303" name one account.
+    """
+    text = unicodedata.normalize("NFC", email).strip()
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return text
+
+
 def email_key(email: str) -> str:
-    return email.strip().lower()
+    """What identifies an account: the normalised email, lower-cased (unique on every database)."""
+    return normalise_email(email).lower()
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
@@ -34,7 +51,7 @@ async def create(
     """Insert a user; an email already taken (in any letter case) raises Conflict."""
     user = User(
         name=name.strip(),
-        email=email.strip(),
+        email=normalise_email(email),
         email_key=email_key(email),
         password_hash=password_hash,
         role=role,

@@ -62,6 +62,9 @@ class Gateway:
         return session
 
     async def _refresh(self, session: WebSession, address: str | None) -> WebSession:
+        if not session.refresh_token:
+            # A key without offline_access: when the access token ends, so does the session.
+            raise SessionEnded()
         key = hashlib.sha256(session.refresh_token.encode()).hexdigest()
         now = time.monotonic()
         self._flights = {
