@@ -20,7 +20,9 @@ from cinepass.config import Settings
 from cinepass.users import service as users_service
 from cinepass.users.models import User
 from tests.support import Api, backoffice, bearer
-from tests.web.conftest import Web
+from tests.web.conftest import Web, web, web_static
+
+__all__ = ["web", "web_static"]  # the render-server fixtures of tests/web, used here too
 
 SPANISH = "contraseña segura ñandú"
 EMOJI = "🎬 palomitas y cine 🍿"
@@ -174,34 +176,40 @@ def test_a_unicode_email_cannot_be_registered_twice_in_another_spelling(api: Api
 
 def test_a_non_ascii_password_signs_in_through_the_render_server(web: Web) -> None:
     address = email("ñandú")
-    browser = web.browser()
-    r = browser.post(
-        "/auth/sign-up",
-        json={"name": "Ñandú", "email": address, "password": SPANISH},
-        headers=web.same_origin(),
-    )
-    assert r.status_code == 201, r.text
-    # The render server signs in through the typed client, which sends Basic credentials.
-    for typed in (SPANISH, nfd(SPANISH)):
-        r = web.sign_in(browser, address, typed)
-        assert r.status_code == 200, r.text
-        assert r.json()["user"]["email"] == address
-        assert browser.get("/auth/session").status_code == 200
-    assert web.sign_in(web.browser(), address, EMOJI).status_code == 401
+    with web.browser() as browser, web.browser() as stranger:
+        r = browser.post(
+            "/auth/sign-up",
+            json={"name": "Ñandú", "email": address, "password": SPANISH},
+            headers=web.same_origin(),
+        )
+        assert r.status_code == 201, r.text
+        # The render server signs in through the typed client, which sends Basic credentials.
+        for typed in (SPANISH, nfd(SPANISH)):
+            r = web.sign_in(browser, address, typed)
+            assert r.status_code == 200, r.text
+            assert r.json()["user"]["email"] == address
+            assert browser.get("/auth/session").status_code == 200
+        assert web.sign_in(stranger, address, EMOJI).status_code == 401
 
 
 def test_utf8_basic_credentials_sign_in_through_the_render_server(web: Web) -> None:
     address = email("ñandú")
     web.api.sign_up(address, EMOJI)
-    browser = web.browser()
-    r = browser.post(
-        "/auth/sign-in", json={}, headers={**web.same_origin(), **basic(address, EMOJI)}
-    )
-    assert r.status_code == 200, r.text
-    bad = browser.post(
-        "/auth/sign-in",
-        json={},
-        headers={**web.same_origin(), "Authorization": "Basic %%%"},
-    )
+    with web.browser() as browser:
+        r = browser.post(
+            "/auth/sign-in", json={}, headers={**web.same_origin(), **basic(address, EMOJI)}
+        )
+        assert r.status_code == 200, r.text
+        bad = browser.post(
+            "/auth/sign-in",
+            json={},
+            headers={**web.same_origin(), "Authorization": "Basic %%%"},
+        )
     assert bad.status_code == 401
     assert "www-authenticate" not in bad.headers, "browsers get the form, never a prompt"
+
+
+def test_an_overlong_email_is_an_ordinary_401(api: Api) -> None:
+    r = api.sign_in("ñ" * 5000 + "@example.com", SPANISH)
+    assert r.status_code == 401
+    assert r.json()["message"] == "invalid credentials"

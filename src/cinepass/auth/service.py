@@ -102,6 +102,9 @@ async def sign_in(
         raise InvalidCredentials()
     # The same key for the limits as for the lookup: " Ana@x" and "ana@x" share one counter.
     account = users_service.email_key(email)
+    if len(account) > users_service.MAX_EMAIL_LENGTH:
+        # No account has it; refusing here keeps such keys out of the limits' storage.
+        raise InvalidCredentials()
     await context.limits.before_sign_in(account, address)
     user = await users_service.get_by_email(session, account)
     usable = user is not None and not user.disabled

@@ -13,6 +13,9 @@ from cinepass.db.base import utcnow
 from cinepass.errors import Conflict
 from cinepass.users.models import Role, User
 
+# The column's length: no longer email can name an account.
+MAX_EMAIL_LENGTH = 320
+
 
 def normalise_email(email: str) -> str:
     """The one spelling of an email we store and compare: NFC, no blanks around, IDNA domain.
