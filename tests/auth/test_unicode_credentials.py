@@ -213,3 +213,29 @@ def test_an_overlong_email_is_an_ordinary_401(api: Api) -> None:
     r = api.sign_in("ñ" * 5000 + "@example.com", SPANISH)
     assert r.status_code == 401
     assert r.json()["message"] == "invalid credentials"
+
+
+def test_an_account_stored_under_an_older_email_key_still_signs_in(
+    api: Api, settings: Settings
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    typed = f"antes.{tag}@xn--bcher-kva.example"  # as `cinepass users create` stored it before
+    user_id = uuid.uuid4().hex
+    password_hash = PasswordHash((Argon2Hasher(),)).hash(SPANISH)
+
+    async def insert(_: RevocationList, session: AsyncSession) -> None:
+        session.add(
+            User(
+                id=user_id,
+                name="Antes",
+                email=typed,
+                email_key=typed.lower(),
+                password_hash=password_hash,
+                disabled=False,
+            )
+        )
+
+    backoffice(settings, insert)
+    r = api.sign_in(typed, SPANISH)
+    assert r.status_code == 200, r.text
+    assert r.json()["user"]["id"] == user_id

@@ -106,7 +106,7 @@ async def sign_in(
         # No account has it; refusing here keeps such keys out of the limits' storage.
         raise InvalidCredentials()
     await context.limits.before_sign_in(account, address)
-    user = await users_service.get_by_email(session, account)
+    user = await users_service.get_by_email(session, email)
     usable = user is not None and not user.disabled
     check = await context.hasher.verify(password, user.password_hash if usable and user else None)
     if not check.valid or user is None:

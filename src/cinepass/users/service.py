@@ -36,7 +36,12 @@ def email_key(email: str) -> str:
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(User.email_key == email_key(email)))
+    key = email_key(email)
+    # Accounts made before this normalisation hold `strip().lower()` of what was typed, which
+    # differs from `key` only for a punycode domain or a decomposed local part.
+    legacy = email.strip().lower()
+    found = (await session.scalars(select(User).where(User.email_key.in_({key, legacy})))).all()
+    return next((u for u in found if u.email_key == key), found[0] if found else None)
 
 
 async def get(session: AsyncSession, user_id: str) -> User | None:
