@@ -239,3 +239,17 @@ def test_an_account_stored_under_an_older_email_key_still_signs_in(
     r = api.sign_in(typed, SPANISH)
     assert r.status_code == 200, r.text
     assert r.json()["user"]["id"] == user_id
+
+
+def test_a_non_ascii_password_can_be_changed_to_another_and_signs_in(api: Api) -> None:
+    address = email()
+    api.sign_up(address, SPANISH)
+    token = api.token(address, nfd(SPANISH))
+    changed = api.http.post(
+        "/api/auth/password",
+        json={"currentPassword": nfd(SPANISH), "newPassword": EMOJI},
+        headers=bearer(token),
+    )
+    assert changed.status_code == 200, changed.text
+    assert api.sign_in(address, SPANISH).status_code == 401
+    assert api.sign_in(address, EMOJI).status_code == 200
