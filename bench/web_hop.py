@@ -48,7 +48,7 @@ async def _viewer(settings: Settings) -> tuple[str, str, str]:
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
-            key = await api_keys_service.create(session, name="web", scopes=PRESETS["public"])
+            key = await api_keys_service.create(session, name="web", scopes=PRESETS["web"])
             await users_service.create(
                 session, name="Viewer", email=email, password_hash=await hasher.hash(password)
             )

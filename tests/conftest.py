@@ -70,7 +70,9 @@ async def _provision(settings: Settings) -> tuple[str, str, str]:
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             admin = await api_keys_service.create(session, name="admin", scopes=PRESETS["admin"])
-            public = await api_keys_service.create(session, name="public", scopes=PRESETS["public"])
+            # The render server's key (`web`: public + offline_access), shared by most tests;
+            # the `public` preset's own behaviour is tested with keys made by `make_key`.
+            public = await api_keys_service.create(session, name="web", scopes=PRESETS["web"])
             email = f"admin-{uuid.uuid4().hex[:8]}@example.com"
             await users_service.create(
                 session,

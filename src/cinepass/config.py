@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     signin_failures_per_account: str = "5 per 15 minutes"
     signin_failures_per_address: str = "30 per 15 minutes"
     signup_per_address: str = "20 per hour"
+    # False serves clients that sign up without a key (the course's render server); a key
+    # that is sent is still checked, and sign-ups stay limited per address.
+    signup_requires_api_key: bool = True
     refresh_per_address: str = "120 per minute"
     # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
     trusted_proxies: list[str] = []

@@ -183,7 +183,7 @@ def test_disabling_or_deleting_a_user_ends_their_tokens(
 def test_revoking_an_api_key_ends_every_token_it_backs(
     api: Api, settings: Settings, make_key: Callable[[list[str]], str]
 ) -> None:
-    key = make_key(["signin:auth", "read:movies"])
+    key = make_key(["signin:auth", "read:movies", "offline_access"])
     address = account(api)
     body = sign_in(api, address) | {}
     r = api.http.post("/api/auth/sign-in", auth=(address, PASSWORD), json={"apiKeyToken": key})

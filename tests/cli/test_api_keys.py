@@ -77,3 +77,19 @@ def test_key_with_chosen_scopes_grants_only_those(cli: Cli, api: Api) -> None:
 def test_revoking_an_unknown_key_says_where_to_find_ids(cli: Cli) -> None:
     error = assert_clear_failure(cli("api-keys", "revoke", "no-such-key"), "cinepass api-keys list")
     assert "no-such-key" in error
+
+
+def test_a_web_key_gets_refresh_tokens_and_a_public_key_does_not(cli: Cli, api: Api) -> None:
+    def sign_in_with(preset: str) -> dict[str, object]:
+        created = json.loads(
+            cli.ok("api-keys", "create", "--name", _name(), "--preset", preset, "--json").stdout
+        )
+        assert created["scopes"] == list(PRESETS[preset])
+        r = api.sign_in(api.admin_email, api.admin_password, str(created["token"]))
+        assert r.status_code == 200, r.text
+        body: dict[str, object] = r.json()
+        return body
+
+    assert "refreshToken" in sign_in_with("web")
+    assert "refreshToken" not in sign_in_with("public")
+    assert "web preset" in cli.ok("api-keys", "list").stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -71,6 +72,13 @@ def test_up_starts_both_servers_prints_the_demo_account_and_stops_on_ctrl_c(
         if (DIST / "index.html").is_file():
             assert httpx.get(web).status_code == 200
         assert (tmp_path / "var" / "demo.json").stat().st_mode & 0o077 == 0, "secrets are private"
+        render_key = json.loads((tmp_path / "var" / "demo.json").read_text())["public_api_key"]
+        keyed = httpx.post(
+            f"http://127.0.0.1:{api_port}/api/auth/sign-in",
+            auth=(email, password),
+            json={"apiKeyToken": render_key},
+        )
+        assert "refreshToken" in keyed.json(), "the render server's key is a `web` key"
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=30)

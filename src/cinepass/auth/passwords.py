@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,8 +25,18 @@ def common_passwords() -> frozenset[str]:
     return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"])
 
 
+def normalise_password(password: str) -> str:
+    """NFKC (NIST SP 800-63B 5.1.1.2): one password whatever keyboard or IME typed it.
+
+    A composed "ñ" and "n" + combining tilde, full-width U+FF21 and "A", a no-break space and a
+    space are the same password. Hashing and verifying both go through here.
+    """
+    return unicodedata.normalize("NFKC", password)
+
+
 def password_problem(password: str) -> str | None:
     """Why a new password is refused, or None. Length only, no composition rules (ASVS 6.2)."""
+    password = normalise_password(password)
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"must be at least {MIN_PASSWORD_LENGTH} characters"
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -57,12 +68,23 @@ class PasswordHasher:
         self._dummy_hash: str | None = None
 
     def hash_sync(self, password: str) -> str:
-        return self._hash.hash(password)
+        return self._hash.hash(normalise_password(password))
 
     async def hash(self, password: str) -> str:
-        return await run_in_threadpool(self._hash.hash, password)
+        return await run_in_threadpool(self.hash_sync, password)
 
     def _verify_sync(self, password: str, stored: str) -> Verification:
+        normalised = normalise_password(password)
+        check = self._verify_form(normalised, stored)
+        if check.valid or normalised == password:
+            return check
+        # A hash made before normalisation (or by the original system) holds the raw form:
+        # accept it once and store the normalised form in its place.
+        if self._verify_form(password, stored).valid:
+            return Verification(valid=True, new_hash=self._hash.hash(normalised))
+        return check
+
+    def _verify_form(self, password: str, stored: str) -> Verification:
         # bcrypt only reads 72 bytes; a longer password must never match by its prefix.
         if stored.startswith("$2") and len(password.encode()) > BCRYPT_MAX_BYTES:
             return Verification(valid=False)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from fastapi.security import HTTPBasicCredentials
 
 from cinepass.auth import identities, service
+from cinepass.auth.basic import Utf8Basic
 from cinepass.auth.dependencies import ContextDep, SessionDep, client_address, get_principal
 from cinepass.auth.schemas import (
     IdentityLink,
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 account_router = APIRouter(prefix="/api/auth", tags=["auth"], responses=AUTHENTICATED)
 jwks_router = APIRouter(tags=["auth"])
 
-_basic = HTTPBasic(auto_error=False, description="The user's email and password")
+_basic = Utf8Basic(description="The user's email and password, UTF-8 (RFC 7617)")
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
@@ -59,6 +60,7 @@ async def sign_up(
 
 @router.post(
     "/sign-in",
+    response_model_exclude_none=True,
     summary="Exchange email, password and an API key for an access and a refresh token",
     responses=errors(400, 401, 403, 429, 503),
 )
@@ -83,6 +85,7 @@ async def sign_in(
 
 @router.post(
     "/sign-provider",
+    response_model_exclude_none=True,
     summary="Exchange a trusted provider's ID token (key needs signin:provider) for tokens",
     responses=errors(400, 401, 403, 409, 503),
 )
@@ -93,6 +96,7 @@ async def sign_provider(body: ProviderSignIn, session: SessionDep, context: Cont
 
 @router.post(
     "/refresh",
+    response_model_exclude_none=True,
     summary="Spend a refresh token for a new access and refresh token (rotation)",
     responses=errors(400, 401, 403, 429, 503),
 )
@@ -164,12 +168,16 @@ async def sign_out(
 @account_router.post(
     "/password",
     summary="Change your password; every session of the account ends",
-    responses=errors(400),
+    responses=errors(400, 429),
 )
 async def change_password(
-    body: PasswordChange, principal: PrincipalDep, session: SessionDep, context: ContextDep
+    body: PasswordChange,
+    principal: PrincipalDep,
+    session: SessionDep,
+    context: ContextDep,
+    request: Request,
 ) -> Envelope[None]:
-    await service.change_password(context, session, principal, body)
+    await service.change_password(context, session, principal, body, client_address(request))
     return Envelope(data=None, message="password changed; sign in again")
 
 

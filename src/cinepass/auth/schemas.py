@@ -73,7 +73,9 @@ class UserOut(ApiModel):
 
 class SignedIn(ApiModel):
     token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None, description="Only for API keys holding offline_access; absent otherwise"
+    )
     expires_in: int = Field(description="Seconds until the access token expires")
     user: UserOut
 

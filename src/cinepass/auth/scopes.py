@@ -16,6 +16,8 @@ DELETE_MOVIES = "delete:movies"
 READ_USER_MOVIES = "read:user-movies"
 CREATE_USER_MOVIES = "create:user-movies"
 DELETE_USER_MOVIES = "delete:user-movies"
+# OpenID Connect's name: the client may hold refresh tokens, so it must keep them from browsers.
+OFFLINE_ACCESS = "offline_access"
 
 ALL_SCOPES: tuple[str, ...] = (
     SIGNIN,
@@ -28,20 +30,29 @@ ALL_SCOPES: tuple[str, ...] = (
     READ_USER_MOVIES,
     CREATE_USER_MOVIES,
     DELETE_USER_MOVIES,
+    OFFLINE_ACCESS,
+)
+
+# Scopes that describe the client itself, not what its access tokens may do.
+CLIENT_ONLY = frozenset({OFFLINE_ACCESS})
+
+_PUBLIC = (
+    SIGNIN,
+    SIGNUP,
+    SIGNIN_PROVIDER,
+    READ_MOVIES,
+    READ_USER_MOVIES,
+    CREATE_USER_MOVIES,
+    DELETE_USER_MOVIES,
 )
 
 PRESETS: dict[str, tuple[str, ...]] = {
     "admin": ALL_SCOPES,
-    # The render server's key; `signin:provider` lets it exchange providers' ID tokens.
-    "public": (
-        SIGNIN,
-        SIGNUP,
-        SIGNIN_PROVIDER,
-        READ_MOVIES,
-        READ_USER_MOVIES,
-        CREATE_USER_MOVIES,
-        DELETE_USER_MOVIES,
-    ),
+    # The original system's public key (+ signin:provider): access tokens only, for clients
+    # such as the course's render server that hand the sign-in answer to browser JavaScript.
+    "public": _PUBLIC,
+    # cinepass's own render server, which keeps refresh tokens sealed in its cookie.
+    "web": (*_PUBLIC, OFFLINE_ACCESS),
 }
 
 _ADMIN_ONLY = frozenset({CREATE_MOVIES, UPDATE_MOVIES, DELETE_MOVIES})
@@ -58,6 +69,6 @@ def unknown_scopes(scopes: Iterable[str]) -> list[str]:
 
 def granted_scopes(key_scopes: Iterable[str], role: Role) -> list[str]:
     """What a token may carry: the key's scopes that the user's role allows, in a stable order."""
-    allowed = ROLE_ALLOWS[role]
+    allowed = ROLE_ALLOWS[role] - CLIENT_ONLY
     wanted = set(key_scopes)
     return [s for s in ALL_SCOPES if s in wanted and s in allowed]

@@ -30,7 +30,7 @@ from cinepass.users.models import User
 class SignInResult:
     user: User
     access: IssuedToken
-    refresh_token: str
+    refresh_token: str | None
 
 
 async def client_key(session: AsyncSession, token: str | None, needs: str) -> ApiKey:
@@ -44,7 +44,8 @@ async def client_key(session: AsyncSession, token: str | None, needs: str) -> Ap
 
 
 async def sign_up(context: AppContext, session: AsyncSession, body: SignUp, address: str) -> User:
-    await client_key(session, body.api_key_token, scopes.SIGNUP)
+    if body.api_key_token is not None or context.settings.signup_requires_api_key:
+        await client_key(session, body.api_key_token, scopes.SIGNUP)
     await context.limits.sign_up(address)
     password_hash = await context.hasher.hash(body.password)
     return await users_service.create(
@@ -67,7 +68,8 @@ def _issue(context: AppContext, user: User, key: ApiKey, session_id: str) -> Iss
 async def _open_session(
     context: AppContext, session: AsyncSession, user: User, key: ApiKey, remember_me: bool
 ) -> SignInResult:
-    """A new session (12 h, or 30 days remembered) and its first access and refresh tokens."""
+    """A new session (12 h, or 30 days remembered), its first access token and, for keys
+    holding offline_access, its first refresh token."""
     settings = context.settings
     lifetime = (
         settings.remember_me_ttl_seconds if remember_me else settings.refresh_token_ttl_seconds
@@ -78,6 +80,7 @@ async def _open_session(
         api_key_id=key.id,
         remember_me=remember_me,
         lifetime=timedelta(seconds=lifetime),
+        offline=scopes.OFFLINE_ACCESS in key.scope_list,
     )
     await context.keys.refresh_if_stale()
     return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
@@ -97,12 +100,17 @@ async def sign_in(
     key = await client_key(session, api_key_token, scopes.SIGNIN)
     if not email or password is None or "\x00" in email:
         raise InvalidCredentials()
-    await context.limits.before_sign_in(email, address)
+    # The same key for the limits as for the lookup: " Ana@x" and "ana@x" share one counter.
+    account = users_service.email_key(email)
+    if len(account) > users_service.MAX_EMAIL_LENGTH:
+        # No account has it; refusing here keeps such keys out of the limits' storage.
+        raise InvalidCredentials()
+    await context.limits.before_sign_in(account, address)
     user = await users_service.get_by_email(session, email)
     usable = user is not None and not user.disabled
     check = await context.hasher.verify(password, user.password_hash if usable and user else None)
     if not check.valid or user is None:
-        await context.limits.sign_in_failed(email, address)
+        await context.limits.sign_in_failed(account, address)
         raise InvalidCredentials()
     if check.new_hash:
         user.password_hash = check.new_hash
@@ -137,6 +145,8 @@ async def refresh(
     """Rotate a refresh token; a reused one ends its whole session."""
     await context.limits.refresh(address)
     key = await client_key(session, api_key_token, scopes.SIGNIN)
+    if scopes.OFFLINE_ACCESS not in key.scope_list:
+        raise InsufficientScope([scopes.OFFLINE_ACCESS])
     try:
         issued = await sessions.rotate(session, refresh_token)
     except sessions.RefreshRejected as rejected:
@@ -186,14 +196,23 @@ async def _end_sessions(
 
 
 async def change_password(
-    context: AppContext, db: AsyncSession, principal: Principal, body: PasswordChange
+    context: AppContext,
+    db: AsyncSession,
+    principal: Principal,
+    body: PasswordChange,
+    address: str,
 ) -> None:
-    """Set a new password and end every session and token of the account, this one included."""
+    """Set a new password and end every session and token of the account, this one included.
+
+    The current-password check is a sign-in in disguise, so it shares sign-in's failure limits.
+    """
     user = await users_service.get(db, principal.user_id)
     if user is None or user.disabled:
         raise Unauthenticated("the account is disabled")
+    await context.limits.before_sign_in(user.email_key, address)
     check = await context.hasher.verify(body.current_password, user.password_hash)
     if not check.valid:
+        await context.limits.sign_in_failed(user.email_key, address)
         raise BadRequest("the current password is wrong")
     user.password_hash = await context.hasher.hash(body.new_password)
     ended = await sessions.end_all(db, user_id=user.id)

@@ -21,7 +21,7 @@ _MAX_TOKEN_LENGTH = 256
 @dataclass(frozen=True)
 class Issued:
     session: Session
-    refresh_token: str
+    refresh_token: str | None
 
 
 class RefreshRejected(Exception):
@@ -49,9 +49,19 @@ async def _new_refresh_token(db: AsyncSession, session_id: str) -> str:
 
 
 async def start(
-    db: AsyncSession, *, user_id: str, api_key_id: str, remember_me: bool, lifetime: timedelta
+    db: AsyncSession,
+    *,
+    user_id: str,
+    api_key_id: str,
+    remember_me: bool,
+    lifetime: timedelta,
+    offline: bool = True,
 ) -> Issued:
-    """A new session whose refresh tokens all end at one absolute time."""
+    """A new session whose refresh tokens all end at one absolute time.
+
+    Without `offline` (a key lacking offline_access) the session gets no refresh token: it is
+    still recorded, so that signing out or revoking it ends its access token.
+    """
     now = utcnow()
     session = Session(
         id=uuid.uuid4().hex,
@@ -63,7 +73,8 @@ async def start(
     )
     db.add(session)
     await db.flush()
-    return Issued(session=session, refresh_token=await _new_refresh_token(db, session.id))
+    refresh_token = await _new_refresh_token(db, session.id) if offline else None
+    return Issued(session=session, refresh_token=refresh_token)
 
 
 def _aware(moment: datetime) -> datetime:

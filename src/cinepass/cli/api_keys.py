@@ -26,7 +26,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
 @app.command()
 def create(
     name: Annotated[str, typer.Option(help="What the key is for")],
-    preset: Annotated[str | None, typer.Option(help="admin or public")] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="admin, public (no refresh tokens) or web (render server)")
+    ] = None,
     scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes")] = None,
     as_json: JsonOption = False,
 ) -> None:

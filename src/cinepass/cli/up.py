@@ -27,28 +27,46 @@ from cinepass.users import service as users_service
 
 DEMO_FILE = Path("var/demo.json")
 DEMO_EMAIL = "demo@cinepass.test"
+# The render server keeps refresh tokens sealed in its cookie, so its key holds offline_access.
+RENDER_PRESET = "web"
+
+
+async def _create_render_key(session: AsyncSession) -> str:
+    created = await api_keys_service.create(
+        session, name="render-server (demo)", scopes=PRESETS[RENDER_PRESET]
+    )
+    return created.token
 
 
 async def _create_demo(session: AsyncSession, hasher: PasswordHasher) -> dict[str, str]:
-    public = await api_keys_service.create(
-        session, name="render-server (demo)", scopes=PRESETS["public"]
-    )
+    key = await _create_render_key(session)
     password = "-".join(secrets.token_hex(3) for _ in range(3))
     if await users_service.get_by_email(session, DEMO_EMAIL) is None:
         await users_service.create(
             session, name="Demo Viewer", email=DEMO_EMAIL, password_hash=await hasher.hash(password)
         )
-    return {"public_api_key": public.token, "email": DEMO_EMAIL, "password": password}
+    return {
+        "public_api_key": key,
+        "preset": RENDER_PRESET,
+        "email": DEMO_EMAIL,
+        "password": password,
+    }
 
 
 def _demo_secrets() -> dict[str, str]:
     """The demo's render-server key and account, made on the first run and kept in var/."""
     if DEMO_FILE.exists():
         data: dict[str, str] = json.loads(DEMO_FILE.read_text())
-        return data
-    settings = load_settings()
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
-    data = with_session(lambda s: _create_demo(s, hasher))
+        if data.get("preset") == RENDER_PRESET:
+            return data
+        # A demo made before the `web` preset holds a key without offline_access: its users
+        # would be signed out with every access token. Give the render server a `web` key.
+        data = {**data, "public_api_key": with_session(_create_render_key)}
+        data["preset"] = RENDER_PRESET
+    else:
+        settings = load_settings()
+        hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+        data = with_session(lambda s: _create_demo(s, hasher))
     DEMO_FILE.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -105,7 +123,7 @@ def up(
         if not demo:
             fail(
                 "set CINEPASS_PUBLIC_API_KEY",
-                "create one with `cinepass api-keys create --preset public`",
+                "create one with `cinepass api-keys create --name render --preset web`",
             )
         demo_account = _demo_secrets()
         public_key = demo_account["public_api_key"]

@@ -44,7 +44,11 @@ class ApiUnreachable(ApiError):
 
 @dataclass(frozen=True)
 class Session:
-    """What sign-in and refresh give back: the tokens and who they are for."""
+    """What sign-in and refresh give back: the tokens and who they are for.
+
+    `refresh_token` is empty when the API key lacks offline_access: the session then lasts as
+    long as the access token.
+    """
 
     token: str
     user_id: str
@@ -305,7 +309,7 @@ def _session(response: httpx.Response) -> Session:
         user_id=signed.user.id,
         name=signed.user.name,
         email=signed.user.email,
-        refresh_token=signed.refresh_token,
+        refresh_token=signed.refresh_token or "",
         expires_in=signed.expires_in,
     )
 

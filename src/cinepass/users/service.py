@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,13 +13,35 @@ from cinepass.db.base import utcnow
 from cinepass.errors import Conflict
 from cinepass.users.models import Role, User
 
+# The column's length: no longer email can name an account.
+MAX_EMAIL_LENGTH = 320
+
+
+def normalise_email(email: str) -> str:
+    """The one spelling of an email we store and compare: NFC, no blanks around, IDNA domain.
+
+    Every path that takes an email (sign-up, sign-in, the sign-in limits, provider sign-in, the
+    CLI) goes through here, so " Ana@X", "ana@x\t" and a decomposed "n\u0303" name one account.
+    """
+    text = unicodedata.normalize("NFC", email).strip()
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return text
+
 
 def email_key(email: str) -> str:
-    return email.strip().lower()
+    """What identifies an account: the normalised email, lower-cased (unique on every database)."""
+    return normalise_email(email).lower()
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(User.email_key == email_key(email)))
+    key = email_key(email)
+    # Accounts made before this normalisation hold `strip().lower()` of what was typed, which
+    # differs from `key` only for a punycode domain or a decomposed local part.
+    legacy = email.strip().lower()
+    found = (await session.scalars(select(User).where(User.email_key.in_({key, legacy})))).all()
+    return next((u for u in found if u.email_key == key), found[0] if found else None)
 
 
 async def get(session: AsyncSession, user_id: str) -> User | None:
@@ -34,7 +59,7 @@ async def create(
     """Insert a user; an email already taken (in any letter case) raises Conflict."""
     user = User(
         name=name.strip(),
-        email=email.strip(),
+        email=normalise_email(email),
         email_key=email_key(email),
         password_hash=password_hash,
         role=role,

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from fastapi.security import HTTPBasicCredentials
 from pydantic import StringConstraints
 
+from cinepass.auth.basic import Utf8Basic
 from cinepass.client import ApiError
 from cinepass.errors import (
     ApplicationError,
@@ -29,7 +30,7 @@ from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
 
 router = APIRouter(prefix="/auth", tags=["render server"])
 # Browsers get the SPA's form, never a Basic prompt: the 401s below send no WWW-Authenticate.
-_basic = HTTPBasic(auto_error=False)
+_basic = Utf8Basic(challenge=False)
 
 Text = Annotated[str, StringConstraints(max_length=1024, strip_whitespace=False)]
 

@@ -61,7 +61,7 @@ def upstream_failure(error: ApiError) -> ApplicationError:
     if error.status_code in (502, 503, 504):
         return ServiceUnavailable(
             "the catalogue service is unavailable; try again shortly",
-            headers={"Retry-After": str(error.retry_after or UNAVAILABLE_RETRY_SECONDS)},
+            retry_after=error.retry_after or UNAVAILABLE_RETRY_SECONDS,
         )
     failure = ApplicationError(error.message)
     failure.status_code = error.status_code
@@ -168,6 +168,9 @@ class Gateway:
                     pending.session = left
 
     async def _refresh(self, session: WebSession, address: str | None) -> WebSession:
+        if not session.refresh_token:
+            # A key without offline_access: when the access token ends, so does the session.
+            raise SessionEnded()
         key = hashlib.sha256(session.refresh_token.encode()).hexdigest()
         now = time.monotonic()
         self._flights = {
