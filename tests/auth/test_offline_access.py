@@ -19,7 +19,7 @@ from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
 from cinepass.web.app import create_web_app
 from tests.conftest import make_settings
-from tests.oidc.test_sign_provider import ProviderApi, provider_api
+from tests.oidc.conftest import ProviderApi, provider_api
 from tests.support import Api, LiveServer, bearer, free_port
 from tests.web.conftest import Web, web_settings, web_static
 
