@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,17 +29,25 @@ class ProviderApi:
         )
 
 
-@pytest.fixture
-def provider_api(api: Api, settings: Settings) -> Iterator[ProviderApi]:
+@contextlib.contextmanager
+def provider_server(api: Api, settings: Settings, **overrides: object) -> Iterator[ProviderApi]:
+    """An API on the suite's database that trusts a fresh stand-in issuer."""
     with running_issuer() as issuer:
         trusting = make_settings(
             settings.database_url,
             oidc_trusted_issuers=[
                 {"issuer": issuer.url, "audiences": [issuer.audience], "provider": "stand-in"}
             ],
+            **overrides,
         )
         with (
             LiveServer(create_app(trusting)) as server,
             httpx.Client(base_url=server.url, timeout=30) as http,
         ):
             yield ProviderApi(http, issuer, api)
+
+
+@pytest.fixture
+def provider_api(api: Api, settings: Settings) -> Iterator[ProviderApi]:
+    with provider_server(api, settings) as provider:
+        yield provider

@@ -51,17 +51,22 @@ def _identity(user_id: str, issuer: TrustedIssuer, claims: dict[str, Any]) -> Id
     )
 
 
-async def user_for(db: AsyncSession, issuer: TrustedIssuer, claims: dict[str, Any]) -> User:
-    """The user this provider account signs in as; a new one on first sign-in.
+async def linked_user(db: AsyncSession, claims: dict[str, Any]) -> User | None:
+    """The user this provider account is linked to; None on its first sign-in."""
+    found = await _find(db, str(claims["iss"]), str(claims["sub"]))
+    if found is None:
+        return None
+    user = await users_service.get(db, found.user_id)
+    if user is None or user.disabled:
+        raise Unauthenticated("the account is disabled", challenge="")
+    return user
+
+
+async def create_user(db: AsyncSession, issuer: TrustedIssuer, claims: dict[str, Any]) -> User:
+    """A new account for this provider account, holding its email only if the provider verified it.
 
     A matching email never links to an existing account: its owner links while signed in.
     """
-    found = await _find(db, str(claims["iss"]), str(claims["sub"]))
-    if found is not None:
-        user = await users_service.get(db, found.user_id)
-        if user is None or user.disabled:
-            raise Unauthenticated("the account is disabled", challenge="")
-        return user
     if not isinstance(claims.get("email"), str) or not claims["email"].strip():
         raise BadRequest("the provider did not share an email address")
     email = verified_email(claims)

@@ -87,10 +87,12 @@ async def sign_in(
     "/sign-provider",
     response_model_exclude_none=True,
     summary="Exchange a trusted provider's ID token (key needs signin:provider) for tokens",
-    responses=errors(400, 401, 403, 409, 503),
+    responses=errors(400, 401, 403, 409, 429, 503),
 )
-async def sign_provider(body: ProviderSignIn, session: SessionDep, context: ContextDep) -> SignedIn:
-    result = await service.sign_in_with_provider(context, session, body)
+async def sign_provider(
+    body: ProviderSignIn, session: SessionDep, context: ContextDep, request: Request
+) -> SignedIn:
+    result = await service.sign_in_with_provider(context, session, body, client_address(request))
     return _signed_in(context, result)
 
 

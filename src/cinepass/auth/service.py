@@ -118,12 +118,18 @@ async def sign_in(
 
 
 async def sign_in_with_provider(
-    context: AppContext, session: AsyncSession, body: ProviderSignIn
+    context: AppContext, session: AsyncSession, body: ProviderSignIn, address: str
 ) -> SignInResult:
-    """A verified ID token from a trusted issuer signs in as its (issuer, subject)'s user."""
+    """A verified ID token from a trusted issuer signs in as its (issuer, subject)'s user.
+
+    A first sign-in creates an account, so it counts as a sign-up of the client's address.
+    """
     key = await client_key(session, body.api_key_token, scopes.SIGNIN_PROVIDER)
     issuer, claims = await context.id_tokens.verify(body.id_token)
-    user = await identities.user_for(session, issuer, claims)
+    user = await identities.linked_user(session, claims)
+    if user is None:
+        await context.limits.sign_up(address)
+        user = await identities.create_user(session, issuer, claims)
     return await _open_session(context, session, user, key, body.remember_me)
 
 
