@@ -11,6 +11,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from cinepass import health
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
+from cinepass.body_limits import BodyLimits
 from cinepass.config import Settings, get_settings
 from cinepass.context import AppContext
 from cinepass.errors import install_error_handlers
@@ -54,8 +55,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         dependencies=[Depends(guard_request)],
+        # Starlette's slash redirect builds its Location from the Host header.
+        redirect_slashes=False,
     )
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimits,
+        max_bytes=settings.request_body_max_bytes,
+        max_json_depth=settings.request_json_max_depth,
+    )
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:
         # Only a listed proxy's X-Forwarded-For is believed: it sets the client address

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from cinepass.errors import BadRequest, NotFound
+from cinepass.errors import ContentTooLarge, NotFound
 from cinepass.web.gateway import Gateway
 
 _ID = r"[A-Za-z0-9_-]{1,64}"
@@ -55,7 +55,7 @@ async def proxy(request: Request, rest: str) -> Response:
     if allowed.body:
         body = await request.body()
         if len(body) > _MAX_BODY:
-            raise BadRequest("request body too large")
+            raise ContentTooLarge(f"request body too large: the limit is {_MAX_BODY} bytes")
     gateway: Gateway = request.app.state.gateway
     response = Response(media_type="application/json")
     answer = await gateway.call(
