@@ -8,7 +8,6 @@
     │   └── InsufficientScope   403  (error="insufficient_scope")
     ├── NotFound                404
     ├── Conflict                409
-    ├── ContentTooLarge         413
     ├── TooManyRequests         429  (Retry-After)
     └── ServiceUnavailable      503
 
@@ -101,11 +100,6 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     status_code = HTTPStatus.CONFLICT
     default_message = "conflict"
-
-
-class ContentTooLarge(ApplicationError):
-    status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-    default_message = "request body too large"
 
 
 class TooManyRequests(ApplicationError):

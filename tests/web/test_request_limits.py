@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.raw_http import send_chunked, send_head
-from tests.web.conftest import Browser, Web
+from tests.web.conftest import COOKIE, Browser, Web
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -48,7 +48,18 @@ def test_a_streamed_body_that_grows_past_the_limit_is_cut_with_413(web: Web) -> 
     assert answer.closed
 
 
-def test_a_proxied_body_over_the_proxy_limit_is_413(web: Web, member: Browser) -> None:
+def test_a_declared_body_over_the_render_servers_limit_is_413_before_it_is_sent(
+    web: Web, member: Browser
+) -> None:
+    assert member.session_cookie
+    headers = {**csrf_headers(web), "Cookie": f"{COOKIE}={member.session_cookie}"}
+    answer = send_head(web.url, "POST", "/api/user-movies", {**headers, "Content-Length": "20000"})
+    assert answer.status == 413
+    assert answer.json()["message"] == "request body too large: the limit is 16384 bytes"
+    assert answer.seconds < 3
+
+
+def test_a_proxied_body_over_the_render_servers_limit_is_413(web: Web, member: Browser) -> None:
     movie_id = "m" * 20
     r = member.post(
         "/api/user-movies",

@@ -124,7 +124,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CsrfGuard, origin=settings.web_origin)
     app.add_middleware(
         BodyLimits,
-        max_bytes=settings.request_body_max_bytes,
+        max_bytes=settings.web_request_body_max_bytes,
         max_json_depth=settings.request_json_max_depth,
     )
     app.add_middleware(
