@@ -140,7 +140,9 @@ def test_a_lone_surrogate_in_a_refresh_token_is_400_not_500(api: Api) -> None:
     assert "surrogate" in body["message"]
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "TEXT/JSON", "x/y+json"]
+)
 def test_a_body_that_is_not_json_is_refused_with_json(api: Api, content_type: str) -> None:
     r = api.http.post(
         "/api/auth/sign-up",
@@ -149,6 +151,11 @@ def test_a_body_that_is_not_json_is_refused_with_json(api: Api, content_type: st
     )
     assert r.status_code in (400, 415), r.text
     assert r.json()["statusCode"] == r.status_code
+    deep = api.http.post(
+        "/api/auth/sign-up", content=b"[" * 400 + b"]" * 400, headers={"Content-Type": content_type}
+    )
+    assert deep.status_code == 400
+    assert deep.json()["details"][0]["message"] == "JSON nested deeper than 32 levels"
 
 
 def test_a_deep_cursor_is_a_400_not_500(api: Api, admin_token: str) -> None:

@@ -26,12 +26,6 @@ def json_depth_exceeds(body: bytes, limit: int) -> bool:
     return max(accumulate(1 if c in b"[{" else -1 for c in brackets)) > limit
 
 
-def _is_json(headers: Headers) -> bool:
-    # FastAPI parses a body as JSON when it says so, and also when it says nothing.
-    media_type = headers.get("content-type", "").partition(";")[0].strip().lower()
-    return media_type in ("", "application/json") or media_type.endswith("+json")
-
-
 class BodyLimits:
     """Refuses a body over `max_bytes` (413) or nested deeper than `max_json_depth` (400).
 
@@ -50,8 +44,7 @@ class BodyLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        declared = headers.get("content-length")
+        declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._too_large(scope, receive, send)
             return
@@ -66,7 +59,8 @@ class BodyLimits:
                 await self._too_large(scope, receive, send)
                 return
             more = message.get("more_body", False)
-        if body and _is_json(headers) and json_depth_exceeds(bytes(body), self.max_json_depth):
+        # Whatever its declared type: the render server forwards a body to the API as JSON.
+        if body and json_depth_exceeds(bytes(body), self.max_json_depth):
             message_text = f"JSON nested deeper than {self.max_json_depth} levels"
             await error_response(
                 400,

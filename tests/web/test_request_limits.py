@@ -83,6 +83,18 @@ def test_deeply_nested_json_is_a_400_with_details(
     assert body["details"] == [{"field": "body", "message": "JSON nested deeper than 32 levels"}]
 
 
+def test_a_deep_body_labelled_as_text_is_refused_before_it_is_forwarded_as_json(
+    web: Web, member: Browser
+) -> None:
+    content = b'{"movieId": ' + b"[" * 500 + b"]" * 500 + b"}"
+    headers = {**web.same_origin(), "Content-Type": "text/plain"}
+    r = member.post("/api/user-movies", content=content, headers=headers)
+    assert r.status_code == 400, r.text
+    assert r.json()["details"] == [
+        {"field": "body", "message": "JSON nested deeper than 32 levels"}
+    ]
+
+
 @pytest.mark.parametrize(
     "content",
     [
