@@ -116,7 +116,7 @@ class AccessTokens:
     async def _verify(self, token: str) -> tuple[Principal, str]:
         if not token or len(token) > _MAX_TOKEN_LENGTH:
             raise InvalidToken()
-        if not _canonical(token):
+        if not is_canonical_jws(token):
             raise InvalidToken("malformed token")
         try:
             header = jwt.get_unverified_header(token)
@@ -147,7 +147,7 @@ class AccessTokens:
         return _principal(claims), kid
 
 
-def _canonical(token: str) -> bool:
+def is_canonical_jws(token: str) -> bool:
     """Three unpadded base64url segments, each as the signer wrote it (JWS compact form).
 
     PyJWT tolerates `=` padding and spare bits, so one signature would have many spellings.
