@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cinepass import base64url
+from cinepass.body_limits import json_depth_exceeds
 from tests.raw_http import send_chunked, send_head
 from tests.support import Api, bearer, movie_body
 
@@ -50,6 +54,8 @@ def test_a_two_gigabyte_declared_body_is_refused_at_once_before_sign_in(
     assert "limit" in answer.json()["message"]
     assert answer.seconds < 3
     assert answer.closed
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["x-content-type-options"] == "nosniff"
 
 
 def test_a_streamed_body_that_grows_past_the_limit_is_cut_with_413(api: Api) -> None:
@@ -117,6 +123,8 @@ def test_deep_objects_inside_a_field_are_refused_and_brackets_in_text_are_not(
         b'{"name": "Ana", "name": "Eva", "email": "a@example.com", "password": "twice"}',
         b'["a list", "not an object"]',
         b'"just a string"',
+        b'"' + b"[" * 100 + b'"',
+        b'"\\"' + b"{" * 100,
         b"null",
         b"NaN",
         b"{",
@@ -172,3 +180,29 @@ def test_a_trailing_slash_never_redirects_to_the_host_header(
     assert "location" not in r.headers
     assert r.status_code == 404
     assert_error(r, 404)
+
+
+def _depth(value: Any) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+_TEXT = st.text(alphabet=st.sampled_from('[]{}"\\ñá🎬a:,'), max_size=12)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=40,
+)
+
+
+@given(value=_JSON, limit=st.integers(min_value=0, max_value=8), ascii_only=st.booleans())
+@settings(max_examples=300, deadline=None, database=None)
+def test_the_depth_check_agrees_with_a_parser(value: Any, limit: int, ascii_only: bool) -> None:
+    body = json.dumps(value, ensure_ascii=ascii_only).encode()
+    assert json_depth_exceeds(body, limit) == (_depth(value) > limit)

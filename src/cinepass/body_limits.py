@@ -23,7 +23,7 @@ def json_depth_exceeds(body: bytes, limit: int) -> bool:
     if body.count(b"[") + body.count(b"{") <= limit:
         return False
     brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", body))
-    return max(accumulate(1 if c in b"[{" else -1 for c in brackets)) > limit
+    return max(accumulate(1 if c in b"[{" else -1 for c in brackets), default=0) > limit
 
 
 class BodyLimits:

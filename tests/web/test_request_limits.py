@@ -36,6 +36,8 @@ def test_a_two_gigabyte_declared_body_is_413_at_once_without_a_session(web: Web,
     assert "limit" in body["message"]
     assert answer.seconds < 3
     assert answer.closed
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["x-content-type-options"] == "nosniff"
 
 
 def test_a_streamed_body_that_grows_past_the_limit_is_cut_with_413(web: Web) -> None:
