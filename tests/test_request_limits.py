@@ -138,6 +138,15 @@ def test_hostile_json_bodies_are_a_clear_400_never_500(api: Api, content: bytes)
     assert_error(r, 400)
 
 
+def test_thousands_of_unknown_fields_get_a_short_answer(api: Api) -> None:
+    body = {f"campo_ñ_{i}": "á" for i in range(3000)}
+    r = api.http.post("/api/auth/sign-up", json=body)
+    answer = assert_error(r, 400)
+    assert len(answer["details"]) == 20
+    assert answer["message"].endswith("problems in all")
+    assert len(r.content) < 4096
+
+
 def test_a_lone_surrogate_in_a_refresh_token_is_400_not_500(api: Api) -> None:
     r = api.http.post(
         "/api/auth/refresh",
