@@ -175,6 +175,22 @@ def test_a_body_that_is_not_json_is_refused_with_json(api: Api, content_type: st
     assert deep.json()["details"][0]["message"] == "JSON nested deeper than 32 levels"
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        [("tags", "cine\x00negro"), ("tags", "drama")],
+        [("tags", "ñandú"), ("tags", "a\x00"), ("tags", "🎬")],
+        [("q", "a\x00"), ("tags", "x")],
+    ],
+)
+def test_a_nul_in_any_repeated_query_value_is_400_not_500(
+    api: Api, admin_token: str, params: list[tuple[str, str]]
+) -> None:
+    r = api.http.get("/api/movies", params=params, headers=bearer(admin_token))
+    body = assert_error(r, 400)
+    assert "NUL" in body["message"]
+
+
 def test_a_deep_cursor_is_a_400_not_500(api: Api, admin_token: str) -> None:
     cursor = base64url.encode(("[" * 3000 + "]" * 3000).encode())
     r = api.http.get("/api/movies", params={"cursor": cursor}, headers=bearer(admin_token))
