@@ -84,3 +84,24 @@ def send_chunked(
                 break
             sent += len(chunk)
         return _answer(sock, started), sent
+
+
+def send_growing_head(url: str, path: str, most: int) -> tuple[RawAnswer | None, int]:
+    """A GET whose one header never ends; (the answer, or None if none came, and bytes sent)."""
+    host = urlsplit(url).netloc
+    sent = 0
+    with _connect(url) as sock:
+        started = time.monotonic()
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Filler: ".encode())
+        while sent < most:
+            readable, _, _ = select.select([sock], [], [], 0.01)
+            if readable:
+                break
+            try:
+                sock.sendall("ñ".encode() * 8192)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += 16384
+        else:
+            return None, sent
+        return _answer(sock, started), sent

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cinepass import base64url
 from cinepass.body_limits import json_depth_exceeds
-from tests.raw_http import send_chunked, send_head
+from tests.raw_http import send_chunked, send_growing_head, send_head
 from tests.support import Api, bearer, movie_body
 
 ROUTES_WITH_BODIES = [
@@ -70,6 +70,19 @@ def test_a_streamed_body_that_grows_past_the_limit_is_cut_with_413(api: Api) -> 
     assert answer.json()["statusCode"] == 413
     assert sent < 1024 * 1024
     assert answer.closed
+
+
+def test_headers_that_never_end_are_cut_with_431_and_normal_large_ones_pass(api: Api) -> None:
+    answer, sent = send_growing_head(str(api.http.base_url), "/health", most=16 * 1024 * 1024)
+    assert answer is not None, f"no answer after {sent} bytes of one header"
+    assert answer.status == 431
+    assert answer.json()["statusCode"] == 431
+    assert sent < 1024 * 1024
+    assert answer.closed
+    r = api.http.get(
+        "/health", headers={"Cookie": "other=" + "a" * 20000, "X-Note": "ñandú".encode()}
+    )
+    assert r.status_code == 200
 
 
 def test_a_body_just_under_the_limit_still_reaches_the_route(api: Api) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.raw_http import send_chunked, send_head
+from tests.raw_http import send_chunked, send_growing_head, send_head
 from tests.web.conftest import COOKIE, Browser, Web
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -38,6 +38,15 @@ def test_a_two_gigabyte_declared_body_is_413_at_once_without_a_session(web: Web,
     assert answer.closed
     assert answer.headers["cache-control"] == "no-store"
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_headers_that_never_end_are_cut_with_431(web: Web) -> None:
+    answer, sent = send_growing_head(web.url, "/auth/session", most=16 * 1024 * 1024)
+    assert answer is not None, f"no answer after {sent} bytes of one header"
+    assert answer.status == 431
+    assert answer.json()["statusCode"] == 431
+    assert sent < 1024 * 1024
+    assert answer.closed
 
 
 def test_a_streamed_body_that_grows_past_the_limit_is_cut_with_413(web: Web) -> None:
