@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from cinepass import base64url
@@ -20,8 +22,9 @@ def respelled(token: str, how: str) -> str:
         return f"{header}.{payload}=.{signature}"
     if how == "stray characters":
         return f"{header}.{payload}.{signature[:10]}!*~!{signature[10:]}"
-    if how == "standard alphabet":
-        return f"{header}.{payload}.{signature.replace('-', '+').replace('_', '/')}"
+    if how == "standard base64":
+        standard = base64.b64encode(base64url.decode(signature)).decode()
+        return f"{header}.{payload}.{standard}"
     if how == "spare bits":
         # EdDSA/ES256 signatures are 64 bytes: 86 characters, the last holding 4 spare bits.
         last = signature[-1]
@@ -36,7 +39,7 @@ HOW = [
     "one pad",
     "padded payload",
     "stray characters",
-    "standard alphabet",
+    "standard base64",
     "spare bits",
 ]
 
