@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -105,6 +106,25 @@ def test_deeply_nested_json_is_a_400_with_details_on_every_route(
     body = assert_error(r, 400)
     assert "nested deeper than 32" in body["message"]
     assert body["details"] == [{"field": "body", "message": "JSON nested deeper than 32 levels"}]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 40 + b'"' + b'\\"' * 30000,
+        b'"\\' * 20000 + b"[" * 40,
+        b'["a\\"' * 10000,
+        b"[" * 60000,
+    ],
+    ids=["escaped-quotes", "backslashes", "unterminated", "brackets"],
+)
+def test_a_body_built_to_slow_the_depth_check_is_answered_at_once(api: Api, content: bytes) -> None:
+    started = time.monotonic()
+    r = api.http.post(
+        "/api/auth/sign-in", content=content, headers={"Content-Type": "application/json"}
+    )
+    assert time.monotonic() - started < 1.0
+    assert_error(r, 400)
 
 
 def test_deep_objects_inside_a_field_are_refused_and_brackets_in_text_are_not(

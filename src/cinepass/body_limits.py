@@ -10,8 +10,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cinepass.errors import error_response
 
-# A JSON string, escapes included; what is left once strings are gone is structure.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A JSON string, escapes included; what is left once strings are gone is structure. An
+# unterminated string runs to the end, as a parser reads it: the pattern then always matches
+# where it starts, so the scan stays linear (a closing quote required made it quadratic).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"?', re.DOTALL)
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]")
 
 
