@@ -87,10 +87,10 @@ def _deep(value: Any, depth: int) -> Any:
     return value
 
 
-def _assert_clear_refusal(status: int, body: bytes, expected: int | None = None) -> None:
+def _assert_clear_refusal(status: int, body: bytes, expected: set[int] | None = None) -> None:
     assert status < 500, body[:300]
     if expected is not None:
-        assert status == expected, body[:300]
+        assert status in expected, body[:300]
     if status >= 400:
         envelope = json.loads(body)
         assert envelope["statusCode"] == status
@@ -116,8 +116,9 @@ def test_hostile_bodies_on_every_route_are_a_clear_4xx_never_5xx(
     body = case.body if isinstance(case.body, (dict, list, str)) else {}
     probes = [
         (json.dumps(_unicode(body, seed)), None),
-        (json.dumps(_deep(body, 33 + seed % 900)), 400),
-        ("[" * 5000 + "]" * 5000, 400),
+        # A generated body near a field's longest can pass the size limit once escaped: 413.
+        (json.dumps(_deep(body, 33 + seed % 900)), {400, 413}),
+        ("[" * 5000 + "]" * 5000, {400}),
     ]
     for content, expected in probes:
         r = api.http.request(method, url, params=params, content=content.encode(), headers=headers)
@@ -125,4 +126,4 @@ def test_hostile_bodies_on_every_route_are_a_clear_4xx_never_5xx(
     path = urlsplit(str(httpx.URL(url, params=params)))
     target = path.path + (f"?{path.query}" if path.query else "")
     answer = send_head(base_url, method, target, {**headers, "Content-Length": "2147483648"})
-    _assert_clear_refusal(answer.status, answer.body, 413)
+    _assert_clear_refusal(answer.status, answer.body, {413})

@@ -19,6 +19,7 @@ from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies import router as movies_router
 from cinepass.request_guards import guard_request
+from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
 
 # The only routes reachable without an access token.
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # that per-address limits count.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     for router in PUBLIC_ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=EVERY_ROUTE)
     for router in PROTECTED_ROUTERS:
-        app.include_router(router, dependencies=[scoped()])
+        app.include_router(router, dependencies=[scoped()], responses=EVERY_ROUTE)
     return app
