@@ -21,6 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from cinepass.http_protocol import uvicorn_http_options
+
 PG_ADMIN_URL = os.environ.get(
     "CINEPASS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
@@ -96,6 +98,7 @@ class LiveServer:
             lifespan="on",
             # As `cinepass api` and `cinepass web` run: only the app decides whom to believe.
             proxy_headers=False,
+            **uvicorn_http_options(),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

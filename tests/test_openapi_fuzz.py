@@ -1,7 +1,14 @@
-"""Schema-driven fuzzing of every route: no 5xx, and every answer matches the OpenAPI document."""
+"""Schema-driven fuzzing of every route: no 5xx, and every answer matches the OpenAPI document.
+
+A second pass sends each generated body again as hostile variants: Unicode, deep, huge."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -9,6 +16,7 @@ from schemathesis import checks
 
 from cinepass.api import create_app
 from cinepass.config import Settings
+from tests.raw_http import send_head
 from tests.support import Api, bearer
 
 # The document the server publishes is built from the app alone, so it can be read at collection;
@@ -43,3 +51,79 @@ def test_every_route_answers_within_its_contract(
     case.call_and_validate(
         base_url=str(api.http.base_url), headers=bearer(fuzz_token), checks=CHECKS
     )
+
+
+# Text a Spanish-speaking user types, and text no parser should trust: combining marks,
+# bidi overrides, astral characters, a BOM and a lone surrogate (valid JSON, not valid Unicode).
+UNICODE = [
+    "ñandú",
+    "contraseña á",
+    "🎬🍿",
+    "e\u0301",
+    "\u202eevil",
+    "\ufeff",
+    "\U0001d518\U0001d52b\U0001d526",
+    "\ud800",
+]
+
+
+def _unicode(value: Any, seed: int) -> Any:
+    if isinstance(value, str):
+        return value + UNICODE[(len(value) + seed) % len(UNICODE)]
+    if isinstance(value, dict):
+        return {k: _unicode(v, seed + i) for i, (k, v) in enumerate(value.items())}
+    if isinstance(value, list):
+        return [_unicode(v, seed + i) for i, v in enumerate(value)]
+    return value
+
+
+def _deep(value: Any, depth: int) -> Any:
+    """`value` with its first field (or itself) wrapped in `depth` arrays."""
+    if isinstance(value, dict) and value:
+        first = next(iter(value))
+        return {**value, first: _deep(value[first], depth)}
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _assert_clear_refusal(status: int, body: bytes, expected: set[int] | None = None) -> None:
+    assert status < 500, body[:300]
+    if expected is not None:
+        assert status in expected, body[:300]
+    if status >= 400:
+        envelope = json.loads(body)
+        assert envelope["statusCode"] == status
+        assert isinstance(envelope["message"], str)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_hostile_bodies_on_every_route_are_a_clear_4xx_never_5xx(
+    case: schemathesis.Case, api: Api, fuzz_token: str
+) -> None:
+    """Unicode in every string, nesting past the limit, and a declared length of 2 GiB."""
+    base_url = str(api.http.base_url).rstrip("/")
+    request = case.as_transport_kwargs(base_url=base_url, headers=bearer(fuzz_token))
+    method, url, params = request["method"], request["url"], request.get("params") or {}
+    headers = {"Authorization": f"Bearer {fuzz_token}", "Content-Type": "application/json"}
+    seed = sum(map(ord, case.id or ""))
+    body = case.body if isinstance(case.body, (dict, list, str)) else {}
+    probes = [
+        (json.dumps(_unicode(body, seed)), None),
+        # A generated body near a field's longest can pass the size limit once escaped: 413.
+        (json.dumps(_deep(body, 33 + seed % 900)), {400, 413}),
+        ("[" * 5000 + "]" * 5000, {400}),
+    ]
+    for content, expected in probes:
+        r = api.http.request(method, url, params=params, content=content.encode(), headers=headers)
+        _assert_clear_refusal(r.status_code, r.content, expected)
+    path = urlsplit(str(httpx.URL(url, params=params)))
+    target = path.path + (f"?{path.query}" if path.query else "")
+    answer = send_head(base_url, method, target, {**headers, "Content-Length": "2147483648"})
+    _assert_clear_refusal(answer.status, answer.body, {413})

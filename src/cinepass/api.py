@@ -11,6 +11,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from cinepass import health
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
+from cinepass.body_limits import BodyLimits
 from cinepass.config import Settings, get_settings
 from cinepass.context import AppContext
 from cinepass.errors import install_error_handlers
@@ -18,6 +19,7 @@ from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies import router as movies_router
 from cinepass.request_guards import guard_request
+from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
 
 # The only routes reachable without an access token.
@@ -54,15 +56,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         dependencies=[Depends(guard_request)],
+        # Starlette's slash redirect builds its Location from the Host header.
+        redirect_slashes=False,
     )
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimits,
+        max_bytes=settings.request_body_max_bytes,
+        max_json_depth=settings.request_json_max_depth,
+    )
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:
         # Only a listed proxy's X-Forwarded-For is believed: it sets the client address
         # that per-address limits count.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     for router in PUBLIC_ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=EVERY_ROUTE)
     for router in PROTECTED_ROUTERS:
-        app.include_router(router, dependencies=[scoped()])
+        app.include_router(router, dependencies=[scoped()], responses=EVERY_ROUTE)
     return app

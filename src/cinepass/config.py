@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
     trusted_proxies: list[str] = []
 
+    # Request bodies: larger is 413 before anything else runs, deeper JSON is 400 (both
+    # servers). One movie (the API's largest body, also what `cinepass admin movies import`
+    # sends per row) is under 4 KiB; the render server's bodies (sign-in, sign-up, a list
+    # entry) are under 2 KiB.
+    request_body_max_bytes: int = Field(default=64 * 1024, ge=1024)
+    web_request_body_max_bytes: int = Field(default=16 * 1024, ge=1024)
+    request_json_max_depth: int = Field(default=32, ge=4, le=256)
+
     # Passwords: OWASP's argon2id floor (m=19 MiB, t=2, p=1) is the default.
     argon2_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)
     argon2_time_cost: int = Field(default=2, ge=2)

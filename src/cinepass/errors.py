@@ -151,13 +151,20 @@ async def _on_application_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.message, exc.headers, **extra)
 
 
+_MAX_DETAILS = 20
+
+
 async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    # A body of thousands of unknown fields must not earn an answer many times its size.
     details = [
         {"field": _field_path(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid")}
-        for err in exc.errors()
+        for err in errors[:_MAX_DETAILS]
     ]
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
+    if len(errors) > _MAX_DETAILS:
+        summary += f"; {len(errors)} problems in all"
     return error_response(400, f"invalid request: {summary}", details=details)
 
 

@@ -6,7 +6,6 @@ data binds it to its row (the key's kid), so a sealed key copied onto another ro
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import os
@@ -15,6 +14,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from cinepass import base64url
 from cinepass.config import Settings
 
 KEK_FILE = Path("var/key-encryption.key")
@@ -36,17 +36,6 @@ class KeyDecryptionError(Exception):
         super().__init__(f"{message}; {hint}")
 
 
-def _b64encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _b64decode(text: str) -> bytes:
-    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    if _b64encode(raw) != text:  # one spelling per value: no padding, no stray characters
-        raise ValueError("not canonical base64url")
-    return raw
-
-
 def load_or_create_key(path: Path) -> str:
     """A base64url 256-bit key kept on disk (mode 0600), made on first use; for one machine.
 
@@ -56,7 +45,7 @@ def load_or_create_key(path: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = _b64encode(AESGCM.generate_key(bit_length=256))
+    key = base64url.encode(AESGCM.generate_key(bit_length=256))
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process made it first: use theirs
@@ -68,7 +57,7 @@ def load_or_create_key(path: Path) -> str:
 
 def kek_id(key: bytes) -> str:
     """A short public name for a KEK, so that an error can say which one a value needs."""
-    return _b64encode(hashlib.sha256(b"cinepass-kek-id" + key).digest()[:6])
+    return base64url.encode(hashlib.sha256(b"cinepass-kek-id" + key).digest()[:6])
 
 
 class KeyEncryption:
@@ -80,14 +69,14 @@ class KeyEncryption:
         decoded: list[bytes] = []
         for key in keys:
             try:
-                raw = _b64decode(key.strip())
+                raw = base64url.decode(key.strip())
             except (binascii.Error, ValueError):
                 raw = b""
             if len(raw) != 32:
                 raise KeyDecryptionError(
                     "CINEPASS_KEY_ENCRYPTION_KEY holds a value that is not a 32-byte base64url key",
                     'generate one with `python -c "import secrets,base64;print(base64.'
-                    "urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('='))\"`",
+                    "urlsafebase64url.encode(secrets.token_bytes(32)).decode().rstrip('='))\"`",
                 )
             decoded.append(raw)
         self._keys = {kek_id(k): AESGCM(k) for k in decoded}
@@ -118,7 +107,7 @@ class KeyEncryption:
     def seal(self, plain: bytes, label: str) -> str:
         nonce = os.urandom(_NONCE_BYTES)
         sealed = self._keys[self.current].encrypt(nonce, plain, label.encode())
-        return f"{_PREFIX}.{self.current}.{_b64encode(nonce + sealed)}"
+        return f"{_PREFIX}.{self.current}.{base64url.encode(nonce + sealed)}"
 
     @staticmethod
     def sealed_by(value: str) -> str | None:
@@ -137,7 +126,7 @@ class KeyEncryption:
                 " which is not configured"
             )
         try:
-            raw = _b64decode(value.split(".")[2])
+            raw = base64url.decode(value.split(".")[2])
             return key.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], label.encode())
         except (binascii.Error, ValueError, InvalidTag) as exc:
             raise KeyDecryptionError(

@@ -36,7 +36,9 @@ def _declared(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
 
 async def guard_request(request: Request) -> None:
     """Query parameters a route does not declare are refused, as bodies refuse unknown fields."""
-    values = [*request.query_params.values(), *request.path_params.values()]
+    # multi_items, not values(): a repeated parameter's earlier values count too.
+    values = [v for _, v in request.query_params.multi_items()]
+    values += [str(v) for v in request.path_params.values()]
     if any("\x00" in value for value in values):
         raise BadRequest("text may not contain NUL characters")
     route = request.scope.get("route")

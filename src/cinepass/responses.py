@@ -27,6 +27,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         403: "The token lacks a scope this route needs, or the object is not yours",
         404: "Not found",
         409: "Conflict with existing data",
+        413: "The request body is over the server's limit (CINEPASS_REQUEST_BODY_MAX_BYTES)",
+        431: "The request line and headers are over 32 KiB",
         429: "Too many requests; see Retry-After",
         503: "A dependency is unavailable; try again shortly",
     }
@@ -34,3 +36,5 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 AUTHENTICATED = errors(400, 401, 403, 503)
+# What any route can answer, before it runs: BodyLimits and the HTTP protocol see every request.
+EVERY_ROUTE = errors(413, 431)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ApiModel(BaseModel):
@@ -15,14 +18,22 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def _unstorable_text(value: Any) -> str | None:
+    """Why some string in `value` cannot be stored as text, or None; iterative, so depth is free."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "text may not contain NUL characters"
+            if not item.isascii() and _SURROGATE.search(item):
+                return "text may not contain unpaired surrogates (not valid Unicode)"
+    return None
 
 
 class RequestModel(ApiModel):
@@ -32,10 +43,12 @@ class RequestModel(ApiModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul_characters(cls, data: Any) -> Any:
-        # PostgreSQL cannot store NUL in text; refuse it up front rather than fail on insert.
-        if _has_nul(data):
-            raise ValueError("text may not contain NUL characters")
+    def _storable_text(cls, data: Any) -> Any:
+        # PostgreSQL cannot store NUL in text, and a lone surrogate ("\\ud800", valid JSON) cannot
+        # be encoded as UTF-8 at all: refuse both up front rather than fail on insert or hashing.
+        problem = _unstorable_text(data)
+        if problem:
+            raise ValueError(problem)
         return data
 
 

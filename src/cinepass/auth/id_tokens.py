@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import jwt
 
+from cinepass.auth.tokens import is_canonical_jws
 from cinepass.config import TrustedIssuer
 from cinepass.errors import InvalidToken, ServiceUnavailable
 
@@ -79,6 +80,8 @@ class IdTokenVerifier:
         """The token's trusted issuer and verified claims; anything else is InvalidToken."""
         if not token or len(token) > _MAX_TOKEN_LENGTH:
             raise InvalidToken("invalid ID token")
+        if not is_canonical_jws(token):
+            raise InvalidToken("malformed ID token")
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})

@@ -10,6 +10,7 @@ from typing import Any
 
 import jwt
 
+from cinepass import base64url
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.errors import InvalidToken
 
@@ -115,6 +116,8 @@ class AccessTokens:
     async def _verify(self, token: str) -> tuple[Principal, str]:
         if not token or len(token) > _MAX_TOKEN_LENGTH:
             raise InvalidToken()
+        if not is_canonical_jws(token):
+            raise InvalidToken("malformed token")
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -142,6 +145,22 @@ class AccessTokens:
         except jwt.PyJWTError:
             raise InvalidToken() from None
         return _principal(claims), kid
+
+
+def is_canonical_jws(token: str) -> bool:
+    """Three unpadded base64url segments, each as the signer wrote it (JWS compact form).
+
+    PyJWT tolerates `=` padding and spare bits, so one signature would have many spellings.
+    """
+    segments = token.split(".")
+    if len(segments) != 3:
+        return False
+    try:
+        for segment in segments:
+            base64url.decode(segment)
+    except ValueError:
+        return False
+    return True
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

@@ -15,6 +15,7 @@ def _serve(factory: str, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from cinepass.config import get_settings
+    from cinepass.http_protocol import uvicorn_http_options
 
     uvicorn.run(
         factory,
@@ -26,6 +27,7 @@ def _serve(factory: str, host: str, port: int, workers: int) -> None:
         # Only the app decides whose X-Forwarded-For to believe (CINEPASS_TRUSTED_PROXIES).
         proxy_headers=False,
         log_level=get_settings().log_level.lower(),
+        **uvicorn_http_options(),
     )
 
 

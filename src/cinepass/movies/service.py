@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass import base64url
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
 from cinepass.movies.models import Movie, MovieTag
@@ -44,14 +43,14 @@ _LISTED = (
 
 def encode_cursor(title: str, movie_id: str) -> str:
     raw = json.dumps([title, movie_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return base64url.encode(raw)
 
 
 def decode_cursor(cursor: str) -> tuple[str, str]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = base64url.decode(cursor)
         title, movie_id = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise BadRequest("invalid cursor; use the 'next' value of the previous page") from None
     if (
         not isinstance(title, str)

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from cinepass.body_limits import BodyLimits
 from cinepass.client import CinepassClient
 from cinepass.config import Settings, get_settings
 from cinepass.errors import error_response, install_error_handlers
@@ -63,7 +64,7 @@ _NOT_BUILT = {
 
 def _spa(static_dir: Path) -> FastAPI:
     """The built SPA: hashed assets cached for good, every other path answered by index.html."""
-    spa = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    spa = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
     assets = static_dir / "assets"
     if assets.is_dir():
         spa.mount("/assets", StaticFiles(directory=assets), name="assets")
@@ -125,10 +126,17 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        # Starlette's slash redirect builds its Location from the Host header.
+        redirect_slashes=False,
     )
     install_error_handlers(app)
     app.add_exception_handler(SessionEnded, _session_ended)
     app.add_middleware(CsrfGuard, origin=settings.web_origin)
+    app.add_middleware(
+        BodyLimits,
+        max_bytes=settings.web_request_body_max_bytes,
+        max_json_depth=settings.request_json_max_depth,
+    )
     app.add_middleware(
         SecurityHeaders,
         extra={

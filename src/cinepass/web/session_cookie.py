@@ -6,7 +6,6 @@ Only the render server holds the key, so the browser can neither read nor forge 
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import os
 import secrets
@@ -17,6 +16,8 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from starlette.responses import Response
+
+from cinepass import base64url
 
 # Re-exported: the render server's key file is made the way the API's KEK file is.
 from cinepass.key_encryption import load_or_create_key as load_or_create_key
@@ -68,17 +69,14 @@ class WebSession:
         return {"id": self.user_id, "name": self.name, "email": self.email}
 
 
-def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 class CookieSealer:
     """Seals with the first key; opens with any (so keys can be rotated)."""
 
     def __init__(self, keys: list[str]):
         if not keys:
             raise ValueError("the session cookie needs at least one key")
-        decoded = [_b64decode(k) for k in keys]
+        # Keys come from the operator, who may have padded them: only cookies are strict.
+        decoded = [base64.urlsafe_b64decode(k + "=" * (-len(k) % 4)) for k in keys]
         if any(len(k) != 32 for k in decoded):
             raise ValueError("each session cookie key must be 32 bytes, base64url-encoded")
         self._keys = [AESGCM(k) for k in decoded]
@@ -88,15 +86,15 @@ class CookieSealer:
         nonce = os.urandom(_NONCE_BYTES)
         plain = json.dumps(data, separators=(",", ":")).encode()
         sealed = self._keys[0].encrypt(nonce, plain, purpose.encode())
-        return base64.urlsafe_b64encode(_VERSION + nonce + sealed).decode().rstrip("=")
+        return base64url.encode(_VERSION + nonce + sealed)
 
     def open_data(self, value: str | None, purpose: str) -> dict[str, Any] | None:
         """What a sealed value holds, or None for anything absent, tampered or foreign."""
         if not value or len(value) > _MAX_COOKIE_LENGTH:
             return None
         try:
-            raw = _b64decode(value)
-        except (binascii.Error, ValueError):
+            raw = base64url.decode(value)
+        except ValueError:
             return None
         if len(raw) < 1 + _NONCE_BYTES + 16 or raw[:1] != _VERSION:
             return None
