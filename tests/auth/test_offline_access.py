@@ -17,11 +17,10 @@ import pytest
 from cinepass.api import create_app
 from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
-from cinepass.web.app import create_web_app
 from tests.conftest import make_settings
 from tests.oidc.conftest import ProviderApi, provider_api
-from tests.support import Api, LiveServer, bearer, free_port
-from tests.web.conftest import Web, web_settings, web_static
+from tests.support import Api, LiveServer, bearer
+from tests.web.conftest import Web, serve_web, web_static
 
 PASSWORD = "a viewer's passphrase"
 MakeKey = Callable[[list[str]], str]
@@ -144,13 +143,8 @@ def web_without_offline_access(
             admin_email=api.admin_email,
             admin_password=api.admin_password,
         )
-        port = free_port()
-        app = create_web_app(web_settings(behind, port, web_static))
-        with (
-            LiveServer(app, port=port) as server,
-            httpx.Client(base_url=server.url, timeout=30) as http,
-        ):
-            yield Web(url=server.url, http=http, api=behind)
+        with serve_web(behind, web_static) as site:
+            yield site
 
 
 def test_a_render_server_without_offline_access_asks_to_sign_in_when_the_token_ends(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,8 +97,9 @@ def web_settings(api: Api, port: int, static: Path, **overrides: object):  # typ
     return make_settings(api.db.url, **values)
 
 
-@pytest.fixture(scope="session")
-def web(api: Api, web_static: Path) -> Iterator[Web]:
+@contextlib.contextmanager
+def serve_web(api: Api, web_static: Path) -> Iterator[Web]:
+    """A render server in front of `api`, signing in with `api.public_key`."""
     port = free_port()
     app = create_web_app(web_settings(api, port, web_static))
     with (
@@ -105,3 +107,9 @@ def web(api: Api, web_static: Path) -> Iterator[Web]:
         httpx.Client(base_url=server.url, timeout=30) as http,
     ):
         yield Web(url=server.url, http=http, api=api)
+
+
+@pytest.fixture(scope="session")
+def web(api: Api, web_static: Path) -> Iterator[Web]:
+    with serve_web(api, web_static) as site:
+        yield site
