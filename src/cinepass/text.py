@@ -10,6 +10,21 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Embeddings, overrides and isolates: in a name they make it display as another text.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def display_line(text: str) -> str:
+    """A name or title shown to other people: NFC, one line, no control characters.
+
+    Letters, accents and emoji (joiners and variation selectors included) are all welcome; what
+    is refused could move a terminal's cursor, break a mail header or reorder the text shown.
+    """
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in text):
+        raise ValueError("may not contain control characters or text-direction overrides")
+    return nfc(text)
+
+
 def search_key(text: str) -> str:
     """Case- and accent-free form of a text, so "ÑANDÚ", "ñandú" and "nandu" find each other.
 

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from cinepass.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
 from cinepass.schemas import ApiModel, RequestModel
+from cinepass.text import display_line
 
 ApiKeyToken = Annotated[
     str,
@@ -37,7 +38,9 @@ NewPassword = Annotated[
 
 
 class SignUp(RequestModel):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    name: Annotated[
+        str, StringConstraints(min_length=1, max_length=100), AfterValidator(display_line)
+    ]
     email: Annotated[EmailStr, Field(max_length=320)]
     password: NewPassword
     api_key_token: ApiKeyToken | None = None

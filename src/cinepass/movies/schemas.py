@@ -15,9 +15,9 @@ from pydantic import (
 )
 
 from cinepass.schemas import ApiModel, RequestModel
-from cinepass.text import nfc
+from cinepass.text import display_line, nfc
 
-Title = Annotated[str, StringConstraints(min_length=1, max_length=80), AfterValidator(nfc)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=80), AfterValidator(display_line)]
 Year = Annotated[int, Field(ge=1888, le=2077)]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(nfc)]
 Duration = Annotated[int, Field(ge=1, le=300, description="Minutes")]
@@ -43,7 +43,9 @@ Link = Annotated[
     WithJsonSchema({"type": "string", "format": "uri", "maxLength": MAX_LINK_LENGTH}),
 ]
 Tag = Annotated[
-    str, StringConstraints(min_length=1, max_length=50, strip_whitespace=True), AfterValidator(nfc)
+    str,
+    StringConstraints(min_length=1, max_length=50, strip_whitespace=True),
+    AfterValidator(display_line),
 ]
 
 
