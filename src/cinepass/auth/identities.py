@@ -14,6 +14,7 @@ from cinepass.auth.models import Identity
 from cinepass.config import TrustedIssuer
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, Conflict, NotFound, Unauthenticated
+from cinepass.text import display_line
 from cinepass.users import service as users_service
 from cinepass.users.models import User
 
@@ -51,6 +52,18 @@ def _identity(user_id: str, issuer: TrustedIssuer, claims: dict[str, Any]) -> Id
     )
 
 
+def _display_name(claimed: object, fallback: str) -> str:
+    """The provider's name for the user, held to the rules of a typed one, else `fallback`."""
+    for candidate in (claimed, fallback):
+        try:
+            name = display_line(str(candidate or "").strip()[:100])
+        except ValueError:
+            continue
+        if name:
+            return name
+    return "Member"
+
+
 async def linked_user(db: AsyncSession, claims: dict[str, Any]) -> User | None:
     """The user this provider account is linked to; None on its first sign-in."""
     found = await _find(db, str(claims["iss"]), str(claims["sub"]))
@@ -81,7 +94,7 @@ async def create_user(db: AsyncSession, issuer: TrustedIssuer, claims: dict[str,
             "an account with this email already exists: sign in with your password,"
             " then link this provider from your account page"
         )
-    name = str(claims.get("name") or email.split("@")[0])[:100]
+    name = _display_name(claims.get("name"), fallback=email.split("@")[0])
     user = await users_service.create(db, name=name, email=email, password_hash=None)
     db.add(_identity(user.id, issuer, claims))
     try:

@@ -1,9 +1,9 @@
-"""Provider sign-in creates accounts, so first sign-ins share sign-up's limit per client address."""
+"""Accounts a first provider sign-in creates: limited like sign-ups, named as a typed name is."""
 
 from __future__ import annotations
 
 from cinepass.config import Settings
-from tests.oidc.conftest import provider_server
+from tests.oidc.conftest import ProviderApi, provider_server
 from tests.support import Api
 
 
@@ -23,3 +23,12 @@ def test_first_provider_sign_ins_are_limited_like_sign_ups_but_returning_users_a
     assert int(blocked.headers["retry-after"]) > 0
     assert again.status_code == 200, again.text
     assert again.json()["user"]["name"] == "Ñandú 🎬"
+
+
+def test_a_provider_name_with_control_characters_is_not_taken_as_the_users_name(
+    provider_api: ProviderApi,
+) -> None:
+    claims = {"name": "\u202eGod Admin", "email": "ñandú-ctl@provider.example"}
+    r = provider_api.sign_in(provider_api.issuer.id_token(**claims))
+    assert r.status_code == 200, r.text
+    assert r.json()["user"]["name"] == "ñandú-ctl"
