@@ -76,7 +76,7 @@ class KeyEncryption:
                 raise KeyDecryptionError(
                     "CINEPASS_KEY_ENCRYPTION_KEY holds a value that is not a 32-byte base64url key",
                     'generate one with `python -c "import secrets,base64;print(base64.'
-                    "urlsafebase64url.encode(secrets.token_bytes(32)).decode().rstrip('='))\"`",
+                    "urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('='))\"`",
                 )
             decoded.append(raw)
         self._keys = {kek_id(k): AESGCM(k) for k in decoded}

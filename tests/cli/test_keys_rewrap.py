@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import base64
+import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
+from cinepass import base64url
 from cinepass.key_encryption import KeyEncryption, kek_id
 from tests.auth.test_signing_keys_at_rest import api_on, fresh_database, new_kek
 from tests.cli.conftest import Cli, assert_clear_failure
@@ -67,3 +72,13 @@ def test_a_server_without_the_key_encryption_key_refuses_to_start_and_says_what_
             "keys", "rewrap", CINEPASS_DATABASE_URL=url, CINEPASS_KEY_ENCRYPTION_KEY="ñandú"
         )
         assert_clear_failure(malformed, "generate one")
+        # The command the hint gives makes a key that is accepted.
+        command = re.search(r'`python (-c ".*")`', malformed.stderr)
+        assert command is not None, malformed.stderr
+        made = subprocess.run(
+            [sys.executable, *shlex.split(command.group(1))],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert len(base64url.decode(made.stdout.strip())) == 32
