@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import structlog
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from cinepass import redis_connections
 from cinepass.auth.id_tokens import IdTokenVerifier
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.rate_limits import AbuseLimits, redis_options
+from cinepass.auth.rate_limits import AbuseLimits
 from cinepass.auth.revocation import (
     DatabaseRevocationStore,
     FannedOutRevocationStore,
@@ -36,7 +36,7 @@ def revocation_store(
 ) -> RevocationStore:
     database = DatabaseRevocationStore(sessionmaker)
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url, **redis_options())
+        redis = redis_connections.connect(settings.redis_url)
         return FannedOutRevocationStore(database, RedisRevocationStore(redis))
     return database
 

@@ -16,6 +16,7 @@ Services raise these; routes never build error responses themselves.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -174,14 +175,18 @@ async def _on_http_exception(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, message.lower(), dict(exc.headers or {}))
 
 
-async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("database unavailable", path=request.url.path, error=type(exc).__name__)
-    return error_response(503, ServiceUnavailable.default_message, {"Retry-After": "2"})
+def _on_dependency_down(what: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    """A handler for `what` (the database, Redis) being unreachable: 503, never a 500."""
+
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        log.warning(f"{what} unavailable", path=request.url.path, error=type(exc).__name__)
+        return error_response(503, ServiceUnavailable.default_message, {"Retry-After": "2"})
+
+    return handle
 
 
-async def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("redis unavailable", path=request.url.path, error=type(exc).__name__)
-    return error_response(503, ServiceUnavailable.default_message, {"Retry-After": "2"})
+_on_database_down = _on_dependency_down("database")
+_on_redis_down = _on_dependency_down("redis")
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -10,37 +10,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import structlog
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from cinepass.config import Settings
 from cinepass.errors import ServiceUnavailable, TooManyRequests
+from cinepass.redis_connections import redis_options
 
 T = TypeVar("T")
 log = structlog.get_logger(__name__)
-
-# A Redis that does not answer within this long counts as down: requests get a quick 503
-# instead of waiting on a dead connection. One immediate retry replaces a pooled connection
-# that Redis closed by restarting; redis-py's default (backoff, three retries) would hold each
-# request for seconds during an outage.
-REDIS_TIMEOUT_SECONDS = 1.0
-
-
-def redis_options() -> dict[str, Any]:
-    """Client options for every Redis connection cinepass makes."""
-    return {
-        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-        "socket_timeout": REDIS_TIMEOUT_SECONDS,
-        "retry": Retry(NoBackoff(), 1),
-    }
-
 
 LIMITS_DOWN_MESSAGE = "the rate-limit store is unreachable; try again shortly"
 

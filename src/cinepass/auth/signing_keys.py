@@ -6,7 +6,6 @@ Private keys are stored sealed by a key-encryption key that is not in the databa
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -20,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cinepass import base64url
 from cinepass.auth.models import SigningKey
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
@@ -59,7 +59,7 @@ def thumbprint(jwk: dict[str, Any]) -> str:
     required = ("crv", "kty", "x", "y") if jwk["kty"] == "EC" else ("crv", "kty", "x")
     canonical = json.dumps({k: jwk[k] for k in required}, separators=(",", ":"), sort_keys=True)
     digest = hashlib.sha256(canonical.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return base64url.encode(digest)
 
 
 _PEM_HEADER = "-----BEGIN"

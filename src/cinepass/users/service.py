@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.db.base import utcnow
 from cinepass.errors import Conflict
+from cinepass.text import nfc
 from cinepass.users.models import Role, User
 
 # The column's length: no longer email can name an account.
@@ -23,7 +22,7 @@ def normalise_email(email: str) -> str:
     Every path that takes an email (sign-up, sign-in, the sign-in limits, provider sign-in, the
     CLI) goes through here, so " Ana@X", "ana@x\t" and a decomposed "n\u0303" name one account.
     """
-    text = unicodedata.normalize("NFC", email).strip()
+    text = nfc(email).strip()
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:

@@ -12,8 +12,9 @@ import time
 from typing import Protocol
 
 import structlog
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from cinepass import redis_connections
 
 log = structlog.get_logger(__name__)
 
@@ -79,11 +80,7 @@ class RedisSpent:
     PREFIX = "cinepass:web:spent:"
 
     def __init__(self, url: str):
-        self._redis = Redis.from_url(
-            url,
-            socket_timeout=_REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
-        )
+        self._redis = redis_connections.connect(url, timeout=_REDIS_TIMEOUT_SECONDS)
         self._local = MemorySpent()
         self._down_until = 0.0
 
