@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from cinepass.api import create_app
 from cinepass.config import Settings
 from tests.conftest import make_settings
 from tests.oidc.issuer import Issuer, running_issuer
-from tests.support import Api, LiveServer
+from tests.support import Api, LiveServer, bearer
 
 
 @dataclass
@@ -21,6 +22,18 @@ class ProviderApi:
     http: httpx.Client
     issuer: Issuer
     api: Api
+
+    def link(self, token: str, id_token: str) -> httpx.Response:
+        """The signed-in user (`token`) links the provider account of `id_token`."""
+        return self.http.post(
+            "/api/auth/identities", json={"idToken": id_token}, headers=bearer(token)
+        )
+
+    def identities(self, token: str) -> list[dict[str, Any]]:
+        listed: list[dict[str, Any]] = self.http.get(
+            "/api/auth/identities", headers=bearer(token)
+        ).json()["data"]
+        return listed
 
     def sign_in(self, id_token: str, key: str | None = None) -> httpx.Response:
         return self.http.post(

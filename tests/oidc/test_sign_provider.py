@@ -95,13 +95,9 @@ def test_the_owner_links_while_signed_in_then_the_provider_signs_in_as_them(
     owner_id = provider_api.api.sign_up(email, "the owner's passphrase")
     token = provider_api.api.token(email, "the owner's passphrase")
     subject = uuid.uuid4().hex
-    linked = provider_api.http.post(
-        "/api/auth/identities",
-        json={"idToken": provider_api.issuer.id_token(sub=subject, email=email)},
-        headers=bearer(token),
-    )
+    linked = provider_api.link(token, provider_api.issuer.id_token(sub=subject, email=email))
     assert linked.status_code == 201, linked.text
-    listed = provider_api.http.get("/api/auth/identities", headers=bearer(token)).json()["data"]
+    listed = provider_api.identities(token)
     assert [(i["subject"], i["provider"]) for i in listed] == [(subject, "stand-in")]
     signed = provider_api.sign_in(provider_api.issuer.id_token(sub=subject, email=email))
     assert signed.status_code == 200
@@ -110,11 +106,7 @@ def test_the_owner_links_while_signed_in_then_the_provider_signs_in_as_them(
     other_email = f"other-{uuid.uuid4().hex[:8]}@example.com"
     provider_api.api.sign_up(other_email, "another passphrase")
     other = provider_api.api.token(other_email, "another passphrase")
-    stolen = provider_api.http.post(
-        "/api/auth/identities",
-        json={"idToken": provider_api.issuer.id_token(sub=subject)},
-        headers=bearer(other),
-    )
+    stolen = provider_api.link(other, provider_api.issuer.id_token(sub=subject))
     assert stolen.status_code == 409
     assert (
         provider_api.http.delete(
@@ -137,8 +129,6 @@ def test_the_owner_links_while_signed_in_then_the_provider_signs_in_as_them(
 def test_the_only_way_to_sign_in_cannot_be_unlinked(provider_api: ProviderApi) -> None:
     signed = provider_api.sign_in(provider_api.issuer.id_token())
     token = signed.json()["token"]
-    identity = provider_api.http.get("/api/auth/identities", headers=bearer(token)).json()["data"][
-        0
-    ]
+    identity = provider_api.identities(token)[0]
     r = provider_api.http.delete(f"/api/auth/identities/{identity['id']}", headers=bearer(token))
     assert r.status_code == 409

@@ -7,7 +7,6 @@ import uuid
 import pytest
 
 from tests.oidc.conftest import ProviderApi
-from tests.support import bearer
 
 
 def _address(local: str = "dueña") -> str:
@@ -51,19 +50,16 @@ def test_a_verified_email_with_accents_creates_the_account(
 def test_a_linked_provider_account_signs_in_whatever_it_says_about_its_email(
     provider_api: ProviderApi,
 ) -> None:
-    # ASCII here: signing in with Basic credentials in UTF-8 is another item of issue 8.
-    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
-    owner_id = provider_api.api.sign_up(email, "the owner's passphrase")
-    token = provider_api.api.token(email, "the owner's passphrase")
+    email = f"dueña-{uuid.uuid4().hex[:8]}@ejemplo.es"
+    owner_id = provider_api.api.sign_up(email, "contraseña de la dueña")
+    token = provider_api.api.token(email, "contraseña de la dueña")
     subject = uuid.uuid4().hex
     unverified = provider_api.issuer.id_token(
         sub=subject, email="squatter@elsewhere.example", email_verified=False
     )
-    linked = provider_api.http.post(
-        "/api/auth/identities", json={"idToken": unverified}, headers=bearer(token)
-    )
+    linked = provider_api.link(token, unverified)
     assert linked.status_code == 201, linked.text
-    listed = provider_api.http.get("/api/auth/identities", headers=bearer(token)).json()["data"]
+    listed = provider_api.identities(token)
     assert [(i["subject"], i["email"]) for i in listed] == [(subject, None)]
     again = provider_api.sign_in(
         provider_api.issuer.id_token(sub=subject, email=None, email_verified=None)
