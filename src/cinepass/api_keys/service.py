@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from cinepass.api_keys.models import ApiKey
 from cinepass.auth import scopes as scope_names
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
+from cinepass.secrets_digest import secret_digest
 
 TOKEN_PREFIX = "cpk_"
 _DISPLAY_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
@@ -25,11 +25,6 @@ _MAX_TOKEN_LENGTH = 256
 class CreatedKey:
     key: ApiKey
     token: str
-
-
-def digest(token: str) -> str:
-    """Keys are 256 random bits, so a plain SHA-256 is a safe digest (no salt or stretching)."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def create(session: AsyncSession, *, name: str, scopes: Sequence[str]) -> CreatedKey:
@@ -45,7 +40,7 @@ async def create(session: AsyncSession, *, name: str, scopes: Sequence[str]) -> 
     key = ApiKey(
         name=name.strip(),
         prefix=token[:_DISPLAY_PREFIX_LENGTH],
-        digest=digest(token),
+        digest=secret_digest(token),
         scopes=" ".join(ordered),
         created_at=utcnow(),
     )
@@ -58,7 +53,7 @@ async def find_active(session: AsyncSession, token: str) -> ApiKey | None:
     """The unrevoked key whose secret this is, or None; records when it was last used."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
-    wanted = digest(token)
+    wanted = secret_digest(token)
     key = await session.scalar(select(ApiKey).where(ApiKey.digest == wanted))
     if key is None or not hmac.compare_digest(key.digest, wanted) or key.revoked_at is not None:
         return None

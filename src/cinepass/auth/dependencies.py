@@ -9,6 +9,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass import addresses
 from cinepass.auth.tokens import Principal
 from cinepass.context import AppContext
 from cinepass.db.engine import session_scope
@@ -72,8 +73,8 @@ async def _verify(
 
 
 def client_address(request: Request) -> str:
-    """The caller's address (behind a trusted proxy, the one it forwarded)."""
-    return request.client.host if request.client else "unknown"
+    """The caller's address for the per-address limits ("unknown" counts transports with none)."""
+    return addresses.client_address(request) or "unknown"
 
 
 def scoped(*scopes: str) -> Any:

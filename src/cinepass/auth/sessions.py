@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.auth.models import RefreshToken, Session
 from cinepass.db.base import utcnow
+from cinepass.secrets_digest import secret_digest
 
 REFRESH_PREFIX = "cpr_"
 _MAX_TOKEN_LENGTH = 256
@@ -33,15 +33,14 @@ class RefreshRejected(Exception):
         super().__init__(reason)
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 async def _new_refresh_token(db: AsyncSession, session_id: str) -> str:
     token = REFRESH_PREFIX + secrets.token_urlsafe(32)
     db.add(
         RefreshToken(
-            id=uuid.uuid4().hex, session_id=session_id, digest=digest(token), created_at=utcnow()
+            id=uuid.uuid4().hex,
+            session_id=session_id,
+            digest=secret_digest(token),
+            created_at=utcnow(),
         )
     )
     await db.flush()
@@ -89,7 +88,7 @@ async def rotate(db: AsyncSession, token: str) -> Issued:
     """
     if not token.startswith(REFRESH_PREFIX) or len(token) > _MAX_TOKEN_LENGTH:
         raise RefreshRejected("invalid refresh token")
-    found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == digest(token)))
+    found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == secret_digest(token)))
     if found is None:
         raise RefreshRejected("invalid refresh token")
     session = await db.get(Session, found.session_id)
@@ -132,5 +131,5 @@ async def end_all(
 
 
 async def session_of(db: AsyncSession, token: str) -> str | None:
-    found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == digest(token)))
+    found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == secret_digest(token)))
     return found.session_id if found else None

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasicCredentials
 from pydantic import StringConstraints
 
+from cinepass.addresses import client_address
 from cinepass.auth.basic import Utf8Basic
 from cinepass.client import ApiError
 from cinepass.errors import (
@@ -23,7 +24,6 @@ from cinepass.web.gateway import (
     UNAVAILABLE_RETRY_SECONDS,
     Gateway,
     SessionEnded,
-    client_address,
     upstream_failure,
 )
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie

@@ -9,15 +9,16 @@ accepted again, even while the API has not yet heard of it (see `end`).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from dataclasses import dataclass, replace
 
 import structlog
 from fastapi import Request, Response
 
+from cinepass.addresses import client_address
 from cinepass.client import ApiError, CinepassClient, Forwarded, Session
 from cinepass.errors import ApplicationError, ServiceUnavailable, Unauthenticated
+from cinepass.secrets_digest import secret_digest
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, set_cookie
 from cinepass.web.spent import SpentRecord, record_key
 
@@ -50,10 +51,6 @@ class _Pending:
     session: WebSession
     address: str | None
     deadline: float
-
-
-def client_address(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 def upstream_failure(error: ApiError) -> ApplicationError:
@@ -171,7 +168,7 @@ class Gateway:
         if not session.refresh_token:
             # A key without offline_access: when the access token ends, so does the session.
             raise SessionEnded()
-        key = hashlib.sha256(session.refresh_token.encode()).hexdigest()
+        key = secret_digest(session.refresh_token)
         now = time.monotonic()
         self._flights = {
             k: f for k, f in self._flights.items() if now - f.started < _SHARED_RESULT_SECONDS

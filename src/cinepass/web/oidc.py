@@ -26,10 +26,11 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from cinepass.addresses import client_address
 from cinepass.client import ApiError
 from cinepass.config import OidcProvider
 from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response
-from cinepass.web.gateway import Gateway, SessionEnded, client_address
+from cinepass.web.gateway import Gateway, SessionEnded
 from cinepass.web.session_cookie import WebSession, set_cookie
 from cinepass.web.spent import record_key
 

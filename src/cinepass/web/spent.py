@@ -7,7 +7,6 @@ so an outage degrades to per-replica records, never to an error page.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from typing import Protocol
 
@@ -15,6 +14,7 @@ import structlog
 from redis.exceptions import RedisError
 
 from cinepass import redis_connections
+from cinepass.secrets_digest import secret_digest
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +27,7 @@ _REDIS_PAUSE_SECONDS = 1.0
 
 def record_key(kind: str, secret: str) -> str:
     """A key naming `secret` without holding it: a Redis dump shows no state or session id."""
-    return f"{kind}:{hashlib.sha256(secret.encode()).hexdigest()}"
+    return f"{kind}:{secret_digest(secret)}"
 
 
 class SpentRecord(Protocol):
