@@ -29,6 +29,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 log = structlog.get_logger(__name__)
 
@@ -169,10 +170,33 @@ async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(400, f"invalid request: {summary}", details=details)
 
 
-async def _on_http_exception(_: Request, exc: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path, for a 405's `Allow` (RFC 9110 10.2.1).
+
+    Starlette names only the first route whose path matched, and GET and PUT on one path are
+    two routes here: ask every route about every method instead. A mount matches any method,
+    so only routes are asked.
+    """
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    )
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return error_response(exc.status_code, message.lower(), dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        headers["Allow"] = _allowed_methods(request)
+    return error_response(exc.status_code, message.lower(), headers)
 
 
 def _on_dependency_down(what: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:

@@ -1,10 +1,8 @@
-"""Password hashing (argon2id, legacy bcrypt verified and upgraded) and the password policy."""
+"""Password hashing: argon2id, and the original system's bcrypt verified and upgraded."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
@@ -12,38 +10,9 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 from starlette.concurrency import run_in_threadpool
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
+from cinepass.auth.password_policy import normalise_password
+
 BCRYPT_MAX_BYTES = 72
-
-
-@lru_cache
-def common_passwords() -> frozenset[str]:
-    """The 30,000 most common passwords from zxcvbn's frequency lists, lower-cased."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-    return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"])
-
-
-def normalise_password(password: str) -> str:
-    """NFKC (NIST SP 800-63B 5.1.1.2): one password whatever keyboard or IME typed it.
-
-    A composed "ñ" and "n" + combining tilde, full-width U+FF21 and "A", a no-break space and a
-    space are the same password. Hashing and verifying both go through here.
-    """
-    return unicodedata.normalize("NFKC", password)
-
-
-def password_problem(password: str) -> str | None:
-    """Why a new password is refused, or None. Length only, no composition rules (ASVS 6.2)."""
-    password = normalise_password(password)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"must be at least {MIN_PASSWORD_LENGTH} characters"
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return f"must be at most {MAX_PASSWORD_LENGTH} characters"
-    if password.lower() in common_passwords():
-        return "is one of the most common passwords; choose another"
-    return None
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
-from cinepass.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
-from cinepass.schemas import ApiModel, RequestModel
+from cinepass.auth import password_policy
+from cinepass.schemas import ApiModel, RequestModel, TextSchema, UtcDateTime
 from cinepass.text import display_line
 
 ApiKeyToken = Annotated[
     str,
     StringConstraints(min_length=1, max_length=256),
+    TextSchema(),
     Field(description="The calling client's API key; without one the answer is 401"),
 ]
 
 
-def _acceptable_password(password: str) -> str:
-    problem = password_problem(password)
+def _not_common(password: str) -> str:
+    problem = password_policy.commonness_problem(password)
     if problem:
         raise ValueError(f"password {problem}")
     return password
@@ -27,19 +27,28 @@ def _acceptable_password(password: str) -> str:
 
 NewPassword = Annotated[
     str,
-    StringConstraints(strip_whitespace=False),
-    Field(
-        min_length=1,
-        max_length=MAX_PASSWORD_LENGTH * 4,
-        description="8 to 128 characters, any characters; very common passwords are refused",
+    StringConstraints(
+        strip_whitespace=False,
+        min_length=password_policy.MIN_PASSWORD_LENGTH,
+        max_length=password_policy.MAX_PASSWORD_LENGTH,
     ),
-    AfterValidator(_acceptable_password),
+    TextSchema(trimmed=False),
+    Field(
+        description=(
+            "8 to 128 characters as typed, any characters; very common passwords are refused."
+            " Compared in NFKC form, so every way of typing the same text is one password"
+        ),
+    ),
+    AfterValidator(_not_common),
 ]
 
 
 class SignUp(RequestModel):
     name: Annotated[
-        str, StringConstraints(min_length=1, max_length=100), AfterValidator(display_line)
+        str,
+        StringConstraints(min_length=1, max_length=100),
+        AfterValidator(display_line),
+        TextSchema(display=True),
     ]
     email: Annotated[EmailStr, Field(max_length=320)]
     password: NewPassword
@@ -53,7 +62,7 @@ class SignIn(RequestModel):
     )
 
 
-RefreshTokenText = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+RefreshTokenText = Annotated[str, StringConstraints(min_length=1, max_length=256), TextSchema()]
 
 
 class Refresh(RequestModel):
@@ -63,7 +72,9 @@ class Refresh(RequestModel):
 
 class PasswordChange(RequestModel):
     current_password: Annotated[
-        str, StringConstraints(min_length=1, max_length=1024, strip_whitespace=False)
+        str,
+        StringConstraints(min_length=1, max_length=1024, strip_whitespace=False),
+        TextSchema(trimmed=False),
     ]
     new_password: NewPassword
 
@@ -83,7 +94,7 @@ class SignedIn(ApiModel):
     user: UserOut
 
 
-IdToken = Annotated[str, StringConstraints(min_length=1, max_length=16384)]
+IdToken = Annotated[str, StringConstraints(min_length=1, max_length=16384), TextSchema()]
 
 
 class ProviderSignIn(RequestModel):
@@ -102,4 +113,4 @@ class IdentityOut(ApiModel):
     subject: str
     email: str | None
     provider: str | None
-    created_at: datetime
+    created_at: UtcDateTime

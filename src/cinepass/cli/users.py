@@ -11,7 +11,8 @@ from pydantic import EmailStr, Field, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.auth import service as auth_service
-from cinepass.auth.passwords import PasswordHasher, password_problem
+from cinepass.auth.password_policy import password_problem
+from cinepass.auth.passwords import PasswordHasher
 from cinepass.auth.revocation import RevocationList
 from cinepass.cli.runtime import console, fail, load_settings, with_revocations, with_session
 from cinepass.errors import Conflict, NotFound

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -11,18 +11,27 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     WithJsonSchema,
-    model_validator,
 )
 
-from cinepass.schemas import ApiModel, RequestModel
+from cinepass.schemas import WHOLE_NUMBER, ApiModel, PartialUpdate, RequestModel, TextSchema
 from cinepass.text import display_line, nfc
 
-Title = Annotated[str, StringConstraints(min_length=1, max_length=80), AfterValidator(display_line)]
-Year = Annotated[int, Field(ge=1888, le=2077)]
-Description = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(nfc)]
-Duration = Annotated[int, Field(ge=1, le=300, description="Minutes")]
+Title = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=80),
+    AfterValidator(display_line),
+    TextSchema(display=True),
+]
+Year = Annotated[int, Field(ge=1888, le=2077), WHOLE_NUMBER]
+Description = Annotated[
+    str, StringConstraints(min_length=1, max_length=300), AfterValidator(nfc), TextSchema()
+]
+Duration = Annotated[int, Field(ge=1, le=300, description="Minutes"), WHOLE_NUMBER]
 ContentRating = Annotated[
-    str, StringConstraints(min_length=1, max_length=5), Field(examples=["G", "PG", "PG-13", "R"])
+    str,
+    StringConstraints(min_length=1, max_length=5),
+    TextSchema(),
+    Field(examples=["G", "PG", "PG-13", "R"]),
 ]
 _HTTP_URL = TypeAdapter(HttpUrl)
 MAX_LINK_LENGTH = 2048
@@ -36,16 +45,20 @@ def _http_url(value: str) -> str:
     return normalised
 
 
+# Normalising gives an empty path its "/": a link sent at the longest the document allows still
+# fits the column once stored.
+MAX_SENT_LINK_LENGTH = MAX_LINK_LENGTH - 1
 Link = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=MAX_LINK_LENGTH),
+    StringConstraints(min_length=1, max_length=MAX_SENT_LINK_LENGTH),
     AfterValidator(_http_url),
-    WithJsonSchema({"type": "string", "format": "uri", "maxLength": MAX_LINK_LENGTH}),
+    WithJsonSchema({"type": "string", "format": "uri", "maxLength": MAX_SENT_LINK_LENGTH}),
 ]
 Tag = Annotated[
     str,
     StringConstraints(min_length=1, max_length=50, strip_whitespace=True),
     AfterValidator(display_line),
+    TextSchema(display=True),
 ]
 
 
@@ -67,9 +80,7 @@ class MovieCreate(RequestModel):
     tags: Tags = []
 
 
-class MovieUpdate(RequestModel):
-    """A partial update: only the fields sent change."""
-
+class MovieUpdate(PartialUpdate):
     title: Title | None = None
     year: Year | None = None
     cover: Link | None = None
@@ -78,15 +89,6 @@ class MovieUpdate(RequestModel):
     content_rating: ContentRating | None = None
     source: Link | None = None
     tags: Tags | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> Self:
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
-        nulls = sorted(f for f in self.model_fields_set if getattr(self, f) is None)
-        if nulls:
-            raise ValueError(f"fields cannot be null: {', '.join(nulls)}")
-        return self
 
 
 class MovieOut(ApiModel):

@@ -7,9 +7,9 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from cinepass.movies.schemas import MovieOut
-from cinepass.schemas import ApiModel, RequestModel
+from cinepass.schemas import ApiModel, RequestModel, TextSchema
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64), TextSchema()]
 
 
 class UserMovieCreate(RequestModel):

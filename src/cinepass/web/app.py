@@ -65,6 +65,7 @@ _NOT_BUILT = {
 def _spa(static_dir: Path) -> FastAPI:
     """The built SPA: hashed assets cached for good, every other path answered by index.html."""
     spa = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
+    install_error_handlers(spa)
     assets = static_dir / "assets"
     if assets.is_dir():
         spa.mount("/assets", StaticFiles(directory=assets), name="assets")

@@ -1,0 +1,102 @@
+"""Hooks for the schemathesis run of tests/test_openapi_conformance.py (loaded by its CLI).
+
+Each route gets the credentials it documents: sign-in the admin's Basic credentials, Bearer
+routes an admin token (fuzzing sign-out ends it; the 401 that follows fetches another), and
+password change a token of a throwaway user whose password the run knows, so that a change
+that succeeds locks nobody else out."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+import uuid
+from typing import Any
+
+import httpx
+import schemathesis
+
+API = os.environ.get("CINEPASS_FUZZ_API", "")
+EMAIL = os.environ.get("CINEPASS_FUZZ_EMAIL", "")
+PASSWORD = os.environ.get("CINEPASS_FUZZ_PASSWORD", "")
+ADMIN_KEY = os.environ.get("CINEPASS_FUZZ_ADMIN_KEY", "")
+PUBLIC_KEY = os.environ.get("CINEPASS_FUZZ_PUBLIC_KEY", "")
+THROWAWAY_PASSWORD = os.environ.get("CINEPASS_FUZZ_THROWAWAY_PASSWORD", "")
+CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_CURSORS", "[]"))
+PASSWORD_CHANGE = "/api/auth/password"
+
+
+def _needs_bearer(ctx: Any) -> bool:
+    security = ctx.operation.definition.raw.get("security") or []
+    return any("HTTPBearer" in requirement for requirement in security)
+
+
+def _token(email: str, password: str, key: str) -> str:
+    r = httpx.post(f"{API}/api/auth/sign-in", auth=(email, password), json={"apiKeyToken": key})
+    r.raise_for_status()
+    token: str = r.json()["token"]
+    return token
+
+
+def _set_bearer(case: schemathesis.Case, token: str) -> None:
+    case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+
+
+@schemathesis.auth(refresh_interval=None).apply_to(path="/api/auth/sign-in")
+class AdminCredentials:
+    def get(self, case: schemathesis.Case, ctx: Any) -> tuple[str, str]:
+        return EMAIL, PASSWORD
+
+    def set(self, case: schemathesis.Case, data: tuple[str, str], ctx: Any) -> None:
+        credentials = base64.b64encode(":".join(data).encode()).decode()
+        case.headers = {**(case.headers or {}), "Authorization": f"Basic {credentials}"}
+
+
+@schemathesis.auth(refresh_interval=None).apply_to(path=PASSWORD_CHANGE)
+class ThrowawayUser:
+    def get(self, case: schemathesis.Case, ctx: Any) -> str:
+        email = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
+        r = httpx.post(
+            f"{API}/api/auth/sign-up",
+            json={
+                "name": "Fuzz",
+                "email": email,
+                "password": THROWAWAY_PASSWORD,
+                "apiKeyToken": PUBLIC_KEY,
+            },
+        )
+        r.raise_for_status()
+        return _token(email, THROWAWAY_PASSWORD, PUBLIC_KEY)
+
+    def set(self, case: schemathesis.Case, data: str, ctx: Any) -> None:
+        _set_bearer(case, data)
+
+
+@schemathesis.auth().apply_to(_needs_bearer)
+class AdminToken:
+    def get(self, case: schemathesis.Case, ctx: Any) -> str:
+        return _token(EMAIL, PASSWORD, ADMIN_KEY)
+
+    def set(self, case: schemathesis.Case, data: str, ctx: Any) -> None:
+        _set_bearer(case, data)
+
+
+def _positive(case: schemathesis.Case) -> bool:
+    return case.meta is not None and case.meta.generation.mode == "positive"
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/movies", method="GET")
+def issued_cursor(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """A valid cursor is one the server issued; a generated one is refused, as documented."""
+    if _positive(case) and case.query and "cursor" in case.query:
+        case.query["cursor"] = random.choice(CURSORS)
+    return case
+
+
+@schemathesis.hook("map_case").apply_to(path=PASSWORD_CHANGE)
+def known_current_password(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """Only the caller knows their password: a valid change states the throwaway user's."""
+    if _positive(case) and isinstance(case.body, dict) and "currentPassword" in case.body:
+        case.body["currentPassword"] = THROWAWAY_PASSWORD
+    return case

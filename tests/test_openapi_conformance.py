@@ -1,0 +1,119 @@
+"""A schemathesis run with every check and every phase against the live API reports nothing.
+
+The run is schemathesis' own CLI, as a user would run it, against the live server of the
+current backend; tests/schemathesis_hooks.py gives each route its credentials. Values no schema
+can describe come from the server: page cursors it issued, identities linked to the admin."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from tests.oidc.conftest import ProviderApi, provider_api
+from tests.support import Api, bearer
+
+__all__ = ["provider_api"]  # the fixture of tests/oidc, used here too
+
+ROOT = Path(__file__).resolve().parent.parent
+# Cases per operation and phase: about 40 s per backend on 2 busy cores.
+MAX_EXAMPLES = int(os.environ.get("CINEPASS_FUZZ_EXAMPLES", "20"))
+# Refusals of an invalid request besides 400: a body over the size limit is refused before it
+# is parsed (413), a rate limit answers 429, and so on.
+REJECTED = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
+THROWAWAY_PASSWORD = "a throwaway password for fuzzing"
+
+
+def _cursors(api: Api, token: str) -> list[str]:
+    """`next` values the server issued: a cursor is opaque, so none can be generated."""
+    for _ in range(3):
+        api.create_movie(token, title=f"Fuzz {uuid.uuid4().hex[:8]}")
+    cursors = []
+    for limit in (1, 2):
+        r = api.http.get("/api/movies", params={"limit": limit}, headers=bearer(token))
+        cursors.append(r.json()["next"])
+    return cursors
+
+
+def _linked_identities(provider: ProviderApi, token: str, count: int) -> list[str]:
+    """Provider identities linked to the admin, for the run to unlink."""
+    for _ in range(count):
+        assert provider.link(token, provider.issuer.id_token()).status_code == 201
+    return [identity["id"] for identity in provider.identities(token)]
+
+
+def _config(path: Path, provider: ProviderApi) -> Path:
+    api, token = provider.api, provider.api.admin_token()
+    config = {
+        "dictionaries": {
+            "identities": _linked_identities(provider, token, 3),
+            "id-tokens": [provider.issuer.id_token() for _ in range(10)],
+            "api-keys": [api.public_key, api.admin_key],
+        },
+        "parameters": {
+            "path.identity_id": "identities",
+            "body.idToken": "id-tokens",
+            "body.apiKeyToken": "api-keys",
+        },
+    }
+    lines = [
+        "[warnings]",
+        "fail-on = true",
+        "[checks.negative_data_rejection]",
+        f"expected-statuses = {json.dumps(REJECTED)}",
+    ]
+    for name, values in config["dictionaries"].items():
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}"]
+    lines.append("[parameters]")
+    for key, dictionary in config["parameters"].items():
+        lines.append(f"{json.dumps(key)} = {{ dictionary = {json.dumps(dictionary)} }}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_full_schemathesis_run_reports_nothing(provider_api: ProviderApi, tmp_path: Path) -> None:
+    """Against an API that also trusts a stand-in provider, so that linking one can succeed."""
+    api = provider_api.api
+    document = tmp_path / "openapi.json"
+    document.write_text(provider_api.http.get("/openapi.json").text)
+    base_url = str(provider_api.http.base_url).rstrip("/")
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file",
+        str(_config(tmp_path / "schemathesis.toml", provider_api)),
+        "run",
+        str(document),
+        "--url",
+        base_url,
+        "--checks",
+        "all",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--workers",
+        "1",
+        "--generation-database",
+        "none",
+        "--no-color",
+    ]
+    env = {
+        **os.environ,
+        "CINEPASS_FUZZ_CURSORS": json.dumps(_cursors(api, api.admin_token())),
+        "PYTHONPATH": str(ROOT),
+        "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
+        "CINEPASS_FUZZ_API": base_url,
+        "CINEPASS_FUZZ_EMAIL": api.admin_email,
+        "CINEPASS_FUZZ_PASSWORD": api.admin_password,
+        "CINEPASS_FUZZ_ADMIN_KEY": api.admin_key,
+        "CINEPASS_FUZZ_PUBLIC_KEY": api.public_key,
+        "CINEPASS_FUZZ_THROWAWAY_PASSWORD": THROWAWAY_PASSWORD,
+    }
+    run = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    report = run.stdout + run.stderr
+    assert run.returncode == 0, report
