@@ -13,7 +13,7 @@ SPA := frontend/dist/index.html
 SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: install frontend run test lint typecheck pytest bench clean
+.PHONY: install frontend api-types run test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ $(SPA): $(NPM_STAMP) $(SPA_SOURCES)
 	cd frontend && npm run build --silent
 
 frontend: $(SPA) ## build the single-page app into frontend/dist
+
+# The SPA's API types are committed; tests/test_frontend_types.py fails when they are stale.
+api-types: install $(NPM_STAMP) ## regenerate frontend/src/api/schema.d.ts from the API's OpenAPI document
+	$(BIN)/cinepass openapi --output var/openapi.json
+	cd frontend && npm run api-types --silent
 
 run: install frontend ## migrate, seed demo data, start the API and render server (Ctrl-C stops)
 	$(BIN)/cinepass up

@@ -1,7 +1,8 @@
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect, type ComponentType } from "react";
 import { BrowserRouter, Outlet, Route, Routes, useLocation } from "react-router";
 import { AuthProvider } from "./auth/AuthContext";
 import { PublicOnly, RequireAuth } from "./auth/guards";
+import { Splash } from "./components/FullPage";
 import { Header } from "./components/Header";
 import { MyListProvider } from "./myList/MyListContext";
 import { AccountPage } from "./pages/AccountPage";
@@ -12,6 +13,15 @@ import { PlayerPage } from "./pages/PlayerPage";
 import { SignInPage } from "./pages/SignInPage";
 import { SignUpPage } from "./pages/SignUpPage";
 import { ToastProvider } from "./toast/Toasts";
+
+/**
+ * Signed-in areas kept out of the main bundle: each is loaded the first time one of its routes is
+ * visited. The admin console will be one line here:
+ * `{ path: "/admin/*", load: () => import("./admin/AdminArea") }`.
+ */
+const LAZY_AREAS: readonly { path: string; load: () => Promise<{ default: ComponentType }> }[] = [];
+
+const lazyAreas = LAZY_AREAS.map(({ path, load }) => ({ path, Area: lazy(load) }));
 
 /** The signed-in frame: header, then the page. */
 function AppShell() {
@@ -62,6 +72,17 @@ export function App() {
                 <Route index element={<HomePage />} />
                 <Route path="/player/:id" element={<PlayerPage />} />
                 <Route path="/account" element={<AccountPage />} />
+                {lazyAreas.map(({ path, Area }) => (
+                  <Route
+                    key={path}
+                    path={path}
+                    element={
+                      <Suspense fallback={<Splash />}>
+                        <Area />
+                      </Suspense>
+                    }
+                  />
+                ))}
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

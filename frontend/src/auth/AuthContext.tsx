@@ -48,10 +48,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         if (api.isAbortError(error)) return;
         setState({
           status: "error",
-          error:
-            error instanceof api.ApiError
-              ? error
-              : new api.ApiError(0, "Error", api.UNAVAILABLE_MESSAGE),
+          error: api.asApiError(error, api.UNAVAILABLE_MESSAGE),
         });
       });
     return () => controller.abort();

@@ -12,10 +12,6 @@ export interface MoviesState {
   retry: () => void;
 }
 
-function toApiError(error: unknown): api.ApiError {
-  return error instanceof api.ApiError ? error : new api.ApiError(0, "Error", api.OFFLINE_MESSAGE);
-}
-
 /** One page of `GET /api/movies` for `query`, refetched when the query changes, plus "load more". */
 export function useMovies(query: api.MovieQuery): MoviesState {
   const key = JSON.stringify([query.q ?? "", query.tags ?? [], query.limit ?? 20]);
@@ -50,7 +46,7 @@ export function useMovies(query: api.MovieQuery): MoviesState {
       )
       .catch((error: unknown) => {
         if (api.isAbortError(error)) return;
-        setState((current) => ({ ...current, status: "error", error: toApiError(error) }));
+        setState((current) => ({ ...current, status: "error", error: api.asApiError(error) }));
       });
     return () => controller.abort();
   }, [key, attempt]);
@@ -81,7 +77,7 @@ export function useMovies(query: api.MovieQuery): MoviesState {
       )
       .catch((error: unknown) => {
         if (api.isAbortError(error)) return;
-        setState((latest) => ({ ...latest, loadingMore: false, moreError: toApiError(error) }));
+        setState((latest) => ({ ...latest, loadingMore: false, moreError: api.asApiError(error) }));
       });
   }, []);
 

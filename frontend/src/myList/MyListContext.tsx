@@ -28,10 +28,6 @@ const MyListContext = createContext<MyListContextValue | null>(null);
 
 const PENDING_PREFIX = "pending:";
 
-function toApiError(error: unknown): api.ApiError {
-  return error instanceof api.ApiError ? error : new api.ApiError(0, "Error", api.OFFLINE_MESSAGE);
-}
-
 /** The signed-in user's list, shared by every card, row and the player; changes are optimistic. */
 export function MyListProvider({ children }: { children: ReactNode }) {
   const { user } = useAuth();
@@ -63,7 +59,7 @@ export function MyListProvider({ children }: { children: ReactNode }) {
       })
       .catch((err: unknown) => {
         if (api.isAbortError(err)) return;
-        setError(toApiError(err));
+        setError(api.asApiError(err));
         setStatus("error");
       });
     return () => controller.abort();
@@ -89,7 +85,7 @@ export function MyListProvider({ children }: { children: ReactNode }) {
             if (!existing.id.startsWith(PENDING_PREFIX)) await api.removeUserMovie(existing.id);
             notify(`Removed “${movie.title}” from My list`);
           } catch (err) {
-            const failure = toApiError(err);
+            const failure = api.asApiError(err);
             if (failure.status === 404) return; // already gone
             setEntries((current) =>
               current.some((entry) => entry.movieId === movie.id) ? current : [existing, ...current],
@@ -113,7 +109,7 @@ export function MyListProvider({ children }: { children: ReactNode }) {
             );
             notify(`Added “${movie.title}” to My list`);
           } catch (err) {
-            const failure = toApiError(err);
+            const failure = api.asApiError(err);
             setEntries((current) => current.filter((entry) => entry !== optimistic));
             if (failure.status !== 401) {
               notify(`Couldn't add “${movie.title}”: ${failure.message}`, "error");

@@ -104,7 +104,7 @@ export function AccountPage() {
         if (api.isAbortError(err)) return;
         setIdentities({
           status: "error",
-          error: err instanceof api.ApiError ? err : new api.ApiError(0, "Error", api.OFFLINE_MESSAGE),
+          error: api.asApiError(err),
         });
       });
     return () => controller.abort();
@@ -128,7 +128,7 @@ export function AccountPage() {
       // Already gone (another tab, say): the list just catches up below.
       if (!(err instanceof api.ApiError && err.status === 404)) {
         setBusyId(null);
-        setError(err instanceof api.ApiError ? err.message : api.OFFLINE_MESSAGE);
+        setError(api.asApiError(err).message);
         return;
       }
     }

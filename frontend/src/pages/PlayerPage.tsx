@@ -34,7 +34,7 @@ export function PlayerPage() {
         } else {
           setState({
             status: "error",
-            error: error instanceof api.ApiError ? error : new api.ApiError(0, "Error", api.OFFLINE_MESSAGE),
+            error: api.asApiError(error),
           });
         }
       });

@@ -59,7 +59,7 @@ export function SignInPage() {
       // On success the session changes and <PublicOnly> takes the user on to `next`.
       await signIn(email.trim(), password, rememberMe);
     } catch (err) {
-      setError(err instanceof api.ApiError ? err.message : api.OFFLINE_MESSAGE);
+      setError(api.asApiError(err).message);
       setPassword("");
       setSubmitting(false);
     }

@@ -57,19 +57,16 @@ export function SignUpPage() {
       navigate(withNext("/sign-in", next), { state });
     } catch (err) {
       setSubmitting(false);
-      if (!(err instanceof api.ApiError)) {
-        setError(api.OFFLINE_MESSAGE);
-        return;
-      }
+      const failure = api.asApiError(err);
       const perField: FieldErrors = {};
       const others: string[] = [];
-      for (const detail of err.details) {
+      for (const detail of failure.details) {
         if (isFieldName(detail.field) && !perField[detail.field]) perField[detail.field] = sentence(detail.message);
         else others.push(sentence(`${detail.field}: ${detail.message}`));
       }
       setFieldErrors(perField);
       const hasFieldErrors = Object.keys(perField).length > 0;
-      setError(hasFieldErrors && others.length === 0 ? null : [err.message, ...others].join(" "));
+      setError(hasFieldErrors && others.length === 0 ? null : [failure.message, ...others].join(" "));
     }
   };
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from cinepass.cli import admin, api_keys, db, keys, seed, serve, up, users
+from cinepass.cli import admin, api_keys, db, keys, openapi, seed, serve, up, users
 from cinepass.cli.runtime import report
 from cinepass.client import ApiError
 from cinepass.errors import ApplicationError
@@ -45,6 +45,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(keys.app, name="keys")
 app.command("seed")(seed.seed)
 app.add_typer(admin.app, name="admin")
+app.command("openapi")(openapi.openapi)
 
 
 def main() -> None:
