@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 log = structlog.get_logger(__name__)
 
@@ -173,21 +174,28 @@ async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
+def _answered_methods(router: Any, scope: Scope) -> list[str]:
+    # A mount matches whatever the method: only routes say which methods they answer.
+    routes = [route for route in router.routes if not isinstance(route, Mount)]
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+
+
 def _allowed_methods(request: Request) -> str:
     """Every method some route answers at this path, for a 405's `Allow` (RFC 9110 10.2.1).
 
     Starlette names only the first route whose path matched, and GET and PUT on one path are
-    two routes here: ask every route about every method instead. A mount matches any method,
-    so only routes are asked.
+    two routes here: ask every route about every method instead. The outermost app's routes
+    come first; a mounted app (the render server's SPA) answers for the paths they leave.
     """
-    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
-    return ", ".join(
-        method
-        for method in _METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
-        )
-    )
+    outermost = request.scope.get("router", request.app.router)
+    methods = _answered_methods(outermost, request.scope)
+    if not methods and outermost is not request.app.router:
+        methods = _answered_methods(request.app.router, request.scope)
+    return ", ".join(methods)
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
