@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import uuid
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from cinepass.auth.schemas import PasswordChange, SignUp
 from cinepass.movies.schemas import MovieCreate
 from cinepass.user_movies.schemas import UserMovieCreate
+from tests.support import Api, bearer
 
 
 def test_the_render_server_and_its_client_load_no_password_hashing_or_policy() -> None:
@@ -70,3 +73,43 @@ def test_a_stated_pattern_accepts_exactly_what_the_server_accepts(
     stated = stated and schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", 10**6)
     body = {**(MOVIE if rest is None else rest), field: value}
     assert _accepts(model, body) == stated, ascii(value)
+
+
+def test_a_partial_update_documents_its_fields_as_never_null(api: Api) -> None:
+    schema = api.http.get("/openapi.json").json()["components"]["schemas"]["MovieUpdate"]
+    assert schema["minProperties"] == 1
+    assert "null" not in json.dumps(schema)
+
+
+def test_a_duration_sent_as_86_0_is_stored_as_86(api: Api, admin_token: str) -> None:
+    """JSON Schema's integer includes 86.0; 86.5 and "86" are still refused."""
+    movie_id = api.create_movie(admin_token, duration=86.0)
+    r = api.http.get(f"/api/movies/{movie_id}", headers=bearer(admin_token))
+    assert r.json()["data"]["duration"] == 86
+    for duration in (86.5, "86"):
+        r = api.http.put(
+            f"/api/movies/{movie_id}", json={"duration": duration}, headers=bearer(admin_token)
+        )
+        assert r.status_code == 400, duration
+
+
+def test_new_password_lengths_are_counted_as_sent(api: Api) -> None:
+    """The document's minLength/maxLength are the check: NFKC is how passwords compare."""
+    schema = api.http.get("/openapi.json").json()["components"]["schemas"]["SignUp"]
+    assert (
+        schema["properties"]["password"]["minLength"],
+        schema["properties"]["password"]["maxLength"],
+    ) == (8, 128)
+    ligature = "\ufb01" * 128  # "ﬁ": one code point sent, two once NFKC-normalised
+    assert (
+        api.http.post(
+            "/api/auth/sign-up",
+            json={
+                "name": "Ana",
+                "email": f"lig-{uuid.uuid4().hex[:8]}@example.com",
+                "password": ligature,
+                "apiKeyToken": api.public_key,
+            },
+        ).status_code
+        == 201
+    )
