@@ -72,7 +72,9 @@ async def provision(settings: Settings) -> Admin:
     """An admin API key and an admin user, made through the services (as the CLI does)."""
     password = f"bench-{uuid.uuid4().hex}"
     email = f"bench-admin-{uuid.uuid4().hex[:8]}@example.com"
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    hasher = PasswordHasher(
+        settings.passwords.argon2_memory_kib, settings.passwords.argon2_time_cost
+    )
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:

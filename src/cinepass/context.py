@@ -35,8 +35,8 @@ def revocation_store(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> RevocationStore:
     database = DatabaseRevocationStore(sessionmaker)
-    if settings.redis_url:
-        redis = redis_connections.connect(settings.redis_url)
+    if settings.redis.url:
+        redis = redis_connections.connect(settings.redis.url)
         return FannedOutRevocationStore(database, RedisRevocationStore(redis))
     return database
 
@@ -51,7 +51,7 @@ async def operator_session(
     sessionmaker = create_sessionmaker(engine)
     revocations = RevocationList(
         revocation_store(settings, sessionmaker),
-        token_ttl_seconds=settings.access_token_ttl_seconds,
+        token_ttl_seconds=settings.tokens.access_ttl_seconds,
     )
     try:
         async with session_scope(sessionmaker) as session:
@@ -80,9 +80,9 @@ class AppContext:
         sessionmaker = create_sessionmaker(engine)
         keys = KeyRing(
             sessionmaker,
-            settings.signing_algorithm,
+            settings.signing_keys.algorithm,
             KeyEncryption.from_settings(settings),
-            settings.key_refresh_seconds,
+            settings.signing_keys.refresh_seconds,
         )
         return cls(
             settings=settings,
@@ -91,17 +91,19 @@ class AppContext:
             keys=keys,
             tokens=AccessTokens(
                 keys,
-                issuer=settings.token_issuer,
-                audience=settings.token_audience,
-                ttl_seconds=settings.access_token_ttl_seconds,
+                issuer=settings.tokens.issuer,
+                audience=settings.tokens.audience,
+                ttl_seconds=settings.tokens.access_ttl_seconds,
             ),
-            hasher=PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost),
+            hasher=PasswordHasher(
+                settings.passwords.argon2_memory_kib, settings.passwords.argon2_time_cost
+            ),
             revocations=RevocationList(
                 revocation_store(settings, sessionmaker),
-                token_ttl_seconds=settings.access_token_ttl_seconds,
+                token_ttl_seconds=settings.tokens.access_ttl_seconds,
             ),
             limits=AbuseLimits(settings),
-            id_tokens=IdTokenVerifier(settings.oidc_trusted_issuers, settings.oidc_timeout_seconds),
+            id_tokens=IdTokenVerifier(settings.oidc.trusted_issuers, settings.oidc.timeout_seconds),
         )
 
     async def start(self) -> None:
@@ -117,7 +119,7 @@ class AppContext:
     async def _keep_up(self) -> None:
         """Read revocations and signing keys made by other processes, for as long as we run."""
         while True:
-            await asyncio.sleep(self.settings.revocation_poll_seconds)
+            await asyncio.sleep(self.settings.tokens.revocation_poll_seconds)
             try:
                 await self.revocations.maintain()
                 await self.keys.refresh_if_stale()

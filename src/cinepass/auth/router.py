@@ -40,7 +40,7 @@ def _signed_in(context: ContextDep, result: service.SignInResult) -> SignedIn:
     return SignedIn(
         token=result.access.token,
         refresh_token=result.refresh_token,
-        expires_in=context.settings.access_token_ttl_seconds,
+        expires_in=context.settings.tokens.access_ttl_seconds,
         user=UserOut(id=user.id, name=user.name, email=user.email),
     )
 

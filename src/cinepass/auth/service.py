@@ -44,7 +44,7 @@ async def client_key(session: AsyncSession, token: str | None, needs: str) -> Ap
 
 
 async def sign_up(context: AppContext, session: AsyncSession, body: SignUp, address: str) -> User:
-    if body.api_key_token is not None or context.settings.signup_requires_api_key:
+    if body.api_key_token is not None or context.settings.limits.signup_requires_api_key:
         await client_key(session, body.api_key_token, scopes.SIGNUP)
     await context.limits.sign_up(address)
     password_hash = await context.hasher.hash(body.password)
@@ -72,7 +72,9 @@ async def _open_session(
     holding offline_access, its first refresh token."""
     settings = context.settings
     lifetime = (
-        settings.remember_me_ttl_seconds if remember_me else settings.refresh_token_ttl_seconds
+        settings.tokens.remember_me_ttl_seconds
+        if remember_me
+        else settings.tokens.refresh_ttl_seconds
     )
     issued = await sessions.start(
         session,

@@ -26,7 +26,7 @@ def _serve(factory: str, host: str, port: int, workers: int) -> None:
         access_log=False,
         # Only the app decides whose X-Forwarded-For to believe (CINEPASS_TRUSTED_PROXIES).
         proxy_headers=False,
-        log_level=get_settings().log_level.lower(),
+        log_level=get_settings().logging.level.lower(),
         **uvicorn_http_options(),
     )
 

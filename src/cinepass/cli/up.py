@@ -65,7 +65,9 @@ def _demo_secrets() -> dict[str, str]:
         data["preset"] = RENDER_PRESET
     else:
         settings = load_settings()
-        hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+        hasher = PasswordHasher(
+            settings.passwords.argon2_memory_kib, settings.passwords.argon2_time_cost
+        )
         data = with_session(lambda s: _create_demo(s, hasher))
     DEMO_FILE.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -118,7 +120,9 @@ def up(
     migrate.upgrade(settings)
 
     demo_account: dict[str, Any] = {}
-    public_key = settings.public_api_key.get_secret_value() if settings.public_api_key else None
+    public_key = (
+        settings.web.public_api_key.get_secret_value() if settings.web.public_api_key else None
+    )
     if public_key is None:
         if not demo:
             fail(

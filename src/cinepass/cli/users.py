@@ -42,7 +42,9 @@ def create(
     if problem:
         fail(f"password {problem}")
     settings = load_settings()
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    hasher = PasswordHasher(
+        settings.passwords.argon2_memory_kib, settings.passwords.argon2_time_cost
+    )
     password_hash = asyncio.run(hasher.hash(password))
     try:
         user = with_session(
