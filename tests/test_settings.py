@@ -140,6 +140,7 @@ def test_the_env_file_is_read_and_the_environment_wins(
         'CINEPASS_TRUSTED_PROXIES=["10.0.0.1"]\n'
         "CINEPASS_KEY_ENCRYPTION_KEY=new,old\n"
         "CINEPASS_WEB_ORIGIN=https://from-the-file.example\n"
+        "OTHER_TOOL_SETTING=1\n"
     )
     monkeypatch.setenv("CINEPASS_WEB_ORIGIN", "https://from-the-environment.example")
     settings = Settings()

@@ -65,7 +65,7 @@ class OidcProvider(BaseModel):
         return self
 
 
-def env(name: str, default: Any = ..., **constraints: Any) -> Any:
+def variable(name: str, default: Any = ..., **constraints: Any) -> Any:
     """A field read from the variable `CINEPASS_<name>`; code and tests set it by field name."""
     return Field(default, validation_alias=f"CINEPASS_{name}", **constraints)
 
@@ -77,9 +77,9 @@ class Group(BaseModel):
 
 
 class DatabaseSettings(Group):
-    url: str = env("DATABASE_URL", DEFAULT_DATABASE_URL)
-    pool_size: int = env("DATABASE_POOL_SIZE", 10, ge=1)
-    timeout_seconds: float = env("DATABASE_TIMEOUT_SECONDS", 5.0, gt=0)
+    url: str = variable("DATABASE_URL", DEFAULT_DATABASE_URL)
+    pool_size: int = variable("DATABASE_POOL_SIZE", 10, ge=1)
+    timeout_seconds: float = variable("DATABASE_TIMEOUT_SECONDS", 5.0, gt=0)
 
     @property
     def is_sqlite(self) -> bool:
@@ -94,24 +94,24 @@ class DatabaseSettings(Group):
 
 
 class TokenSettings(Group):
-    issuer: str = env("TOKEN_ISSUER", "http://127.0.0.1:8000")
-    audience: str = env("TOKEN_AUDIENCE", "cinepass-api")
-    access_ttl_seconds: int = env("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, ge=1)
-    refresh_ttl_seconds: int = env("REFRESH_TOKEN_TTL_SECONDS", 12 * 3600, ge=60)
-    remember_me_ttl_seconds: int = env("REMEMBER_ME_TTL_SECONDS", 30 * 24 * 3600, ge=60)
+    issuer: str = variable("TOKEN_ISSUER", "http://127.0.0.1:8000")
+    audience: str = variable("TOKEN_AUDIENCE", "cinepass-api")
+    access_ttl_seconds: int = variable("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, ge=1)
+    refresh_ttl_seconds: int = variable("REFRESH_TOKEN_TTL_SECONDS", 12 * 3600, ge=60)
+    remember_me_ttl_seconds: int = variable("REMEMBER_ME_TTL_SECONDS", 30 * 24 * 3600, ge=60)
     # How often each process reads revocations made elsewhere: the longest a revoked
     # access token can still be accepted by another replica.
-    revocation_poll_seconds: float = env("REVOCATION_POLL_SECONDS", 1.0, gt=0, le=30)
+    revocation_poll_seconds: float = variable("REVOCATION_POLL_SECONDS", 1.0, gt=0, le=30)
 
 
 class SigningKeySettings(Group):
-    algorithm: Literal["EdDSA", "ES256"] = env("SIGNING_ALGORITHM", "EdDSA")
+    algorithm: Literal["EdDSA", "ES256"] = variable("SIGNING_ALGORITHM", "EdDSA")
     # How often each process re-reads the signing keys (rotation without a restart).
-    refresh_seconds: float = env("KEY_REFRESH_SECONDS", 5.0, gt=0, le=300)
+    refresh_seconds: float = variable("KEY_REFRESH_SECONDS", 5.0, gt=0, le=300)
     # Base64url 32-byte AES keys sealing the signing keys in the database, comma-separated:
     # the first seals, all open (rotate with `cinepass keys rewrap`). Unset: one is generated
     # once into var/key-encryption.key (fine for one machine).
-    encryption_keys: Annotated[list[SecretStr], NoDecode] = env("KEY_ENCRYPTION_KEY", [])
+    encryption_keys: Annotated[list[SecretStr], NoDecode] = variable("KEY_ENCRYPTION_KEY", [])
 
     @field_validator("encryption_keys", mode="before")
     @classmethod
@@ -124,19 +124,19 @@ class SigningKeySettings(Group):
 class RedisSettings(Group):
     """Shared state for several replicas (revocations, rate-limit counters, spent records)."""
 
-    url: str | None = env("REDIS_URL", None)
+    url: str | None = variable("REDIS_URL", None)
 
 
 class LimitSettings(Group):
     """Abuse limits, in the `limits` library's notation ("N per period")."""
 
-    signin_failures_per_account: str = env("SIGNIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
-    signin_failures_per_address: str = env("SIGNIN_FAILURES_PER_ADDRESS", "30 per 15 minutes")
-    signup_per_address: str = env("SIGNUP_PER_ADDRESS", "20 per hour")
-    refresh_per_address: str = env("REFRESH_PER_ADDRESS", "120 per minute")
+    signin_failures_per_account: str = variable("SIGNIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    signin_failures_per_address: str = variable("SIGNIN_FAILURES_PER_ADDRESS", "30 per 15 minutes")
+    signup_per_address: str = variable("SIGNUP_PER_ADDRESS", "20 per hour")
+    refresh_per_address: str = variable("REFRESH_PER_ADDRESS", "120 per minute")
     # False serves clients that sign up without a key (the course's render server); a key
     # that is sent is still checked, and sign-ups stay limited per address.
-    signup_requires_api_key: bool = env("SIGNUP_REQUIRES_API_KEY", True)
+    signup_requires_api_key: bool = variable("SIGNUP_REQUIRES_API_KEY", True)
 
 
 class RequestSettings(Group):
@@ -147,68 +147,72 @@ class RequestSettings(Group):
     is under 4 KiB; the render server's bodies (`web.body_max_bytes`) are under 2 KiB.
     """
 
-    body_max_bytes: int = env("REQUEST_BODY_MAX_BYTES", 64 * 1024, ge=1024)
-    json_max_depth: int = env("REQUEST_JSON_MAX_DEPTH", 32, ge=4, le=256)
+    body_max_bytes: int = variable("REQUEST_BODY_MAX_BYTES", 64 * 1024, ge=1024)
+    json_max_depth: int = variable("REQUEST_JSON_MAX_DEPTH", 32, ge=4, le=256)
     # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
-    trusted_proxies: list[str] = env("TRUSTED_PROXIES", [])
+    trusted_proxies: list[str] = variable("TRUSTED_PROXIES", [])
 
 
 class PasswordSettings(Group):
     """OWASP's argon2id floor (m=19 MiB, t=2, p=1) is the default."""
 
-    argon2_memory_kib: int = env("ARGON2_MEMORY_KIB", 19 * 1024, ge=19 * 1024)
-    argon2_time_cost: int = env("ARGON2_TIME_COST", 2, ge=2)
+    argon2_memory_kib: int = variable("ARGON2_MEMORY_KIB", 19 * 1024, ge=19 * 1024)
+    argon2_time_cost: int = variable("ARGON2_TIME_COST", 2, ge=2)
 
 
 class ApiSettings(Group):
     """Where the API is."""
 
     # Where the admin command line and the render server reach it.
-    url: str = env("API_URL", "http://127.0.0.1:8000")
+    url: str = variable("API_URL", "http://127.0.0.1:8000")
     # Where it is reachable from outside; used in poster links written by the seeder.
-    public_url: str = env("PUBLIC_URL", "http://127.0.0.1:8000")
+    public_url: str = variable("PUBLIC_URL", "http://127.0.0.1:8000")
 
 
 class AdminSettings(Group):
     """How `cinepass admin ...` signs in to the API."""
 
-    api_key: SecretStr | None = env("ADMIN_API_KEY", None)
-    email: str | None = env("ADMIN_EMAIL", None)
-    password: SecretStr | None = env("ADMIN_PASSWORD", None)
+    api_key: SecretStr | None = variable("ADMIN_API_KEY", None)
+    email: str | None = variable("ADMIN_EMAIL", None)
+    password: SecretStr | None = variable("ADMIN_PASSWORD", None)
 
 
 class OidcSettings(Group):
     """Third-party sign-in: issuers the API trusts, and providers the render server offers."""
 
-    trusted_issuers: list[TrustedIssuer] = env("OIDC_TRUSTED_ISSUERS", [])
-    providers: list[OidcProvider] = env("OIDC_PROVIDERS", [])
-    timeout_seconds: float = env("OIDC_TIMEOUT_SECONDS", 5.0, gt=0)
+    trusted_issuers: list[TrustedIssuer] = variable("OIDC_TRUSTED_ISSUERS", [])
+    providers: list[OidcProvider] = variable("OIDC_PROVIDERS", [])
+    timeout_seconds: float = variable("OIDC_TIMEOUT_SECONDS", 5.0, gt=0)
 
 
 class WebSettings(Group):
     """The render server (BFF)."""
 
-    origin: str = env("WEB_ORIGIN", "http://127.0.0.1:8080")
-    public_api_key: SecretStr | None = env("PUBLIC_API_KEY", None)
+    origin: str = variable("WEB_ORIGIN", "http://127.0.0.1:8080")
+    public_api_key: SecretStr | None = variable("PUBLIC_API_KEY", None)
     # Base64url 32-byte AES-GCM keys sealing the session cookie; the first seals, all open.
     # Unset: one is generated once into var/web-session.key (fine for one machine).
-    session_keys: list[SecretStr] = env("WEB_SESSION_KEYS", [])
-    static_dir: Path = env("WEB_STATIC_DIR", Path("frontend/dist"))
-    api_timeout_seconds: float = env("WEB_API_TIMEOUT_SECONDS", 10.0, gt=0)
-    body_max_bytes: int = env("WEB_REQUEST_BODY_MAX_BYTES", 16 * 1024, ge=1024)
+    session_keys: list[SecretStr] = variable("WEB_SESSION_KEYS", [])
+    static_dir: Path = variable("WEB_STATIC_DIR", Path("frontend/dist"))
+    api_timeout_seconds: float = variable("WEB_API_TIMEOUT_SECONDS", 10.0, gt=0)
+    body_max_bytes: int = variable("WEB_REQUEST_BODY_MAX_BYTES", 16 * 1024, ge=1024)
     # Reverse proxies in front of the render server whose X-Forwarded-For it believes. The
     # address found is the one it forwards to the API (whose CINEPASS_TRUSTED_PROXIES must list
     # every render server); a browser's own X-Forwarded-For is never passed on.
-    trusted_proxies: list[str] = env("WEB_TRUSTED_PROXIES", [])
+    trusted_proxies: list[str] = variable("WEB_TRUSTED_PROXIES", [])
 
 
 class LogSettings(Group):
-    format: Literal["auto", "json", "console"] = env("LOG_FORMAT", "auto")
-    level: str = env("LOG_LEVEL", "INFO")
+    format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
+    level: str = variable("LOG_LEVEL", "INFO")
 
 
 class _GroupedVariables(PydanticBaseSettingsSource):
-    """The flat CINEPASS_* variables another source found, sorted into their groups."""
+    """The flat CINEPASS_* variables another source found, sorted into their groups.
+
+    Groups are plain models rather than a BaseSettings each: settable by field name, a
+    BaseSettings would also read `<env_prefix><field name>`, a second name for a variable.
+    """
 
     def __init__(self, settings_cls: type[BaseSettings], variables: EnvSettingsSource) -> None:
         super().__init__(settings_cls)
@@ -286,7 +290,7 @@ class Settings(BaseSettings):
             details: list[InitErrorDetails] = [
                 {
                     "type": error["type"],
-                    "loc": variable_loc(error["loc"]),
+                    "loc": _variable_loc(error["loc"]),
                     "input": error["input"],
                     "ctx": error.get("ctx", {}),
                 }
@@ -295,7 +299,7 @@ class Settings(BaseSettings):
             raise ValidationError.from_exception_data(cls.__name__, details) from None
 
 
-def variable_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+def _variable_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     """An error location with its (group, field) head replaced by the variable's name."""
     groups = _groups(Settings)
     if len(loc) >= 2 and loc[0] in groups:
