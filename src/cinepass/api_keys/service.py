@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass import scopes as scope_names
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth import scopes as scope_names
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
+from cinepass.events import ApiKeyRevoked, Events
 from cinepass.secrets_digest import secret_digest
 
 TOKEN_PREFIX = "cpk_"
@@ -65,11 +66,14 @@ async def list_keys(session: AsyncSession) -> Sequence[ApiKey]:
     return (await session.scalars(select(ApiKey).order_by(ApiKey.created_at))).all()
 
 
-async def revoke(session: AsyncSession, key_id: str) -> ApiKey:
+async def revoke(events: Events, session: AsyncSession, key_id: str) -> ApiKey:
+    """Revoke a key; ApiKeyRevoked's subscribers end every session and access token it backs
+    (again, if it was revoked already: a repeat finishes what an interrupted one started)."""
     key = await session.get(ApiKey, key_id)
     if key is None:
         raise NotFound(f"no API key {key_id}")
     if key.revoked_at is None:
         await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=utcnow()))
         await session.refresh(key)
+    await events.publish(ApiKeyRevoked(api_key_id=key.id), session)
     return key

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.db.base import utcnow
+from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import NotFound
 from cinepass.movies import service as movies_service
 from cinepass.movies.models import Movie
@@ -52,14 +52,11 @@ async def add(session: AsyncSession, user_id: str, movie_id: str) -> Added:
     if existing is not None:
         return Added(id=existing, created=False)
     entry = UserMovie(user_id=user_id, movie_id=movie_id, created_at=utcnow())
-    try:
-        async with session.begin_nested():
-            session.add(entry)
-    except IntegrityError:
+    if not await insert_unless_taken(session, entry):
         # A concurrent add of the same movie won the unique constraint: return its entry.
         existing = await _existing(session, user_id, movie_id)
         if existing is None:
-            raise NotFound("movie not found") from None
+            raise NotFound("movie not found")
         return Added(id=existing, created=False)
     return Added(id=entry.id, created=True)
 
