@@ -30,7 +30,7 @@ from cinepass.events import (
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies import router as movies_router
-from cinepass.request_guards import guard_request
+from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
 
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Starlette's slash redirect builds its Location from the Host header.
         redirect_slashes=False,
     )
+    app.state.query_rules = QueryRules()
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,

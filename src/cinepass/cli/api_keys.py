@@ -119,7 +119,7 @@ def list_keys(as_json: JsonOption = False) -> None:
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id")]) -> None:
     """Revoke a key: sign-ins with it fail, and every token it backs ends."""
     try:
-        key = with_events(lambda events, db: service.revoke(events, db, key_id))
+        key = with_events(lambda events, db: service.revoke(db, key_id, events=events))
     except NotFound as exc:
         fail(exc.message, "see the keys' ids with `cinepass api-keys list`")
     console.print(f"[green]revoked[/] {key.name} ({key.id})")

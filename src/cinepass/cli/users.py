@@ -57,8 +57,8 @@ def create(
 def _change(email: str, work: str) -> None:
     def act(events: Events, db: AsyncSession) -> Awaitable[User]:
         if work == "delete":
-            return service.delete(events, db, email)
-        return service.set_disabled(events, db, email, work == "disable")
+            return service.delete(db, email, events=events)
+        return service.set_disabled(db, email, work == "disable", events=events)
 
     try:
         user = with_events(act)

@@ -1,4 +1,6 @@
-"""Imports every table so that the metadata (and Alembic) sees the whole schema."""
+"""Every table, imported in one place so that the metadata (and Alembic) sees the whole schema.
+
+Outside `db/`, which every domain imports: `db` knows no domain."""
 
 from cinepass.api_keys.models import ApiKey
 from cinepass.auth.models import Identity, RefreshToken, Revocation, SigningKey, UserSession
