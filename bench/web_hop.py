@@ -29,10 +29,10 @@ from bench import database, wrk
 from bench.server import ApiServer, cinepass_command, free_port
 from cinepass.api_keys import service as api_keys_service
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
 from cinepass.db import migrate
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
 
 console = Console()
@@ -44,7 +44,7 @@ async def _viewer(settings: Settings) -> tuple[str, str, str]:
     """The render server's key and a plain user: (key, email, password)."""
     password = f"viewer-{uuid.uuid4().hex}"
     email = f"viewer-{uuid.uuid4().hex[:8]}@example.com"
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    hasher = PasswordHasher.from_settings(settings)
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
@@ -119,7 +119,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     url = database.database_url(admin_url, name)
     asyncio.run(database.create_database(admin_url, name))
     try:
-        settings = Settings(database_url=url)
+        settings = Settings(database={"url": url})
         migrate.upgrade(settings)
         console.print(f"seeding {args.movies} movies…")
         asyncio.run(database.seed(url, args.movies, "http://127.0.0.1", lambda n: None))

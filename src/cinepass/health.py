@@ -6,7 +6,7 @@ import asyncio
 
 from fastapi import APIRouter, Response
 
-from cinepass.auth.dependencies import ContextDep
+from cinepass.context import ContextDep
 from cinepass.db.engine import ping
 from cinepass.errors import NotFound, ServiceUnavailable
 from cinepass.movies.posters import is_valid_slug, render_poster
@@ -30,14 +30,14 @@ async def health() -> Status:
     responses={503: {"description": "Not ready"}},
 )
 async def ready(context: ContextDep) -> Status:
-    timeout = context.settings.database_timeout_seconds
+    timeout = context.settings.database.timeout_seconds
     try:
         await asyncio.wait_for(ping(context.engine), timeout)
     except Exception as exc:
         raise ServiceUnavailable("database unreachable") from exc
-    if context.settings.redis_url:
+    if context.settings.redis.url:
         try:
-            redis_ok = await asyncio.wait_for(context.limits.check(), timeout)
+            redis_ok = await asyncio.wait_for(context.auth.limits.check(), timeout)
         except TimeoutError:
             redis_ok = False
         if not redis_ok:

@@ -11,6 +11,7 @@ from pwdlib.hashers.bcrypt import BcryptHasher
 from starlette.concurrency import run_in_threadpool
 
 from cinepass.auth.password_policy import normalise_password
+from cinepass.config import Settings
 
 BCRYPT_MAX_BYTES = 72
 
@@ -36,11 +37,13 @@ class PasswordHasher:
         )
         self._dummy_hash: str | None = None
 
-    def hash_sync(self, password: str) -> str:
-        return self._hash.hash(normalise_password(password))
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PasswordHasher:
+        """The hasher every part of cinepass uses, with the configured argon2id cost."""
+        return cls(settings.passwords.argon2_memory_kib, settings.passwords.argon2_time_cost)
 
     async def hash(self, password: str) -> str:
-        return await run_in_threadpool(self.hash_sync, password)
+        return await run_in_threadpool(self._hash.hash, normalise_password(password))
 
     def _verify_sync(self, password: str, stored: str) -> Verification:
         normalised = normalise_password(password)

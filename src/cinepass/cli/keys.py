@@ -37,7 +37,7 @@ def _with_ring(work: Callable[[KeyRing], Awaitable[T]], *, create_kek: bool = Fa
     async def run(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
         ring = KeyRing(
             sessionmaker,
-            settings.signing_algorithm,
+            settings.signing_keys.algorithm,
             KeyEncryption.from_settings(settings, create=create_kek),
         )
         await ring.refresh()
@@ -59,10 +59,8 @@ def list_keys() -> None:
     """Every key: which signs, which only verify, which are retired."""
     from rich.table import Table
 
-    async def rows(session: AsyncSession) -> list[SigningKey]:
-        return list(
-            (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
-        )
+    async def rows(db: AsyncSession) -> list[SigningKey]:
+        return list((await db.scalars(select(SigningKey).order_by(SigningKey.created_at))).all())
 
     keys = with_session(rows)
     live = [k for k in keys if k.retired_at is None]
