@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from cinepass.auth import password_policy
@@ -15,6 +16,22 @@ ApiKeyToken = Annotated[
     StringConstraints(min_length=1, max_length=256),
     TextSchema(),
     Field(description="The calling client's API key; without one the answer is 401"),
+]
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+# email-validator refuses special-use domains (RFC 6761: example.test, router.local, ...), which
+# the `email` format allows; the document says so in a pattern.
+_SPECIAL_USE = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
+Email = Annotated[
+    EmailStr,
+    Field(
+        max_length=320,
+        json_schema_extra={"pattern": rf"^(?!.*@(?:.*\.)?(?:{_SPECIAL_USE})\.?$)"},
+    ),
 ]
 
 
@@ -50,7 +67,7 @@ class SignUp(RequestModel):
         AfterValidator(display_line),
         TextSchema(display=True),
     ]
-    email: Annotated[EmailStr, Field(max_length=320)]
+    email: Email
     password: NewPassword
     api_key_token: ApiKeyToken | None = None
 
