@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 
 from cinepass.context import ContextDep
 from cinepass.db.engine import ping
 from cinepass.errors import NotFound, ServiceUnavailable
 from cinepass.movies.posters import is_valid_slug, render_poster
-from cinepass.schemas import ApiModel
+from cinepass.schemas import WITHOUT_NUL, ApiModel
 
 router = APIRouter(tags=["health"])
 
@@ -52,7 +53,7 @@ async def ready(context: ContextDep) -> Status:
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}, 404: {"description": "Bad slug"}},
 )
-async def poster(slug: str) -> Response:
+async def poster(slug: Annotated[str, Path(json_schema_extra=WITHOUT_NUL)]) -> Response:
     if not is_valid_slug(slug):
         raise NotFound("no such poster")
     return Response(

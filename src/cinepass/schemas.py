@@ -161,4 +161,10 @@ def _as_utc(value: datetime) -> datetime:
 # stored UTC without one.
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
-ObjectId = Annotated[str, Path(min_length=1, max_length=64, description="An opaque id")]
+# Every query and path value is refused if it holds NUL (request_guards): the document says so.
+WITHOUT_NUL: dict[str, Any] = {"pattern": r"^[^\u0000]*$"}
+
+ObjectId = Annotated[
+    str,
+    Path(min_length=1, max_length=64, description="An opaque id", json_schema_extra=WITHOUT_NUL),
+]

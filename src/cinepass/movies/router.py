@@ -14,7 +14,7 @@ from cinepass.db.dependencies import DbSession
 from cinepass.movies import service
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.responses import AUTHENTICATED, errors
-from cinepass.schemas import Envelope, ObjectId, Page
+from cinepass.schemas import WITHOUT_NUL, Envelope, ObjectId, Page
 from cinepass.text import nfc
 
 router = APIRouter(prefix="/api/movies", tags=["movies"], responses=AUTHENTICATED)
@@ -30,13 +30,17 @@ async def list_movies(
     db: DbSession,
     _: Reader,
     tags: Annotated[
-        list[Annotated[str, Query(max_length=50)]],
+        list[Annotated[str, Query(max_length=50, json_schema_extra=WITHOUT_NUL)]],
         Query(max_length=20, description="Movies with any of these tags"),
     ] = [],  # noqa: B006 - FastAPI copies query defaults
-    q: Annotated[str | None, Query(max_length=80, description="Part of the title")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=80, description="Part of the title", json_schema_extra=WITHOUT_NUL),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = service.DEFAULT_PAGE_SIZE,
     cursor: Annotated[
-        str | None, Query(max_length=512, description="`next` of the last page")
+        str | None,
+        Query(max_length=512, description="`next` of the last page", json_schema_extra=WITHOUT_NUL),
     ] = None,
 ) -> Response:
     page = await service.list_movies(

@@ -13,7 +13,7 @@ from cinepass.db.dependencies import DbSession
 from cinepass.errors import Forbidden
 from cinepass.movies.schemas import MovieOut
 from cinepass.responses import AUTHENTICATED, errors
-from cinepass.schemas import Envelope, ObjectId
+from cinepass.schemas import WITHOUT_NUL, Envelope, ObjectId
 from cinepass.user_movies import service
 from cinepass.user_movies.schemas import UserMovieCreate, UserMovieOut
 
@@ -28,7 +28,10 @@ Deleter = Annotated[Principal, scoped(scopes.DELETE_USER_MOVIES)]
 async def list_user_movies(
     db: DbSession,
     principal: Reader,
-    user_id: Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)] = None,
+    user_id: Annotated[
+        str | None,
+        Query(alias="userId", min_length=1, max_length=64, json_schema_extra=WITHOUT_NUL),
+    ] = None,
 ) -> Envelope[list[UserMovieOut]]:
     owner = user_id or principal.user_id
     if owner != principal.user_id and not principal.is_admin:
