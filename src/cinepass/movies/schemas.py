@@ -13,7 +13,14 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from cinepass.schemas import WHOLE_NUMBER, ApiModel, PartialUpdate, RequestModel, TextSchema
+from cinepass.schemas import (
+    SPACE,
+    WHOLE_NUMBER,
+    ApiModel,
+    PartialUpdate,
+    RequestModel,
+    TextSchema,
+)
 from cinepass.text import display_line, nfc
 
 Title = Annotated[
@@ -52,7 +59,14 @@ Link = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_SENT_LINK_LENGTH),
     AfterValidator(_http_url),
-    WithJsonSchema({"type": "string", "format": "uri", "maxLength": MAX_SENT_LINK_LENGTH}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uri",
+            "maxLength": MAX_SENT_LINK_LENGTH,
+            "pattern": f"^[{SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://",
+        }
+    ),
 ]
 Tag = Annotated[
     str,
