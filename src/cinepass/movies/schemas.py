@@ -64,7 +64,7 @@ Link = Annotated[
             "type": "string",
             "format": "uri",
             "maxLength": MAX_SENT_LINK_LENGTH,
-            "pattern": f"^[{SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://",
+            "pattern": f"^[{SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9]",
         }
     ),
 ]
