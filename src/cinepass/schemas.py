@@ -90,7 +90,7 @@ class PartialUpdate(RequestModel):
 
 
 # What pydantic's `str_strip_whitespace` trims (Unicode White_Space), as a regex class body.
-SPACE = r"\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = r"\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # C0 and C1 controls (NUL among them), and the embeddings, overrides and isolates.
 _CONTROL = r"\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069"
 
@@ -116,7 +116,7 @@ class TextSchema:
             schema["pattern"] = f"^[^{refused}]*$"
             return schema
         shortest, longest = schema.pop("minLength", 0), schema.pop("maxLength", None)
-        edge, middle = f"[^{SPACE}{refused}]", f"[^{refused}]"
+        edge, middle = f"[^{_SPACE}{refused}]", f"[^{refused}]"
         if longest is None:
             text = f"{edge}(?:{middle}*{edge})?"
         elif longest > 1:
@@ -127,7 +127,7 @@ class TextSchema:
             text = f"(?:{text})?"
         elif shortest > 1:
             raise ValueError("TextSchema states minimum lengths of 0 or 1 only")
-        schema["pattern"] = f"^[{SPACE}]*{text}[{SPACE}]*$"
+        schema["pattern"] = f"^[{_SPACE}]*{text}[{_SPACE}]*$"
         return schema
 
 

@@ -14,7 +14,6 @@ from pydantic import (
 )
 
 from cinepass.schemas import (
-    SPACE,
     WHOLE_NUMBER,
     ApiModel,
     PartialUpdate,
@@ -64,7 +63,7 @@ Link = Annotated[
             "type": "string",
             "format": "uri",
             "maxLength": MAX_SENT_LINK_LENGTH,
-            "pattern": f"^[{SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9]",
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9]",
         }
     ),
 ]
