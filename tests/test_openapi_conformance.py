@@ -1,8 +1,9 @@
 """A schemathesis run with every check and every phase against the live API reports nothing.
 
-The run is schemathesis' own CLI, as a user would run it, against the live server of the
-current backend; tests/schemathesis_hooks.py gives each route its credentials. Values no schema
-can describe come from the server: page cursors it issued, identities linked to the admin."""
+The run is schemathesis' own CLI, as a user would run it, against a live API on the current
+backend that also trusts a stand-in OpenID provider; tests/schemathesis_hooks.py gives each route
+its credentials. Values no schema can describe are real ones: page cursors the server issued,
+ID tokens the provider signed, identities linked to the admin, the caller's current password."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tests.support import Api, bearer
 __all__ = ["provider_api"]  # the fixture of tests/oidc, used here too
 
 ROOT = Path(__file__).resolve().parent.parent
-# Cases per operation and phase: about 40 s per backend on 2 busy cores.
+# Cases per operation and phase: the run takes 30-70 s per backend on 2 busy cores.
 MAX_EXAMPLES = int(os.environ.get("CINEPASS_FUZZ_EXAMPLES", "20"))
 # Refusals of an invalid request besides 400: a body over the size limit is refused before it
 # is parsed (413), a rate limit answers 429, and so on.
