@@ -12,11 +12,11 @@ from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwr
 
 from cinepass.api import create_app
 from cinepass.web.app import create_web_app
+from tests import support
 from tests.conftest import make_settings
 from tests.support import Api, LiveServer, free_port, unavailable
 from tests.web.conftest import Web, web_settings
 
-DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -40,9 +40,7 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="package")
 def built_spa() -> Path:
-    if not (DIST / "index.html").is_file():
-        unavailable("the built SPA", "run `make frontend` first (make test does)")
-    return DIST
+    return support.built_spa()
 
 
 @pytest.fixture(scope="package")

@@ -14,7 +14,7 @@ import pytest
 
 from cinepass.web.app import create_web_app
 from tests.conftest import make_settings
-from tests.support import Api, LiveServer, free_port
+from tests.support import Api, LiveServer, built_spa, free_port
 
 CSRF = {"X-Cinepass-CSRF": "1"}
 
@@ -76,13 +76,8 @@ class Web:
 
 
 @pytest.fixture(scope="session")
-def web_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    built = Path(__file__).resolve().parents[2] / "frontend" / "dist"
-    if (built / "index.html").is_file():
-        return built
-    stub = tmp_path_factory.mktemp("spa")
-    (stub / "index.html").write_text("<!doctype html><title>cinepass</title><div id=root></div>")
-    return stub
+def web_static() -> Path:
+    return built_spa()
 
 
 def web_settings(api: Api, port: int, static: Path, **overrides: object):  # type: ignore[no-untyped-def]
