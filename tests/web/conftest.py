@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from cinepass.api import create_app
 from cinepass.web.app import create_web_app
 from tests.conftest import make_settings
 from tests.support import Api, LiveServer, built_spa, free_port
@@ -102,6 +103,23 @@ def serve_web(api: Api, web_static: Path) -> Iterator[Web]:
         httpx.Client(base_url=server.url, timeout=30) as http,
     ):
         yield Web(url=server.url, http=http, api=api)
+
+
+@contextlib.contextmanager
+def serve_api_and_web(
+    api: Api, web_static: Path, *, web: Mapping[str, object] | None = None, **api_settings: object
+) -> Iterator[Web]:
+    """An API of its own on the suite's database with `api_settings`, and a render server in
+    front of it (with `web` settings) that signs in with `api.public_key`."""
+    with LiveServer(create_app(make_settings(api.db.url, **api_settings))) as api_server:
+        port = free_port()
+        values = {**(web or {}), "api_url": api_server.url}
+        app = create_web_app(web_settings(api, port, web_static, **values))
+        with (
+            LiveServer(app, port=port) as server,
+            httpx.Client(base_url=server.url, timeout=30) as http,
+        ):
+            yield Web(url=server.url, http=http, api=api)
 
 
 @pytest.fixture(scope="session")

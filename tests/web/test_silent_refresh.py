@@ -12,11 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cinepass.api import create_app
-from cinepass.web.app import create_web_app
-from tests.conftest import make_settings
-from tests.support import Api, LiveServer, free_port
-from tests.web.conftest import COOKIE, Browser, Web, web_settings
+from tests.support import Api
+from tests.web.conftest import COOKIE, Browser, Web, serve_api_and_web
 
 PASSWORD = "a quiet refreshing phrase"
 ACCESS_SECONDS = 2  # the render server refreshes 5 s before expiry, so at every call here
@@ -26,15 +23,8 @@ PARALLEL = 8
 @pytest.fixture(scope="module")
 def short_lived(api: Api, web_static: Path) -> Iterator[Web]:
     """An API whose access tokens live 2 seconds, and a render server in front of it."""
-    short = make_settings(api.db.url, access_token_ttl_seconds=ACCESS_SECONDS)
-    with LiveServer(create_app(short)) as api_server:
-        port = free_port()
-        app = create_web_app(web_settings(api, port, web_static, api_url=api_server.url))
-        with (
-            LiveServer(app, port=port) as server,
-            httpx.Client(base_url=server.url, timeout=30) as http,
-        ):
-            yield Web(url=server.url, http=http, api=api)
+    with serve_api_and_web(api, web_static, access_token_ttl_seconds=ACCESS_SECONDS) as web:
+        yield web
 
 
 def sign_in(web: Web, remember: bool) -> tuple[Browser, httpx.Response]:
