@@ -13,13 +13,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
 from cinepass.db.base import new_id, utcnow
 from cinepass.movies import demo
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.movies.service import encode_cursor
 from cinepass.provisioning import Account, provisioning
+from cinepass.scopes import PRESETS
 from cinepass.text import search_key
 from cinepass.users.models import Role
 

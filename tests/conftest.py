@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from cinepass.api import create_app
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
 from cinepass.db import migrate
 from cinepass.provisioning import Account, provisioning
+from cinepass.scopes import PRESETS
 from cinepass.users.models import Role
 from tests.support import Api, Database, LiveServer, postgres_database, run
 

@@ -32,13 +32,13 @@ class Account:
 class Provisioner:
     """Creates API keys and accounts in the caller's transaction."""
 
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
-        self._session = session
-        self._hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    def __init__(self, db: AsyncSession, settings: Settings) -> None:
+        self._db = db
+        self._hasher = PasswordHasher.from_settings(settings)
 
     async def api_key(self, name: str, scopes: Sequence[str]) -> str:
         """A new key with exactly `scopes`; returns its secret (the database keeps a digest)."""
-        created = await api_keys_service.create(self._session, name=name, scopes=scopes)
+        created = await api_keys_service.create(self._db, name=name, scopes=scopes)
         return created.token
 
     async def account(
@@ -46,7 +46,7 @@ class Provisioner:
     ) -> Account:
         """A new user whose password is hashed with the configured hasher."""
         await users_service.create(
-            self._session,
+            self._db,
             name=name,
             email=email,
             password_hash=await self._hasher.hash(password),
@@ -60,8 +60,8 @@ async def provisioning(settings: Settings) -> AsyncIterator[Provisioner]:
     """A Provisioner on the configured database; what it made is committed on exit."""
     engine = create_engine(settings)
     try:
-        async with session_scope(create_sessionmaker(engine)) as session:
-            yield Provisioner(session, settings)
+        async with session_scope(create_sessionmaker(engine)) as db:
+            yield Provisioner(db, settings)
     finally:
         await engine.dispose()
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import bcrypt
 
-from cinepass.auth.scopes import ALL_SCOPES
+from cinepass.scopes import ALL_SCOPES
 from tests.auth.forge import split
 from tests.support import Api
 

@@ -16,12 +16,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass import base64url
 from cinepass.auth.models import SigningKey
 from cinepass.db.base import utcnow
+from cinepass.db.engine import session_scope
+from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import BadRequest, NotFound
 from cinepass.key_encryption import KeyEncryption
 
@@ -130,10 +131,6 @@ class KeyRing:
         self._signing: LoadedKey | None = None
         self._loaded_at = 0.0
 
-    @property
-    def algorithm(self) -> str:
-        return self._algorithm
-
     async def start(self) -> None:
         """Load the keys (sealing any stored in the clear), generating the first one if none.
 
@@ -145,9 +142,9 @@ class KeyRing:
             await self.rotate()
 
     async def refresh(self) -> None:
-        async with self._sessionmaker() as session:
+        async with self._sessionmaker() as db:
             rows = (
-                await session.scalars(
+                await db.scalars(
                     select(SigningKey)
                     .where(SigningKey.retired_at.is_(None))
                     .order_by(SigningKey.created_at)
@@ -166,51 +163,48 @@ class KeyRing:
     async def rotate(self) -> str:
         """Add a new key that signs from now on; older keys keep verifying until retired."""
         row = _new_row(self._algorithm, self._encryption)
-        async with self._sessionmaker() as session:
-            session.add(row)
-            try:
-                await session.commit()
-            except IntegrityError:  # pragma: no cover - another replica raced us to it
-                await session.rollback()
+        async with session_scope(self._sessionmaker) as db:
+            # False when another replica made the same kid first: either key serves.
+            await insert_unless_taken(db, row)
         await self.refresh()
         return row.kid
 
     async def retire(self, kid: str) -> None:
-        async with self._sessionmaker() as session:
-            result = await session.execute(
+        async with self._sessionmaker() as db:
+            result = await db.execute(
                 update(SigningKey)
                 .where(SigningKey.kid == kid, SigningKey.retired_at.is_(None))
                 .values(retired_at=utcnow())
             )
             if getattr(result, "rowcount", 0) == 0:
                 raise NotFound(f"no active signing key {kid}")
-            remaining = await session.scalar(
+            remaining = await db.scalar(
                 select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1)
             )
             if remaining is None:
-                await session.rollback()
+                await db.rollback()
                 raise BadRequest("cannot retire the last signing key; rotate first")
-            await session.commit()
+            await db.commit()
         await self.refresh()
 
     async def rewrap(self, *, only_plain: bool = False) -> int:
         """Seal every stored private key (retired ones too) with the current KEK; returns how
         many rows changed. `only_plain`: only those stored in the clear."""
         changed = 0
-        async with self._sessionmaker() as session:
-            for row in (await session.scalars(select(SigningKey))).all():
+        async with self._sessionmaker() as db:
+            for row in (await db.scalars(select(SigningKey))).all():
                 sealed_by = self._encryption.sealed_by(row.private_pem)
                 if sealed_by == self._encryption.current or (only_plain and sealed_by):
                     continue
                 private = _private_key(row, self._encryption)
                 # Compare-and-set: a replica sealing the same row at once changes nothing.
-                result = await session.execute(
+                result = await db.execute(
                     update(SigningKey)
                     .where(SigningKey.kid == row.kid, SigningKey.private_pem == row.private_pem)
                     .values(private_pem=_seal(private, row.kid, self._encryption))
                 )
                 changed += getattr(result, "rowcount", 0)
-            await session.commit()
+            await db.commit()
         return changed
 
     def signing_key(self) -> LoadedKey:

@@ -16,12 +16,12 @@ import httpx
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass.auth.scopes import PRESETS
 from cinepass.cli.runtime import console, fail, load_settings, with_session
 from cinepass.cli.seed import seed
 from cinepass.config import get_settings
 from cinepass.db import migrate
 from cinepass.provisioning import Provisioner
+from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
 
 DEMO_FILE = Path("var/demo.json")
@@ -34,10 +34,10 @@ async def _create_render_key(setup: Provisioner) -> str:
     return await setup.api_key("render-server (demo)", PRESETS[RENDER_PRESET])
 
 
-async def _create_demo(setup: Provisioner, session: AsyncSession) -> dict[str, str]:
+async def _create_demo(setup: Provisioner, db: AsyncSession) -> dict[str, str]:
     key = await _create_render_key(setup)
     password = "-".join(secrets.token_hex(3) for _ in range(3))
-    if await users_service.get_by_email(session, DEMO_EMAIL) is None:
+    if await users_service.get_by_email(db, DEMO_EMAIL) is None:
         await setup.account(name="Demo Viewer", email=DEMO_EMAIL, password=password)
     return {
         "public_api_key": key,
@@ -56,10 +56,10 @@ def _demo_secrets() -> dict[str, str]:
             return data
         # A demo made before the `web` preset holds a key without offline_access: its users
         # would be signed out with every access token. Give the render server a `web` key.
-        key = with_session(lambda s: _create_render_key(Provisioner(s, settings)))
+        key = with_session(lambda db: _create_render_key(Provisioner(db, settings)))
         data = {**data, "public_api_key": key, "preset": RENDER_PRESET}
     else:
-        data = with_session(lambda s: _create_demo(Provisioner(s, settings), s))
+        data = with_session(lambda db: _create_demo(Provisioner(db, settings), db))
     DEMO_FILE.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
