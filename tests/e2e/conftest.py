@@ -68,7 +68,7 @@ def site(api: Api, built_spa: Path) -> Iterator[Web]:
 @pytest.fixture(scope="package")
 def short_lived_site(api: Api, built_spa: Path) -> Iterator[Web]:
     """A second API whose access tokens live 2 seconds, and a render server in front of it."""
-    with serve_api_and_web(api, built_spa, access_token_ttl_seconds=2) as web:
+    with serve_api_and_web(api, built_spa, tokens={"access_ttl_seconds": 2}) as web:
         yield web
 
 

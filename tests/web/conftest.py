@@ -81,15 +81,20 @@ def web_static() -> Path:
     return built_spa()
 
 
-def web_settings(api: Api, port: int, static: Path, **overrides: object):  # type: ignore[no-untyped-def]
-    values: dict[str, object] = {
-        "api_url": str(api.http.base_url),
-        "public_api_key": api.public_key,
-        "web_origin": f"http://127.0.0.1:{port}",
-        "web_session_keys": [new_cookie_key()],
-        "web_static_dir": str(static),
-        **overrides,
+def web_settings(api: Api, port: int, static: Path, /, **groups: dict[str, object]):  # type: ignore[no-untyped-def]
+    """A render server's settings in front of `api`, with `groups` set field by field on top
+    (`web_settings(api, port, static, web={"session_keys": [key]})`)."""
+    values: dict[str, dict[str, object]] = {
+        "api": {"url": str(api.http.base_url)},
+        "web": {
+            "public_api_key": api.public_key,
+            "origin": f"http://127.0.0.1:{port}",
+            "session_keys": [new_cookie_key()],
+            "static_dir": str(static),
+        },
     }
+    for name, fields in groups.items():
+        values[name] = {**values.get(name, {}), **fields}
     return make_settings(api.db.url, **values)
 
 
@@ -107,14 +112,19 @@ def serve_web(api: Api, web_static: Path) -> Iterator[Web]:
 
 @contextlib.contextmanager
 def serve_api_and_web(
-    api: Api, web_static: Path, *, web: Mapping[str, object] | None = None, **api_settings: object
+    api: Api,
+    web_static: Path,
+    *,
+    web_groups: Mapping[str, dict[str, object]] | None = None,
+    **api_groups: dict[str, object],
 ) -> Iterator[Web]:
-    """An API of its own on the suite's database with `api_settings`, and a render server in
-    front of it (with `web` settings) that signs in with `api.public_key`."""
-    with LiveServer(create_app(make_settings(api.db.url, **api_settings))) as api_server:
+    """An API of its own on the suite's database with `api_groups` set, and a render server in
+    front of it (with `web_groups` set) that signs in with `api.public_key`."""
+    with LiveServer(create_app(make_settings(api.db.url, **api_groups))) as api_server:
         port = free_port()
-        values = {**(web or {}), "api_url": api_server.url}
-        app = create_web_app(web_settings(api, port, web_static, **values))
+        groups = {**(web_groups or {})}
+        groups["api"] = {**groups.get("api", {}), "url": api_server.url}
+        app = create_web_app(web_settings(api, port, web_static, **groups))
         with (
             LiveServer(app, port=port) as server,
             httpx.Client(base_url=server.url, timeout=30) as http,

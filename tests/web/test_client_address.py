@@ -33,7 +33,11 @@ class Limited:
 
 def _servers(api: Api, static: Path, **web: object) -> Iterator[Limited]:
     with serve_api_and_web(
-        api, static, web=web, trusted_proxies=["127.0.0.1"], signup_per_address="2 per hour"
+        api,
+        static,
+        web_groups={"web": web},
+        requests={"trusted_proxies": ["127.0.0.1"]},
+        limits={"signup_per_address": "2 per hour"},
     ) as site:
         yield Limited(site.url)
 
@@ -45,7 +49,7 @@ def limited(api: Api, web_static: Path) -> Iterator[Limited]:
 
 @pytest.fixture
 def behind_a_proxy(api: Api, web_static: Path) -> Iterator[Limited]:
-    yield from _servers(api, web_static, web_trusted_proxies=["127.0.0.1"])
+    yield from _servers(api, web_static, trusted_proxies=["127.0.0.1"])
 
 
 def test_one_browser_using_up_its_sign_ups_does_not_block_another_browser(

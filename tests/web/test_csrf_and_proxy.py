@@ -287,7 +287,7 @@ def test_the_api_being_down_is_a_clear_502_or_503(web: Web, web_static: Path) ->
         dead = sock.getsockname()[1]
     port = free_port()
     app = create_web_app(
-        web_settings(web.api, port, web_static, api_url=f"http://127.0.0.1:{dead}")
+        web_settings(web.api, port, web_static, api={"url": f"http://127.0.0.1:{dead}"})
     )
     with LiveServer(app, port=port) as server:
         browser = Browser(server.url)
@@ -309,8 +309,8 @@ def test_the_client_address_the_api_sees_is_the_browsers_not_a_forged_one(
     with serve_api_and_web(
         web.api,
         web_static,
-        trusted_proxies=["127.0.0.1"],
-        signin_failures_per_address="3 per minute",
+        requests={"trusted_proxies": ["127.0.0.1"]},
+        limits={"signin_failures_per_address": "3 per minute"},
     ) as site:
         browser = site.browser()
         statuses = [

@@ -23,7 +23,7 @@ PARALLEL = 8
 @pytest.fixture(scope="module")
 def short_lived(api: Api, web_static: Path) -> Iterator[Web]:
     """An API whose access tokens live 2 seconds, and a render server in front of it."""
-    with serve_api_and_web(api, web_static, access_token_ttl_seconds=ACCESS_SECONDS) as web:
+    with serve_api_and_web(api, web_static, tokens={"access_ttl_seconds": ACCESS_SECONDS}) as web:
         yield web
 
 
