@@ -18,11 +18,12 @@ from cinepass.errors import error_response, install_error_handlers
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
+from cinepass.sealing import load_or_create_key
 from cinepass.web import auth_routes, oidc, proxy
 from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import Gateway, SessionEnded
 from cinepass.web.oidc import Providers
-from cinepass.web.session_cookie import CookieSealer, clear_cookie, load_or_create_key
+from cinepass.web.session_cookie import CookieSealer, clear_cookie
 from cinepass.web.spent import spent_record
 
 CONTENT_SECURITY_POLICY = "; ".join(
