@@ -21,7 +21,7 @@ from cinepass.movies.posters import is_valid_slug, render_poster
 from cinepass.sealing import load_or_create_key
 from cinepass.web import auth_routes, oidc, proxy
 from cinepass.web.csrf import CsrfGuard
-from cinepass.web.gateway import Gateway, SessionEnded
+from cinepass.web.gateway import CookieSessionEnded, Gateway
 from cinepass.web.oidc import Providers
 from cinepass.web.session_cookie import CookieSealer, clear_cookie
 from cinepass.web.spent import spent_record
@@ -50,7 +50,7 @@ def _session_keys(settings: Settings) -> list[str]:
 
 
 async def _session_ended(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SessionEnded)
+    assert isinstance(exc, CookieSessionEnded)
     response = error_response(401, exc.message)
     clear_cookie(response)
     return response
@@ -131,7 +131,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     install_error_handlers(app)
-    app.add_exception_handler(SessionEnded, _session_ended)
+    app.add_exception_handler(CookieSessionEnded, _session_ended)
     app.add_middleware(CsrfGuard, origin=settings.web_origin)
     app.add_middleware(
         BodyLimits,

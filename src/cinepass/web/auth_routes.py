@@ -22,8 +22,8 @@ from cinepass.errors import (
 from cinepass.schemas import RequestModel
 from cinepass.web.gateway import (
     UNAVAILABLE_RETRY_SECONDS,
+    CookieSessionEnded,
     Gateway,
-    SessionEnded,
     upstream_failure,
 )
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
@@ -141,7 +141,7 @@ def _bad_request(error: ApiError) -> ApplicationError:
 async def sign_out(request: Request, gateway: GatewayDep) -> Response:
     try:
         session = await gateway.current(request)
-    except SessionEnded:
+    except CookieSessionEnded:
         session = None
     if session is None or await gateway.end(session, client_address(request)):
         response: Response = JSONResponse({"message": "signed out"})

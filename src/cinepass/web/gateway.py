@@ -16,7 +16,7 @@ import structlog
 from fastapi import Request, Response
 
 from cinepass.addresses import client_address
-from cinepass.client import ApiError, CinepassClient, Forwarded, Session
+from cinepass.client import ApiError, CinepassClient, Forwarded, SignedInTokens
 from cinepass.errors import ApplicationError, ServiceUnavailable, Unauthenticated
 from cinepass.secrets_digest import secret_digest
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, set_cookie
@@ -31,7 +31,9 @@ _MAX_PENDING = 10_000
 UNAVAILABLE_RETRY_SECONDS = 5
 
 
-class SessionEnded(Unauthenticated):
+class CookieSessionEnded(Unauthenticated):
+    """The browser's session cookie is missing, foreign, signed out or no longer refreshable."""
+
     default_message = "your session has ended; sign in again"
 
     def __init__(self) -> None:
@@ -40,7 +42,7 @@ class SessionEnded(Unauthenticated):
 
 @dataclass
 class _Flight:
-    task: asyncio.Task[Session]
+    task: asyncio.Task[SignedInTokens]
     started: float
 
 
@@ -95,13 +97,13 @@ class Gateway:
     async def admit(self, session: WebSession) -> WebSession:
         """The session, unless it was signed out (here or at another replica sharing Redis)."""
         if await self.spent.is_spent(record_key("session", session.sid)):
-            raise SessionEnded()
+            raise CookieSessionEnded()
         return session
 
     async def current(self, request: Request) -> WebSession:
         session = self.sealer.open(request.cookies.get(COOKIE_NAME))
         if session is None:
-            raise SessionEnded()
+            raise CookieSessionEnded()
         return await self.admit(session)
 
     async def end(self, session: WebSession, address: str | None) -> bool:
@@ -167,7 +169,7 @@ class Gateway:
     async def _refresh(self, session: WebSession, address: str | None) -> WebSession:
         if not session.refresh_token:
             # A key without offline_access: when the access token ends, so does the session.
-            raise SessionEnded()
+            raise CookieSessionEnded()
         key = secret_digest(session.refresh_token)
         now = time.monotonic()
         self._flights = {
@@ -183,7 +185,7 @@ class Gateway:
             fresh = await asyncio.shield(flight.task)
         except ApiError as error:
             if error.status_code in (400, 401, 403):
-                raise SessionEnded() from None
+                raise CookieSessionEnded() from None
             raise upstream_failure(error) from None
         return replace(
             session,
@@ -228,7 +230,7 @@ class Gateway:
         except ApiError as error:
             raise upstream_failure(error) from None
         if answer.status_code == 401:
-            raise SessionEnded()
+            raise CookieSessionEnded()
         if refreshed:
             set_cookie(response, self.sealer, session)
         return answer

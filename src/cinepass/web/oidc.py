@@ -30,7 +30,7 @@ from cinepass.addresses import client_address
 from cinepass.client import ApiError
 from cinepass.config import OidcProvider
 from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response
-from cinepass.web.gateway import Gateway, SessionEnded
+from cinepass.web.gateway import CookieSessionEnded, Gateway
 from cinepass.web.session_cookie import WebSession, set_cookie
 from cinepass.web.spent import record_key
 
@@ -214,7 +214,7 @@ async def login(
             # The session cookie is SameSite=Strict and will not come back with the provider's
             # redirect: the tokens needed to link ride along in the sealed flow cookie.
             flow["session"] = asdict(await gateway.current(request))
-        except SessionEnded:
+        except CookieSessionEnded:
             return _go("/sign-in", error="sign in first, then link a provider")
     try:
         metadata = await providers.metadata(provider)
@@ -329,7 +329,7 @@ async def _link(
             body=json.dumps({"idToken": id_token}).encode(),
             session=session,
         )
-    except SessionEnded:
+    except CookieSessionEnded:
         return _go("/sign-in", error="your session ended; sign in and link again")
     if answer.status_code >= 400:
         try:
