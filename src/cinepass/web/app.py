@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cinepass.body_limits import BodyLimits
 from cinepass.client import CinepassClient
 from cinepass.config import Settings, get_settings
-from cinepass.errors import error_response, install_error_handlers
+from cinepass.errors import error_response, error_response_for, install_error_handlers
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
@@ -51,16 +51,12 @@ def _session_keys(settings: Settings) -> list[str]:
 
 async def _session_ended(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, CookieSessionEnded)
-    response = error_response(401, exc.message)
+    response = error_response_for(exc)
     clear_cookie(response)
     return response
 
 
-_NOT_BUILT = {
-    "statusCode": 503,
-    "error": "Service Unavailable",
-    "message": "the app is not built; run `make run` (or `npm run build` in frontend/)",
-}
+_NOT_BUILT = "the app is not built; run `make run` (or `npm run build` in frontend/)"
 
 
 def _spa(static_dir: Path) -> FastAPI:
@@ -82,7 +78,7 @@ def _spa(static_dir: Path) -> FastAPI:
         if path in top_level and path != "index.html":
             return FileResponse(top_level[path], headers={"Cache-Control": "public, max-age=3600"})
         if index is None:
-            return JSONResponse(_NOT_BUILT, status_code=503)
+            return error_response(503, _NOT_BUILT)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
     return spa

@@ -17,7 +17,15 @@ from fastapi import Request, Response
 
 from cinepass.addresses import client_address
 from cinepass.client import ApiError, CinepassClient, Forwarded, SignedInTokens
-from cinepass.errors import ApplicationError, ServiceUnavailable, Unauthenticated
+from cinepass.errors import (
+    ApplicationError,
+    BadRequest,
+    Forbidden,
+    ServiceUnavailable,
+    Unauthenticated,
+    error_class,
+    error_for_status,
+)
 from cinepass.secrets_digest import secret_digest
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, set_cookie
 from cinepass.web.spent import SpentRecord, record_key
@@ -57,14 +65,18 @@ class _Pending:
 
 def upstream_failure(error: ApiError) -> ApplicationError:
     """An API failure, as the browser should see it."""
-    if error.status_code in (502, 503, 504):
+    failure = error_for_status(error.status_code, error.message, retry_after=error.retry_after)
+    if isinstance(failure, ServiceUnavailable):
         return ServiceUnavailable(
             "the catalogue service is unavailable; try again shortly",
             retry_after=error.retry_after or UNAVAILABLE_RETRY_SECONDS,
         )
-    failure = ApplicationError(error.message)
-    failure.status_code = error.status_code
     return failure
+
+
+def _tokens_refused(error: ApiError) -> bool:
+    """Whether the API refused the tokens themselves (the session is over), not just failed."""
+    return issubclass(error_class(error.status_code), (BadRequest, Unauthenticated, Forbidden))
 
 
 class Gateway:
@@ -130,7 +142,7 @@ class Gateway:
             await self.client.sign_out(session.access_token, client_address=address)
             return None
         except ApiError as error:
-            if error.status_code != 401:
+            if error_class(error.status_code) is not Unauthenticated:
                 return session
         try:
             # The access token may have expired: a refresh proves the session, then end it.
@@ -138,7 +150,7 @@ class Gateway:
                 session.refresh_token, self.api_key, client_address=address
             )
         except ApiError as error:
-            return None if error.status_code in (400, 401, 403) else session
+            return None if _tokens_refused(error) else session
         session = replace(session, access_token=fresh.token, refresh_token=fresh.refresh_token)
         try:
             await self.client.sign_out(session.access_token, client_address=address)
@@ -184,7 +196,7 @@ class Gateway:
         try:
             fresh = await asyncio.shield(flight.task)
         except ApiError as error:
-            if error.status_code in (400, 401, 403):
+            if _tokens_refused(error):
                 raise CookieSessionEnded() from None
             raise upstream_failure(error) from None
         return replace(
@@ -224,12 +236,12 @@ class Gateway:
 
         try:
             answer = await send(session)
-            if answer.status_code == 401 and not refreshed:
+            if error_class(answer.status_code) is Unauthenticated and not refreshed:
                 session, refreshed = await self._refresh(session, address), True
                 answer = await send(session)
         except ApiError as error:
             raise upstream_failure(error) from None
-        if answer.status_code == 401:
+        if error_class(answer.status_code) is Unauthenticated:
             raise CookieSessionEnded()
         if refreshed:
             set_cookie(response, self.sealer, session)
