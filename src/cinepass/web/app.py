@@ -19,10 +19,11 @@ from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
 from cinepass.sealing import load_or_create_key
-from cinepass.web import auth_routes, oidc, proxy
+from cinepass.web import auth_routes, proxy
 from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import CookieSessionEnded, Gateway
-from cinepass.web.oidc import Providers
+from cinepass.web.oidc import routes as oidc_routes
+from cinepass.web.oidc.providers import Providers
 from cinepass.web.session_cookie import CookieSealer, clear_cookie
 from cinepass.web.spent import spent_record
 
@@ -146,7 +147,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         # Outermost: the client address every route (and the API, by X-Forwarded-For) sees.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web_trusted_proxies)
     app.include_router(auth_routes.router)
-    app.include_router(oidc.router)
+    app.include_router(oidc_routes.router)
     app.include_router(proxy.router)
 
     @app.get("/health", include_in_schema=False)

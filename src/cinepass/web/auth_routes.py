@@ -25,7 +25,7 @@ from cinepass.schemas import RequestModel
 from cinepass.web.gateway import (
     UNAVAILABLE_RETRY_SECONDS,
     CookieSessionEnded,
-    Gateway,
+    GatewayDep,
     upstream_failure,
 )
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
@@ -47,14 +47,6 @@ class SignUpBody(RequestModel):
     name: Text
     email: Text
     password: Text
-
-
-async def _gateway(request: Request) -> Gateway:
-    gateway: Gateway = request.app.state.gateway
-    return gateway
-
-
-GatewayDep = Annotated[Gateway, Depends(_gateway)]
 
 
 def _refusal(error: ApiError) -> ApplicationError:

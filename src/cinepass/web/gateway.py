@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, replace
+from typing import Annotated
 
 import structlog
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from cinepass.addresses import client_address
 from cinepass.client import ApiError, CinepassClient, Forwarded, SignedInTokens
@@ -246,3 +247,11 @@ class Gateway:
         if refreshed:
             set_cookie(response, self.sealer, session)
         return answer
+
+
+async def _gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+GatewayDep = Annotated[Gateway, Depends(_gateway)]
