@@ -38,6 +38,7 @@ run: install frontend ## migrate, seed demo data, start the API and render serve
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

@@ -15,13 +15,13 @@ from sqlalchemy.pool import NullPool
 
 from cinepass.api_keys import service as api_keys_service
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
 from cinepass.db.base import new_id, utcnow
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.movies import demo
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.movies.service import encode_cursor
+from cinepass.scopes import PRESETS
 from cinepass.text import search_key
 from cinepass.users import service as users_service
 from cinepass.users.models import Role
@@ -72,7 +72,7 @@ async def provision(settings: Settings) -> Admin:
     """An admin API key and an admin user, made through the services (as the CLI does)."""
     password = f"bench-{uuid.uuid4().hex}"
     email = f"bench-admin-{uuid.uuid4().hex[:8]}@example.com"
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    hasher = PasswordHasher.from_settings(settings)
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:

@@ -29,10 +29,10 @@ from bench import database, wrk
 from bench.server import ApiServer, cinepass_command, free_port
 from cinepass.api_keys import service as api_keys_service
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
 from cinepass.db import migrate
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
 
 console = Console()
@@ -44,7 +44,7 @@ async def _viewer(settings: Settings) -> tuple[str, str, str]:
     """The render server's key and a plain user: (key, email, password)."""
     password = f"viewer-{uuid.uuid4().hex}"
     email = f"viewer-{uuid.uuid4().hex[:8]}@example.com"
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    hasher = PasswordHasher.from_settings(settings)
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:

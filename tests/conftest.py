@@ -11,10 +11,10 @@ import pytest
 from cinepass.api import create_app
 from cinepass.api_keys import service as api_keys_service
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
 from cinepass.db import migrate
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
 from cinepass.users.models import Role
 from tests.support import Api, Database, LiveServer, postgres_database, run
@@ -66,7 +66,7 @@ def settings(database_url: str) -> Settings:
 
 async def _provision(settings: Settings) -> tuple[str, str, str]:
     engine = create_engine(settings)
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    hasher = PasswordHasher.from_settings(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             admin = await api_keys_service.create(session, name="admin", scopes=PRESETS["admin"])

@@ -217,12 +217,12 @@ class Api:
 
 
 def backoffice(settings: Any, work: Any) -> Any:
-    """Run `work(revocations, session)` as an operator's command would, in its own process state."""
-    from cinepass.context import operator_session
+    """Run `work(events, db)` as an operator's command would, in its own process state."""
+    from cinepass.api import operator_session
 
     async def go() -> Any:
-        async with operator_session(settings) as (revocations, session):
-            return await work(revocations, session)
+        async with operator_session(settings) as (events, db):
+            return await work(events, db)
 
     return run(go())
 

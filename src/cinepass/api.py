@@ -1,4 +1,5 @@
-"""create_app() for the API server: routers, error handlers, middleware and lifespan."""
+"""create_app() for the API server: routers, event subscribers, error handlers, middleware and
+lifespan."""
 
 from __future__ import annotations
 
@@ -6,19 +7,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cinepass import health
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
+from cinepass.auth.revocation import RevocationList
+from cinepass.auth.session_endings import SessionEndings
 from cinepass.body_limits import BodyLimits
 from cinepass.config import Settings, get_settings
-from cinepass.context import AppContext
+from cinepass.context import AppContext, revocation_list
+from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.errors import install_error_handlers
+from cinepass.events import (
+    ApiKeyRevoked,
+    Events,
+    PasswordChanged,
+    UserDeleted,
+    UserDisabled,
+)
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies import router as movies_router
-from cinepass.request_guards import guard_request
+from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
 
@@ -32,6 +44,32 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
 )
 
 
+def subscribe(events: Events, revocations: RevocationList) -> None:
+    """Who reacts to what: every subscriber of the API process (and of the CLI's changes)."""
+    endings = SessionEndings(revocations)
+    events.subscribe(UserDisabled, endings.user_gone)
+    events.subscribe(UserDeleted, endings.user_gone)
+    events.subscribe(ApiKeyRevoked, endings.api_key_revoked)
+    events.subscribe(PasswordChanged, endings.password_changed)
+
+
+@asynccontextmanager
+async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, AsyncSession]]:
+    """A committed database session and the API's subscribers, for an operator's change made
+    outside the API (the CLI): the revocations it causes reach every API process."""
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    revocations = revocation_list(settings, sessionmaker)
+    events = Events()
+    subscribe(events, revocations)
+    try:
+        async with session_scope(sessionmaker) as db:
+            yield events, db
+    finally:
+        await revocations.store.close()
+        await engine.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
@@ -39,7 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = AppContext.build(settings)
+        subscribe(context.events, context.auth.revocations)
         app.state.context = context
+        app.state.auth = context.auth
+        app.state.sessionmaker = context.sessionmaker
         try:
             await context.start()
             yield
@@ -59,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Starlette's slash redirect builds its Location from the Host header.
         redirect_slashes=False,
     )
+    app.state.query_rules = QueryRules()
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,

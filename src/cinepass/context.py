@@ -1,14 +1,16 @@
-"""The long-lived parts one API process shares: settings, database, keys, limits, revocations."""
+"""The long-lived parts one API process shares: settings, database, events and the sign-in
+service with its keys, limits and revocations."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Annotated
 
 import structlog
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cinepass import redis_connections
@@ -22,96 +24,82 @@ from cinepass.auth.revocation import (
     RevocationList,
     RevocationStore,
 )
+from cinepass.auth.service import AuthService, SessionLifetimes
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.auth.tokens import AccessTokens
 from cinepass.config import Settings
-from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.db.engine import create_engine, create_sessionmaker
+from cinepass.events import Events
 from cinepass.key_encryption import KeyDecryptionError, KeyEncryption
 
 log = structlog.get_logger(__name__)
 
 
-def revocation_store(
+def revocation_list(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> RevocationStore:
+) -> RevocationList:
+    """Revocations recorded in the database and, with Redis, fanned out through it."""
     database = DatabaseRevocationStore(sessionmaker)
+    store: RevocationStore = database
     if settings.redis_url:
         redis = redis_connections.connect(settings.redis_url)
-        return FannedOutRevocationStore(database, RedisRevocationStore(redis))
-    return database
-
-
-@asynccontextmanager
-async def operator_session(
-    settings: Settings,
-) -> AsyncIterator[tuple[RevocationList, AsyncSession]]:
-    """A committed session plus a revocation list, for an operator's change made outside the
-    API (the CLI): revocations it records reach every API process."""
-    engine = create_engine(settings)
-    sessionmaker = create_sessionmaker(engine)
-    revocations = RevocationList(
-        revocation_store(settings, sessionmaker),
-        token_ttl_seconds=settings.access_token_ttl_seconds,
-    )
-    try:
-        async with session_scope(sessionmaker) as session:
-            yield revocations, session
-    finally:
-        await revocations.store.close()
-        await engine.dispose()
+        store = FannedOutRevocationStore(database, RedisRevocationStore(redis))
+    return RevocationList(store, token_ttl_seconds=settings.access_token_ttl_seconds)
 
 
 @dataclass
 class AppContext:
+    """Built once per process by `create_app`'s lifespan; routes reach its parts through
+    dependencies (`DbSession`, `AuthDep`, `ContextDep`)."""
+
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
-    keys: KeyRing
-    tokens: AccessTokens
-    hasher: PasswordHasher
-    revocations: RevocationList
-    limits: AbuseLimits
-    id_tokens: IdTokenVerifier
+    events: Events
+    auth: AuthService
     _upkeep: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
         engine = create_engine(settings)
         sessionmaker = create_sessionmaker(engine)
+        events = Events()
         keys = KeyRing(
             sessionmaker,
             settings.signing_algorithm,
             KeyEncryption.from_settings(settings),
             settings.key_refresh_seconds,
         )
-        return cls(
-            settings=settings,
-            engine=engine,
-            sessionmaker=sessionmaker,
-            keys=keys,
+        auth = AuthService(
             tokens=AccessTokens(
                 keys,
                 issuer=settings.token_issuer,
                 audience=settings.token_audience,
                 ttl_seconds=settings.access_token_ttl_seconds,
             ),
-            hasher=PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost),
-            revocations=RevocationList(
-                revocation_store(settings, sessionmaker),
-                token_ttl_seconds=settings.access_token_ttl_seconds,
-            ),
+            keys=keys,
+            hasher=PasswordHasher.from_settings(settings),
             limits=AbuseLimits(settings),
+            revocations=revocation_list(settings, sessionmaker),
             id_tokens=IdTokenVerifier(settings.oidc_trusted_issuers, settings.oidc_timeout_seconds),
+            events=events,
+            lifetimes=SessionLifetimes(
+                normal=timedelta(seconds=settings.refresh_token_ttl_seconds),
+                remembered=timedelta(seconds=settings.remember_me_ttl_seconds),
+            ),
+            signup_requires_api_key=settings.signup_requires_api_key,
         )
+        return cls(settings, engine, sessionmaker, events, auth)
 
     async def start(self) -> None:
+        auth = self.auth
         try:
-            await self.keys.start()
+            await auth.keys.start()
         except KeyDecryptionError as exc:
             log.error("cannot start: signing keys do not open", error=exc.message, hint=exc.hint)
             raise
-        await self.revocations.start()
-        await self.hasher.dummy_hash()
+        await auth.revocations.start()
+        await auth.hasher.dummy_hash()
         self._upkeep = asyncio.create_task(self._keep_up(), name="cinepass-upkeep")
 
     async def _keep_up(self) -> None:
@@ -119,8 +107,8 @@ class AppContext:
         while True:
             await asyncio.sleep(self.settings.revocation_poll_seconds)
             try:
-                await self.revocations.maintain()
-                await self.keys.refresh_if_stale()
+                await self.auth.revocations.maintain()
+                await self.auth.keys.refresh_if_stale()
             except Exception as exc:  # outlive a database or Redis outage
                 log.warning("background upkeep failed", error=f"{type(exc).__name__}: {exc}")
 
@@ -129,6 +117,15 @@ class AppContext:
             self._upkeep.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._upkeep
-        await self.revocations.store.close()
-        await self.id_tokens.close()
+        await self.auth.revocations.store.close()
+        await self.auth.id_tokens.close()
         await self.engine.dispose()
+
+
+async def get_context(request: Request) -> AppContext:
+    # async, so that FastAPI does not send this one-liner to a worker thread per request
+    context: AppContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]

@@ -6,7 +6,7 @@ import asyncio
 
 from fastapi import APIRouter, Response
 
-from cinepass.auth.dependencies import ContextDep
+from cinepass.context import ContextDep
 from cinepass.db.engine import ping
 from cinepass.errors import NotFound, ServiceUnavailable
 from cinepass.movies.posters import is_valid_slug, render_poster
@@ -37,7 +37,7 @@ async def ready(context: ContextDep) -> Status:
         raise ServiceUnavailable("database unreachable") from exc
     if context.settings.redis_url:
         try:
-            redis_ok = await asyncio.wait_for(context.limits.check(), timeout)
+            redis_ok = await asyncio.wait_for(context.auth.limits.check(), timeout)
         except TimeoutError:
             redis_ok = False
         if not redis_ok:

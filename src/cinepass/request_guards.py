@@ -10,9 +10,6 @@ from fastapi.routing import APIRoute
 
 from cinepass.errors import BadRequest
 
-# route id -> (every declared query name, the names that take one value only)
-_known: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-
 
 def _query_params(dependant: Dependant) -> dict[str, bool]:
     """Each query parameter's name, and whether it may repeat (a list)."""
@@ -25,13 +22,20 @@ def _query_params(dependant: Dependant) -> dict[str, bool]:
     return params
 
 
-def _declared(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
-    known = _known.get(id(route))
-    if known is None:
-        params = _query_params(route.dependant)
-        known = (frozenset(params), frozenset(n for n, many in params.items() if not many))
-        _known[id(route)] = known
-    return known
+class QueryRules:
+    """Each route's declared query names, and those that take one value only; worked out on a
+    route's first request and kept by the app (`app.state.query_rules`)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def of(self, route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
+        known = self._known.get(route.unique_id)
+        if known is None:
+            params = _query_params(route.dependant)
+            known = (frozenset(params), frozenset(n for n, many in params.items() if not many))
+            self._known[route.unique_id] = known
+        return known
 
 
 async def guard_request(request: Request) -> None:
@@ -44,7 +48,8 @@ async def guard_request(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not request.query_params:
         return
-    declared, single = _declared(route)
+    rules: QueryRules = request.app.state.query_rules
+    declared, single = rules.of(route)
     unknown = sorted(set(request.query_params) - declared)
     if unknown:
         shown = ", ".join(repr(name[:40]) for name in unknown[:5])

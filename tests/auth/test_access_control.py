@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from cinepass.api import PROTECTED_ROUTERS
-from cinepass.auth.scopes import ALL_SCOPES
+from cinepass.scopes import ALL_SCOPES
 from tests.support import Api, bearer, movie_body
 
 # (method, path, the scope it needs); `{movie}` and `{entry}` are filled with real ids.

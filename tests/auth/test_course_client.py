@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from cinepass.api import create_app
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
+from cinepass.scopes import PRESETS
 from tests.conftest import make_settings
 from tests.support import Api, LiveServer
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from cinepass.api import create_app
-from cinepass.auth.scopes import PRESETS
 from cinepass.config import Settings
+from cinepass.scopes import PRESETS
 from tests.conftest import make_settings
 from tests.oidc.conftest import ProviderApi, provider_api
 from tests.support import Api, LiveServer, bearer

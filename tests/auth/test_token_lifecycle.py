@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from cinepass.auth import service as auth_service
+from cinepass.api_keys import service as api_keys_service
 from cinepass.config import Settings
+from cinepass.users import service as users_service
 from tests.auth.forge import split
 from tests.support import Api, backoffice, bearer, eventually
 
@@ -170,9 +171,12 @@ def test_disabling_or_deleting_a_user_ends_their_tokens(
     address = account(api)
     body = sign_in(api, address)
     if action == "disable":
-        backoffice(settings, lambda rev, db: auth_service.set_disabled(rev, db, address, True))
+        backoffice(
+            settings,
+            lambda events, db: users_service.set_disabled(db, address, True, events=events),
+        )
     else:
-        backoffice(settings, lambda rev, db: auth_service.delete_user(rev, db, address))
+        backoffice(settings, lambda events, db: users_service.delete(db, address, events=events))
     assert refresh(api, body["refreshToken"])[0] == 401
     started = time.monotonic()
     assert eventually(lambda: rejected(api, body["token"]), seconds=3)
@@ -189,7 +193,7 @@ def test_revoking_an_api_key_ends_every_token_it_backs(
     r = api.http.post("/api/auth/sign-in", auth=(address, PASSWORD), json={"apiKeyToken": key})
     keyed = r.json()
     key_id = split(keyed["token"])[1]["client_id"]
-    backoffice(settings, lambda rev, db: auth_service.revoke_api_key(rev, db, key_id))
+    backoffice(settings, lambda events, db: api_keys_service.revoke(db, key_id, events=events))
     assert refresh(api, keyed["refreshToken"], key=key)[0] == 401
     assert eventually(lambda: rejected(api, keyed["token"]), seconds=3)
     assert works(api, body["token"]), "tokens of other keys are untouched"

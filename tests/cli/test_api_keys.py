@@ -6,7 +6,7 @@ import json
 import re
 import uuid
 
-from cinepass.auth.scopes import PRESETS
+from cinepass.scopes import PRESETS
 from tests.cli.conftest import Cli, assert_clear_failure
 from tests.support import Api, bearer, movie_body
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cinepass.db.base import Base, CreatedAtMixin, IdMixin
+from cinepass.db.base import Base, CreatedAtMixin, IdMixin, UtcDateTime
 
 
 class ApiKey(IdMixin, CreatedAtMixin, Base):
@@ -17,8 +17,8 @@ class ApiKey(IdMixin, CreatedAtMixin, Base):
     prefix: Mapped[str] = mapped_column(String(16))
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[str] = mapped_column(Text)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     @property
     def scope_list(self) -> list[str]:

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass import scopes as scope_names
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth import scopes as scope_names
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
+from cinepass.events import ApiKeyRevoked, Events
 from cinepass.secrets_digest import secret_digest
 
 TOKEN_PREFIX = "cpk_"
@@ -27,7 +28,7 @@ class CreatedKey:
     token: str
 
 
-async def create(session: AsyncSession, *, name: str, scopes: Sequence[str]) -> CreatedKey:
+async def create(db: AsyncSession, *, name: str, scopes: Sequence[str]) -> CreatedKey:
     if not name.strip():
         raise BadRequest("an API key needs a name")
     unknown = scope_names.unknown_scopes(scopes)
@@ -44,32 +45,35 @@ async def create(session: AsyncSession, *, name: str, scopes: Sequence[str]) -> 
         scopes=" ".join(ordered),
         created_at=utcnow(),
     )
-    session.add(key)
-    await session.flush()
+    db.add(key)
+    await db.flush()
     return CreatedKey(key=key, token=token)
 
 
-async def find_active(session: AsyncSession, token: str) -> ApiKey | None:
+async def find_active(db: AsyncSession, token: str) -> ApiKey | None:
     """The unrevoked key whose secret this is, or None; records when it was last used."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
     wanted = secret_digest(token)
-    key = await session.scalar(select(ApiKey).where(ApiKey.digest == wanted))
+    key = await db.scalar(select(ApiKey).where(ApiKey.digest == wanted))
     if key is None or not hmac.compare_digest(key.digest, wanted) or key.revoked_at is not None:
         return None
     key.last_used_at = utcnow()
     return key
 
 
-async def list_keys(session: AsyncSession) -> Sequence[ApiKey]:
-    return (await session.scalars(select(ApiKey).order_by(ApiKey.created_at))).all()
+async def list_keys(db: AsyncSession) -> Sequence[ApiKey]:
+    return (await db.scalars(select(ApiKey).order_by(ApiKey.created_at))).all()
 
 
-async def revoke(session: AsyncSession, key_id: str) -> ApiKey:
-    key = await session.get(ApiKey, key_id)
+async def revoke(db: AsyncSession, key_id: str, *, events: Events) -> ApiKey:
+    """Revoke a key; ApiKeyRevoked's subscribers end every session and access token it backs
+    (again, if it was revoked already: a repeat finishes what an interrupted one started)."""
+    key = await db.get(ApiKey, key_id)
     if key is None:
         raise NotFound(f"no API key {key_id}")
     if key.revoked_at is None:
-        await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=utcnow()))
-        await session.refresh(key)
+        await db.execute(update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=utcnow()))
+        await db.refresh(key)
+    await events.publish(ApiKeyRevoked(api_key_id=key.id), db)
     return key

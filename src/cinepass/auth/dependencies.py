@@ -1,38 +1,33 @@
-"""FastAPI dependencies: the app context, a database session, and the verified principal."""
+"""FastAPI dependencies: the sign-in service, the caller's address and the verified principal."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass import addresses
+from cinepass.auth.service import AuthService
 from cinepass.auth.tokens import Principal
-from cinepass.context import AppContext
-from cinepass.db.engine import session_scope
 from cinepass.errors import BadRequest, InsufficientScope, InvalidToken, Unauthenticated
 
 
-async def get_context(request: Request) -> AppContext:
+async def get_auth(request: Request) -> AuthService:
     # async, so that FastAPI does not send this one-liner to a worker thread per request
-    context: AppContext = request.app.state.context
-    return context
+    auth: AuthService = request.app.state.auth
+    return auth
 
 
-ContextDep = Annotated[AppContext, Depends(get_context)]
+AuthDep = Annotated[AuthService, Depends(get_auth)]
 
 
-async def get_session(context: ContextDep) -> AsyncIterator[AsyncSession]:
-    """One session per request, committed before the response is sent."""
-    async with session_scope(context.sessionmaker) as session:
-        yield session
+async def get_client_address(request: Request) -> str:
+    """The caller's address for the per-address limits ("unknown" counts transports with none)."""
+    return addresses.client_address(request) or "unknown"
 
 
-# scope="function": commit before the response leaves, so an acknowledged write is durable.
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ClientAddress = Annotated[str, Depends(get_client_address)]
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -43,13 +38,13 @@ _bearer = HTTPBearer(
 async def get_principal(
     request: Request,
     security_scopes: SecurityScopes,
-    context: ContextDep,
+    auth: AuthDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     # Routers require a principal and routes add their scopes: verify once per request.
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
-        principal = await _verify(request, context, credentials)
+        principal = await _verify(request, auth, credentials)
         request.state.principal = principal
     missing = [s for s in security_scopes.scopes if s not in principal.scopes]
     if missing:
@@ -58,7 +53,7 @@ async def get_principal(
 
 
 async def _verify(
-    request: Request, context: AppContext, credentials: HTTPAuthorizationCredentials | None
+    request: Request, auth: AuthService, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
     if "access_token" in request.query_params:
         raise BadRequest("tokens in the query string are refused; use the Authorization header")
@@ -66,15 +61,10 @@ async def _verify(
         if request.headers.get("authorization"):
             raise InvalidToken("the Authorization header must be 'Bearer <token>'")
         raise Unauthenticated("an access token is required")
-    principal = await context.tokens.verify(credentials.credentials)
-    if context.revocations.is_revoked(principal):
+    principal = await auth.tokens.verify(credentials.credentials)
+    if auth.revocations.is_revoked(principal):
         raise InvalidToken("the token has been revoked")
     return principal
-
-
-def client_address(request: Request) -> str:
-    """The caller's address for the per-address limits ("unknown" counts transports with none)."""
-    return addresses.client_address(request) or "unknown"
 
 
 def scoped(*scopes: str) -> Any:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.auth.models import Identity
 from cinepass.config import TrustedIssuer
 from cinepass.db.base import utcnow
+from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import BadRequest, Conflict, NotFound, Unauthenticated
 from cinepass.text import display_line
 from cinepass.users import service as users_service
@@ -42,7 +41,6 @@ def verified_email(claims: dict[str, Any]) -> str | None:
 def _identity(user_id: str, issuer: TrustedIssuer, claims: dict[str, Any]) -> Identity:
     email = verified_email(claims)
     return Identity(
-        id=uuid.uuid4().hex,
         user_id=user_id,
         issuer=str(claims["iss"]),
         subject=str(claims["sub"]),
@@ -96,11 +94,8 @@ async def create_user(db: AsyncSession, issuer: TrustedIssuer, claims: dict[str,
         )
     name = _display_name(claims.get("name"), fallback=email.split("@")[0])
     user = await users_service.create(db, name=name, email=email, password_hash=None)
-    db.add(_identity(user.id, issuer, claims))
-    try:
-        await db.flush()
-    except IntegrityError:
-        raise Conflict("this provider account was just linked; try again") from None
+    if not await insert_unless_taken(db, _identity(user.id, issuer, claims)):
+        raise Conflict("this provider account was just linked; try again")
     return user
 
 
@@ -114,12 +109,8 @@ async def link(
             raise Conflict("this provider account is linked to another user")
         return found, False
     identity = _identity(user_id, issuer, claims)
-    db.add(identity)
-    try:
-        async with db.begin_nested():
-            await db.flush()
-    except IntegrityError:
-        raise Conflict("this provider account is linked to another user") from None
+    if not await insert_unless_taken(db, identity):
+        raise Conflict("this provider account is linked to another user")
     return identity, True
 
 

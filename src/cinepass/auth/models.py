@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cinepass.db.base import Base, CreatedAtMixin
+from cinepass.db.base import Base, CreatedAtMixin, IdMixin, UtcDateTime
 
 
 class SigningKey(CreatedAtMixin, Base):
@@ -17,15 +17,14 @@ class SigningKey(CreatedAtMixin, Base):
     algorithm: Mapped[str] = mapped_column(String(16))
     private_pem: Mapped[str] = mapped_column(Text)
     public_pem: Mapped[str] = mapped_column(Text)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class Session(CreatedAtMixin, Base):
+class UserSession(IdMixin, CreatedAtMixin, Base):
     """A sign-in: the family of refresh tokens it hands out, bound to one user and one API key."""
 
     __tablename__ = "sessions"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(
         String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
@@ -33,21 +32,20 @@ class Session(CreatedAtMixin, Base):
         String(32), ForeignKey("api_keys.id", ondelete="CASCADE"), index=True
     )
     remember_me: Mapped[bool] = mapped_column(Boolean, default=False)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class RefreshToken(CreatedAtMixin, Base):
+class RefreshToken(IdMixin, CreatedAtMixin, Base):
     """One refresh token of a session; only its digest is stored. Used once, then rotated."""
 
     __tablename__ = "refresh_tokens"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
     session_id: Mapped[str] = mapped_column(
         String(32), ForeignKey("sessions.id", ondelete="CASCADE"), index=True
     )
     digest: Mapped[str] = mapped_column(String(64), unique=True)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Revocation(Base):
@@ -61,17 +59,16 @@ class Revocation(Base):
     # Access tokens issued at or before this (epoch seconds) are revoked.
     issued_before: Mapped[int] = mapped_column(Integer)
     # After this the event can be forgotten: every token it could match has expired.
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
-class Identity(CreatedAtMixin, Base):
+class Identity(IdMixin, CreatedAtMixin, Base):
     """A third-party account (issuer, subject) linked to a user."""
 
     __tablename__ = "identities"
     __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_identities_issuer_subject"),)
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(
         String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
     )

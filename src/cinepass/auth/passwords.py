@@ -12,6 +12,8 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 from starlette.concurrency import run_in_threadpool
 
+from cinepass.config import Settings
+
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 BCRYPT_MAX_BYTES = 72
@@ -67,11 +69,13 @@ class PasswordHasher:
         )
         self._dummy_hash: str | None = None
 
-    def hash_sync(self, password: str) -> str:
-        return self._hash.hash(normalise_password(password))
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PasswordHasher:
+        """The hasher every part of cinepass uses, with the configured argon2id cost."""
+        return cls(settings.argon2_memory_kib, settings.argon2_time_cost)
 
     async def hash(self, password: str) -> str:
-        return await run_in_threadpool(self.hash_sync, password)
+        return await run_in_threadpool(self._hash.hash, normalise_password(password))
 
     def _verify_sync(self, password: str, stored: str) -> Verification:
         normalised = normalise_password(password)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from fastapi.security import HTTPBasicCredentials
 
-from cinepass.auth import identities, service
+from cinepass.auth import identities
 from cinepass.auth.basic import Utf8Basic
-from cinepass.auth.dependencies import ContextDep, SessionDep, client_address, get_principal
+from cinepass.auth.dependencies import AuthDep, ClientAddress, get_principal
 from cinepass.auth.schemas import (
     IdentityLink,
     IdentityOut,
@@ -21,7 +21,9 @@ from cinepass.auth.schemas import (
     SignUp,
     UserOut,
 )
+from cinepass.auth.service import SignInResult
 from cinepass.auth.tokens import Principal
+from cinepass.db.dependencies import DbSession
 from cinepass.responses import AUTHENTICATED, errors
 from cinepass.schemas import Envelope, ObjectId
 
@@ -35,12 +37,12 @@ _basic = Utf8Basic(description="The user's email and password, UTF-8 (RFC 7617)"
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def _signed_in(context: ContextDep, result: service.SignInResult) -> SignedIn:
+def _signed_in(auth: AuthDep, result: SignInResult) -> SignedIn:
     user = result.user
     return SignedIn(
         token=result.access.token,
         refresh_token=result.refresh_token,
-        expires_in=context.settings.access_token_ttl_seconds,
+        expires_in=auth.tokens.ttl_seconds,
         user=UserOut(id=user.id, name=user.name, email=user.email),
     )
 
@@ -52,9 +54,9 @@ def _signed_in(context: ContextDep, result: service.SignInResult) -> SignedIn:
     responses=errors(400, 401, 403, 409, 429, 503),
 )
 async def sign_up(
-    body: SignUp, session: SessionDep, context: ContextDep, request: Request
+    body: SignUp, db: DbSession, auth: AuthDep, address: ClientAddress
 ) -> Envelope[str]:
-    user = await service.sign_up(context, session, body, client_address(request))
+    user = await auth.sign_up(db, body, address)
     return Envelope(data=user.id, message="user created")
 
 
@@ -66,21 +68,20 @@ async def sign_up(
 )
 async def sign_in(
     body: SignIn,
-    session: SessionDep,
-    context: ContextDep,
-    request: Request,
+    db: DbSession,
+    auth: AuthDep,
+    address: ClientAddress,
     credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
 ) -> SignedIn:
-    result = await service.sign_in(
-        context,
-        session,
+    result = await auth.sign_in(
+        db,
         email=credentials.username if credentials else None,
         password=credentials.password if credentials else None,
         api_key_token=body.api_key_token,
         remember_me=body.remember_me,
-        address=client_address(request),
+        address=address,
     )
-    return _signed_in(context, result)
+    return _signed_in(auth, result)
 
 
 @router.post(
@@ -90,10 +91,10 @@ async def sign_in(
     responses=errors(400, 401, 403, 409, 429, 503),
 )
 async def sign_provider(
-    body: ProviderSignIn, session: SessionDep, context: ContextDep, request: Request
+    body: ProviderSignIn, db: DbSession, auth: AuthDep, address: ClientAddress
 ) -> SignedIn:
-    result = await service.sign_in_with_provider(context, session, body, client_address(request))
-    return _signed_in(context, result)
+    result = await auth.sign_in_with_provider(db, body, address)
+    return _signed_in(auth, result)
 
 
 @router.post(
@@ -102,17 +103,14 @@ async def sign_provider(
     summary="Spend a refresh token for a new access and refresh token (rotation)",
     responses=errors(400, 401, 403, 429, 503),
 )
-async def refresh(
-    body: Refresh, session: SessionDep, context: ContextDep, request: Request
-) -> SignedIn:
-    result = await service.refresh(
-        context,
-        session,
+async def refresh(body: Refresh, db: DbSession, auth: AuthDep, address: ClientAddress) -> SignedIn:
+    result = await auth.refresh(
+        db,
         refresh_token=body.refresh_token,
         api_key_token=body.api_key_token,
-        address=client_address(request),
+        address=address,
     )
-    return _signed_in(context, result)
+    return _signed_in(auth, result)
 
 
 @account_router.get("/me", summary="Who the access token is for")
@@ -122,10 +120,8 @@ async def me(principal: PrincipalDep) -> Envelope[UserOut]:
 
 
 @account_router.get("/identities", summary="Your linked third-party accounts")
-async def list_identities(
-    principal: PrincipalDep, session: SessionDep
-) -> Envelope[list[IdentityOut]]:
-    found = await identities.list_for(session, principal.user_id)
+async def list_identities(principal: PrincipalDep, db: DbSession) -> Envelope[list[IdentityOut]]:
+    found = await identities.list_for(db, principal.user_id)
     data = [IdentityOut.model_validate(i, from_attributes=True) for i in found]
     return Envelope(data=data, message="identities listed")
 
@@ -139,11 +135,11 @@ async def list_identities(
 async def link_identity(
     body: IdentityLink,
     principal: PrincipalDep,
-    session: SessionDep,
-    context: ContextDep,
+    db: DbSession,
+    auth: AuthDep,
     response: Response,
 ) -> Envelope[str]:
-    identity, created = await service.link_identity(context, session, principal, body.id_token)
+    identity, created = await auth.link_identity(db, principal, body.id_token)
     if not created:
         response.status_code = status.HTTP_200_OK
     return Envelope(data=identity.id, message="identity linked")
@@ -153,17 +149,15 @@ async def link_identity(
     "/identities/{identity_id}", summary="Unlink a third-party account", responses=errors(404, 409)
 )
 async def unlink_identity(
-    identity_id: ObjectId, principal: PrincipalDep, session: SessionDep
+    identity_id: ObjectId, principal: PrincipalDep, db: DbSession
 ) -> Envelope[str]:
-    await identities.unlink(session, principal.user_id, identity_id)
+    await identities.unlink(db, principal.user_id, identity_id)
     return Envelope(data=identity_id, message="identity unlinked")
 
 
 @account_router.post("/sign-out", summary="End this session: its refresh and access tokens")
-async def sign_out(
-    principal: PrincipalDep, session: SessionDep, context: ContextDep
-) -> Envelope[None]:
-    await service.sign_out(context, session, principal)
+async def sign_out(principal: PrincipalDep, db: DbSession, auth: AuthDep) -> Envelope[None]:
+    await auth.sign_out(db, principal)
     return Envelope(data=None, message="signed out")
 
 
@@ -175,15 +169,15 @@ async def sign_out(
 async def change_password(
     body: PasswordChange,
     principal: PrincipalDep,
-    session: SessionDep,
-    context: ContextDep,
-    request: Request,
+    db: DbSession,
+    auth: AuthDep,
+    address: ClientAddress,
 ) -> Envelope[None]:
-    await service.change_password(context, session, principal, body, client_address(request))
+    await auth.change_password(db, principal, body, address)
     return Envelope(data=None, message="password changed; sign in again")
 
 
 @jwks_router.get("/.well-known/jwks.json", summary="The public keys that verify access tokens")
-async def jwks(context: ContextDep, response: Response) -> dict[str, Any]:
+async def jwks(auth: AuthDep, response: Response) -> dict[str, Any]:
     response.headers["Cache-Control"] = "public, max-age=60"
-    return context.keys.jwks()
+    return auth.keys.jwks()

@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, refresh, sign-out and password change; ending what a user or key backs."""
+"""Sign-up, sign-in, refresh, sign-out and password change."""
 
 from __future__ import annotations
 
@@ -7,20 +7,26 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass import scopes
 from cinepass.api_keys import service as api_keys_service
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth import identities, scopes, sessions
+from cinepass.auth import identities, sessions
+from cinepass.auth.id_tokens import IdTokenVerifier
 from cinepass.auth.models import Identity
-from cinepass.auth.revocation import CLIENT, JTI, SESSION, USER, RevocationList
+from cinepass.auth.passwords import PasswordHasher
+from cinepass.auth.rate_limits import AbuseLimits
+from cinepass.auth.revocation import JTI, SESSION, RevocationList
 from cinepass.auth.schemas import PasswordChange, ProviderSignIn, SignUp
-from cinepass.auth.tokens import IssuedToken, Principal
-from cinepass.context import AppContext
-from cinepass.errors import (
-    BadRequest,
-    InsufficientScope,
-    InvalidCredentials,
-    NotFound,
-    Unauthenticated,
+from cinepass.auth.signing_keys import KeyRing
+from cinepass.auth.tokens import AccessTokens, IssuedToken, Principal
+from cinepass.errors import BadRequest, InsufficientScope, InvalidCredentials, Unauthenticated
+from cinepass.events import (
+    Events,
+    PasswordChanged,
+    SessionEnded,
+    SignedIn,
+    SignInFailed,
+    UserSignedUp,
 )
 from cinepass.users import service as users_service
 from cinepass.users.models import User
@@ -33,9 +39,17 @@ class SignInResult:
     refresh_token: str | None
 
 
-async def client_key(session: AsyncSession, token: str | None, needs: str) -> ApiKey:
+@dataclass(frozen=True)
+class SessionLifetimes:
+    """How long a session's refresh tokens live: a normal sign-in, and one remembered."""
+
+    normal: timedelta
+    remembered: timedelta
+
+
+async def client_key(db: AsyncSession, token: str | None, needs: str) -> ApiKey:
     """The calling client's API key, which must be active and hold `needs`."""
-    key = await api_keys_service.find_active(session, token) if token else None
+    key = await api_keys_service.find_active(db, token) if token else None
     if key is None:
         raise Unauthenticated("invalid API key", challenge="")
     if needs not in key.scope_list:
@@ -43,214 +57,183 @@ async def client_key(session: AsyncSession, token: str | None, needs: str) -> Ap
     return key
 
 
-async def sign_up(context: AppContext, session: AsyncSession, body: SignUp, address: str) -> User:
-    if body.api_key_token is not None or context.settings.signup_requires_api_key:
-        await client_key(session, body.api_key_token, scopes.SIGNUP)
-    await context.limits.sign_up(address)
-    password_hash = await context.hasher.hash(body.password)
-    return await users_service.create(
-        session, name=body.name, email=str(body.email), password_hash=password_hash
-    )
+@dataclass(frozen=True)
+class AuthService:
+    """What the sign-in routes do, built once per process from the parts it needs."""
 
+    tokens: AccessTokens
+    keys: KeyRing
+    hasher: PasswordHasher
+    limits: AbuseLimits
+    revocations: RevocationList
+    id_tokens: IdTokenVerifier
+    events: Events
+    lifetimes: SessionLifetimes
+    signup_requires_api_key: bool
 
-def _issue(context: AppContext, user: User, key: ApiKey, session_id: str) -> IssuedToken:
-    return context.tokens.issue(
-        user_id=user.id,
-        name=user.name,
-        email=user.email,
-        role=user.role.value,
-        scopes=scopes.granted_scopes(key.scope_list, user.role),
-        client_id=key.id,
-        session_id=session_id,
-    )
+    async def sign_up(self, db: AsyncSession, body: SignUp, address: str) -> User:
+        if body.api_key_token is not None or self.signup_requires_api_key:
+            await client_key(db, body.api_key_token, scopes.SIGNUP)
+        await self.limits.sign_up(address)
+        password_hash = await self.hasher.hash(body.password)
+        user = await users_service.create(
+            db, name=body.name, email=str(body.email), password_hash=password_hash
+        )
+        await self.events.publish(UserSignedUp(user_id=user.id), db)
+        return user
 
+    def _issue(self, user: User, key: ApiKey, session_id: str) -> IssuedToken:
+        return self.tokens.issue(
+            user_id=user.id,
+            name=user.name,
+            email=user.email,
+            role=user.role.value,
+            scopes=scopes.granted_scopes(key.scope_list, user.role),
+            client_id=key.id,
+            session_id=session_id,
+        )
 
-async def _open_session(
-    context: AppContext, session: AsyncSession, user: User, key: ApiKey, remember_me: bool
-) -> SignInResult:
-    """A new session (12 h, or 30 days remembered), its first access token and, for keys
-    holding offline_access, its first refresh token."""
-    settings = context.settings
-    lifetime = (
-        settings.remember_me_ttl_seconds if remember_me else settings.refresh_token_ttl_seconds
-    )
-    issued = await sessions.start(
-        session,
-        user_id=user.id,
-        api_key_id=key.id,
-        remember_me=remember_me,
-        lifetime=timedelta(seconds=lifetime),
-        offline=scopes.OFFLINE_ACCESS in key.scope_list,
-    )
-    await context.keys.refresh_if_stale()
-    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
+    async def _open_session(
+        self,
+        db: AsyncSession,
+        user: User,
+        key: ApiKey,
+        remember_me: bool,
+        issuer: str | None = None,
+    ) -> SignInResult:
+        """A new session (12 h, or 30 days remembered), its first access token and, for keys
+        holding offline_access, its first refresh token."""
+        issued = await sessions.start(
+            db,
+            user_id=user.id,
+            api_key_id=key.id,
+            remember_me=remember_me,
+            lifetime=self.lifetimes.remembered if remember_me else self.lifetimes.normal,
+            offline=scopes.OFFLINE_ACCESS in key.scope_list,
+        )
+        await self.keys.refresh_if_stale()
+        session_id = issued.session.id
+        await self.events.publish(SignedIn(user.id, key.id, session_id, issuer), db)
+        return SignInResult(user, self._issue(user, key, session_id), issued.refresh_token)
 
+    async def sign_in(
+        self,
+        db: AsyncSession,
+        *,
+        email: str | None,
+        password: str | None,
+        api_key_token: str | None,
+        remember_me: bool,
+        address: str,
+    ) -> SignInResult:
+        """Check the key, the limits, then the password; unknown users cost a wrong password's
+        time."""
+        key = await client_key(db, api_key_token, scopes.SIGNIN)
+        if not email or password is None or "\x00" in email:
+            raise InvalidCredentials()
+        # The same key for the limits as for the lookup: " Ana@x" and "ana@x" share one counter.
+        account = users_service.email_key(email)
+        if len(account) > users_service.MAX_EMAIL_LENGTH:
+            # No account has it; refusing here keeps such keys out of the limits' storage.
+            raise InvalidCredentials()
+        await self.limits.before_sign_in(account, address)
+        user = await users_service.get_by_email(db, email)
+        usable = user is not None and not user.disabled
+        check = await self.hasher.verify(password, user.password_hash if usable and user else None)
+        if not check.valid or user is None:
+            await self.limits.sign_in_failed(account, address)
+            await self.events.publish(SignInFailed(account=account, address=address), db)
+            raise InvalidCredentials()
+        if check.new_hash:
+            user.password_hash = check.new_hash
+        return await self._open_session(db, user, key, remember_me)
 
-async def sign_in(
-    context: AppContext,
-    session: AsyncSession,
-    *,
-    email: str | None,
-    password: str | None,
-    api_key_token: str | None,
-    remember_me: bool,
-    address: str,
-) -> SignInResult:
-    """Check the key, the limits, then the password; unknown users cost a wrong password's time."""
-    key = await client_key(session, api_key_token, scopes.SIGNIN)
-    if not email or password is None or "\x00" in email:
-        raise InvalidCredentials()
-    # The same key for the limits as for the lookup: " Ana@x" and "ana@x" share one counter.
-    account = users_service.email_key(email)
-    if len(account) > users_service.MAX_EMAIL_LENGTH:
-        # No account has it; refusing here keeps such keys out of the limits' storage.
-        raise InvalidCredentials()
-    await context.limits.before_sign_in(account, address)
-    user = await users_service.get_by_email(session, email)
-    usable = user is not None and not user.disabled
-    check = await context.hasher.verify(password, user.password_hash if usable and user else None)
-    if not check.valid or user is None:
-        await context.limits.sign_in_failed(account, address)
-        raise InvalidCredentials()
-    if check.new_hash:
-        user.password_hash = check.new_hash
-    return await _open_session(context, session, user, key, remember_me)
+    async def sign_in_with_provider(
+        self, db: AsyncSession, body: ProviderSignIn, address: str
+    ) -> SignInResult:
+        """A verified ID token from a trusted issuer signs in as its (issuer, subject)'s user.
 
+        A first sign-in creates an account, so it counts as a sign-up of the client's address.
+        """
+        key = await client_key(db, body.api_key_token, scopes.SIGNIN_PROVIDER)
+        issuer, claims = await self.id_tokens.verify(body.id_token)
+        user = await identities.linked_user(db, claims)
+        if user is None:
+            await self.limits.sign_up(address)
+            user = await identities.create_user(db, issuer, claims)
+            await self.events.publish(UserSignedUp(user_id=user.id), db)
+        return await self._open_session(db, user, key, body.remember_me, issuer.issuer)
 
-async def sign_in_with_provider(
-    context: AppContext, session: AsyncSession, body: ProviderSignIn, address: str
-) -> SignInResult:
-    """A verified ID token from a trusted issuer signs in as its (issuer, subject)'s user.
+    async def link_identity(
+        self, db: AsyncSession, principal: Principal, id_token: str
+    ) -> tuple[Identity, bool]:
+        issuer, claims = await self.id_tokens.verify(id_token)
+        return await identities.link(db, principal.user_id, issuer, claims)
 
-    A first sign-in creates an account, so it counts as a sign-up of the client's address.
-    """
-    key = await client_key(session, body.api_key_token, scopes.SIGNIN_PROVIDER)
-    issuer, claims = await context.id_tokens.verify(body.id_token)
-    user = await identities.linked_user(session, claims)
-    if user is None:
-        await context.limits.sign_up(address)
-        user = await identities.create_user(session, issuer, claims)
-    return await _open_session(context, session, user, key, body.remember_me)
+    async def refresh(
+        self,
+        db: AsyncSession,
+        *,
+        refresh_token: str,
+        api_key_token: str | None,
+        address: str,
+    ) -> SignInResult:
+        """Rotate a refresh token; a reused one ends its whole session."""
+        await self.limits.refresh(address)
+        key = await client_key(db, api_key_token, scopes.SIGNIN)
+        if scopes.OFFLINE_ACCESS not in key.scope_list:
+            raise InsufficientScope([scopes.OFFLINE_ACCESS])
+        try:
+            issued = await sessions.rotate(db, refresh_token)
+        except sessions.RefreshRejected as rejected:
+            if rejected.reused:
+                found = await sessions.session_of(db, refresh_token)
+                if found is not None:
+                    await self.end_session(db, found)
+                    await db.commit()
+            raise Unauthenticated(rejected.reason, challenge="") from None
+        if issued.session.api_key_id != key.id:
+            raise Unauthenticated("the refresh token belongs to another client", challenge="")
+        user = await users_service.get(db, issued.session.user_id)
+        if user is None or user.disabled:
+            raise Unauthenticated("the account is disabled", challenge="")
+        await self.keys.refresh_if_stale()
+        return SignInResult(user, self._issue(user, key, issued.session.id), issued.refresh_token)
 
+    async def end_session(
+        self, db: AsyncSession, session_id: str, token_id: str | None = None
+    ) -> None:
+        """End one session (its refresh tokens and access tokens), and the given access token."""
+        await sessions.end(db, session_id)
+        revoked = [self.revocations.event(SESSION, session_id)]
+        if token_id is not None:
+            revoked.append(self.revocations.event(JTI, token_id))
+        await self.revocations.revoke(db, revoked)
+        await self.events.publish(SessionEnded(session_id=session_id, token_id=token_id), db)
 
-async def link_identity(
-    context: AppContext, session: AsyncSession, principal: Principal, id_token: str
-) -> tuple[Identity, bool]:
-    issuer, claims = await context.id_tokens.verify(id_token)
-    return await identities.link(session, principal.user_id, issuer, claims)
+    async def sign_out(self, db: AsyncSession, principal: Principal) -> None:
+        """End the token's session (its refresh tokens) and the access token itself."""
+        if principal.session_id:
+            await self.end_session(db, principal.session_id, principal.jti)
+        else:
+            await self.revocations.revoke(db, [self.revocations.event(JTI, principal.jti)])
 
+    async def change_password(
+        self, db: AsyncSession, principal: Principal, body: PasswordChange, address: str
+    ) -> None:
+        """Set a new password; every session and token of the account ends (a subscriber of
+        PasswordChanged ends them), this one included.
 
-async def refresh(
-    context: AppContext,
-    session: AsyncSession,
-    *,
-    refresh_token: str,
-    api_key_token: str | None,
-    address: str,
-) -> SignInResult:
-    """Rotate a refresh token; a reused one ends its whole session."""
-    await context.limits.refresh(address)
-    key = await client_key(session, api_key_token, scopes.SIGNIN)
-    if scopes.OFFLINE_ACCESS not in key.scope_list:
-        raise InsufficientScope([scopes.OFFLINE_ACCESS])
-    try:
-        issued = await sessions.rotate(session, refresh_token)
-    except sessions.RefreshRejected as rejected:
-        if rejected.reused:
-            found = await sessions.session_of(session, refresh_token)
-            if found is not None:
-                await end_session(context.revocations, session, found)
-                await session.commit()
-        raise Unauthenticated(rejected.reason, challenge="") from None
-    if issued.session.api_key_id != key.id:
-        raise Unauthenticated("the refresh token belongs to another client", challenge="")
-    user = await users_service.get(session, issued.session.user_id)
-    if user is None or user.disabled:
-        raise Unauthenticated("the account is disabled", challenge="")
-    await context.keys.refresh_if_stale()
-    return SignInResult(user, _issue(context, user, key, issued.session.id), issued.refresh_token)
-
-
-async def end_session(revocations: RevocationList, db: AsyncSession, session_id: str) -> None:
-    await sessions.end(db, session_id)
-    await revocations.revoke(db, [revocations.event(SESSION, session_id)])
-
-
-async def sign_out(context: AppContext, db: AsyncSession, principal: Principal) -> None:
-    """End the token's session (its refresh tokens) and the access token itself."""
-    events = [context.revocations.event(JTI, principal.jti)]
-    if principal.session_id:
-        await sessions.end(db, principal.session_id)
-        events.append(context.revocations.event(SESSION, principal.session_id))
-    await context.revocations.revoke(db, events)
-
-
-async def _end_sessions(
-    revocations: RevocationList,
-    db: AsyncSession,
-    *,
-    user_id: str | None = None,
-    api_key_id: str | None = None,
-) -> None:
-    ended = await sessions.end_all(db, user_id=user_id, api_key_id=api_key_id)
-    events = [revocations.event(SESSION, sid) for sid in ended]
-    if user_id is not None:
-        events.append(revocations.event(USER, user_id))
-    if api_key_id is not None:
-        events.append(revocations.event(CLIENT, api_key_id))
-    await revocations.revoke(db, events)
-
-
-async def change_password(
-    context: AppContext,
-    db: AsyncSession,
-    principal: Principal,
-    body: PasswordChange,
-    address: str,
-) -> None:
-    """Set a new password and end every session and token of the account, this one included.
-
-    The current-password check is a sign-in in disguise, so it shares sign-in's failure limits.
-    """
-    user = await users_service.get(db, principal.user_id)
-    if user is None or user.disabled:
-        raise Unauthenticated("the account is disabled")
-    await context.limits.before_sign_in(user.email_key, address)
-    check = await context.hasher.verify(body.current_password, user.password_hash)
-    if not check.valid:
-        await context.limits.sign_in_failed(user.email_key, address)
-        raise BadRequest("the current password is wrong")
-    user.password_hash = await context.hasher.hash(body.new_password)
-    ended = await sessions.end_all(db, user_id=user.id)
-    events = [context.revocations.event(SESSION, sid) for sid in ended]
-    events.append(context.revocations.event(JTI, principal.jti))
-    await context.revocations.revoke(db, events)
-
-
-async def set_disabled(
-    revocations: RevocationList, db: AsyncSession, email: str, disabled: bool
-) -> User:
-    user = await users_service.get_by_email(db, email)
-    if user is None:
-        raise NotFound(f"no user {email}")
-    user.disabled = disabled
-    if disabled:
-        await _end_sessions(revocations, db, user_id=user.id)
-    return user
-
-
-async def delete_user(revocations: RevocationList, db: AsyncSession, email: str) -> User:
-    user = await users_service.get_by_email(db, email)
-    if user is None:
-        raise NotFound(f"no user {email}")
-    await _end_sessions(revocations, db, user_id=user.id)
-    await db.delete(user)
-    await db.flush()
-    return user
-
-
-async def revoke_api_key(revocations: RevocationList, db: AsyncSession, key_id: str) -> ApiKey:
-    """Revoke a key and end every session and access token it backs."""
-    key = await api_keys_service.revoke(db, key_id)
-    await _end_sessions(revocations, db, api_key_id=key.id)
-    return key
+        The current-password check is a sign-in in disguise, so it shares sign-in's limits.
+        """
+        user = await users_service.get(db, principal.user_id)
+        if user is None or user.disabled:
+            raise Unauthenticated("the account is disabled")
+        await self.limits.before_sign_in(user.email_key, address)
+        check = await self.hasher.verify(body.current_password, user.password_hash)
+        if not check.valid:
+            await self.limits.sign_in_failed(user.email_key, address)
+            await self.events.publish(SignInFailed(account=user.email_key, address=address), db)
+            raise BadRequest("the current password is wrong")
+        user.password_hash = await self.hasher.hash(body.new_password)
+        await self.events.publish(PasswordChanged(user_id=user.id, token_id=principal.jti), db)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass.auth.models import RefreshToken, Session
+from cinepass.auth.models import RefreshToken, UserSession
 from cinepass.db.base import utcnow
 from cinepass.secrets_digest import secret_digest
 
@@ -20,7 +19,7 @@ _MAX_TOKEN_LENGTH = 256
 
 @dataclass(frozen=True)
 class Issued:
-    session: Session
+    session: UserSession
     refresh_token: str | None
 
 
@@ -37,7 +36,6 @@ async def _new_refresh_token(db: AsyncSession, session_id: str) -> str:
     token = REFRESH_PREFIX + secrets.token_urlsafe(32)
     db.add(
         RefreshToken(
-            id=uuid.uuid4().hex,
             session_id=session_id,
             digest=secret_digest(token),
             created_at=utcnow(),
@@ -62,8 +60,7 @@ async def start(
     still recorded, so that signing out or revoking it ends its access token.
     """
     now = utcnow()
-    session = Session(
-        id=uuid.uuid4().hex,
+    session = UserSession(
         user_id=user_id,
         api_key_id=api_key_id,
         remember_me=remember_me,
@@ -76,11 +73,6 @@ async def start(
     return Issued(session=session, refresh_token=refresh_token)
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
-
 async def rotate(db: AsyncSession, token: str) -> Issued:
     """Spend a refresh token for a new one in the same session.
 
@@ -91,10 +83,10 @@ async def rotate(db: AsyncSession, token: str) -> Issued:
     found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == secret_digest(token)))
     if found is None:
         raise RefreshRejected("invalid refresh token")
-    session = await db.get(Session, found.session_id)
+    session = await db.get(UserSession, found.session_id)
     if session is None or session.revoked_at is not None:
         raise RefreshRejected("the session has ended")
-    if _aware(session.expires_at) <= utcnow():
+    if session.expires_at <= utcnow():
         raise RefreshRejected("the session has expired; sign in again")
     # Spend atomically: of two concurrent uses, exactly one wins; the other is a reuse.
     spent = await db.execute(
@@ -109,8 +101,8 @@ async def rotate(db: AsyncSession, token: str) -> Issued:
 
 async def end(db: AsyncSession, session_id: str) -> None:
     await db.execute(
-        update(Session)
-        .where(Session.id == session_id, Session.revoked_at.is_(None))
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -119,14 +111,16 @@ async def end_all(
     db: AsyncSession, *, user_id: str | None = None, api_key_id: str | None = None
 ) -> list[str]:
     """End every live session of a user or of an API key; returns their ids."""
-    query = select(Session.id).where(Session.revoked_at.is_(None))
+    query = select(UserSession.id).where(UserSession.revoked_at.is_(None))
     if user_id is not None:
-        query = query.where(Session.user_id == user_id)
+        query = query.where(UserSession.user_id == user_id)
     if api_key_id is not None:
-        query = query.where(Session.api_key_id == api_key_id)
+        query = query.where(UserSession.api_key_id == api_key_id)
     ids = list((await db.scalars(query)).all())
     if ids:
-        await db.execute(update(Session).where(Session.id.in_(ids)).values(revoked_at=utcnow()))
+        await db.execute(
+            update(UserSession).where(UserSession.id.in_(ids)).values(revoked_at=utcnow())
+        )
     return ids
 
 

@@ -16,12 +16,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass import base64url
 from cinepass.auth.models import SigningKey
 from cinepass.db.base import utcnow
+from cinepass.db.engine import session_scope
+from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import BadRequest, NotFound
 from cinepass.key_encryption import KeyEncryption
 
@@ -130,10 +131,6 @@ class KeyRing:
         self._signing: LoadedKey | None = None
         self._loaded_at = 0.0
 
-    @property
-    def algorithm(self) -> str:
-        return self._algorithm
-
     async def start(self) -> None:
         """Load the keys (sealing any stored in the clear), generating the first one if none.
 
@@ -166,12 +163,9 @@ class KeyRing:
     async def rotate(self) -> str:
         """Add a new key that signs from now on; older keys keep verifying until retired."""
         row = _new_row(self._algorithm, self._encryption)
-        async with self._sessionmaker() as session:
-            session.add(row)
-            try:
-                await session.commit()
-            except IntegrityError:  # pragma: no cover - another replica raced us to it
-                await session.rollback()
+        async with session_scope(self._sessionmaker) as db:
+            # False when another replica made the same kid first: either key serves.
+            await insert_unless_taken(db, row)
         await self.refresh()
         return row.kid
 

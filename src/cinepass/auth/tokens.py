@@ -62,6 +62,10 @@ class AccessTokens:
         # key is retired). Revocation is checked on every request regardless.
         self._verified: OrderedDict[str, tuple[Principal, str]] = OrderedDict()
 
+    @property
+    def ttl_seconds(self) -> int:
+        return self._ttl
+
     def issue(
         self,
         *,

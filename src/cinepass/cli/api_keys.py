@@ -11,10 +11,9 @@ from rich.table import Column, Table
 
 from cinepass.api_keys import service
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth import service as auth_service
-from cinepass.auth.scopes import ALL_SCOPES, PRESETS
-from cinepass.cli.runtime import console, fail, print_table, with_revocations, with_session
+from cinepass.cli.runtime import console, fail, print_table, with_events, with_session
 from cinepass.errors import BadRequest, NotFound
+from cinepass.scopes import ALL_SCOPES, PRESETS
 
 app = typer.Typer(help="API keys: the secrets clients present at sign-in.", no_args_is_help=True)
 
@@ -120,7 +119,7 @@ def list_keys(as_json: JsonOption = False) -> None:
 def revoke(key_id: Annotated[str, typer.Argument(help="The key's id")]) -> None:
     """Revoke a key: sign-ins with it fail, and every token it backs ends."""
     try:
-        key = with_revocations(lambda r, s: auth_service.revoke_api_key(r, s, key_id))
+        key = with_events(lambda events, db: service.revoke(db, key_id, events=events))
     except NotFound as exc:
         fail(exc.message, "see the keys' ids with `cinepass api-keys list`")
     console.print(f"[green]revoked[/] {key.name} ({key.id})")

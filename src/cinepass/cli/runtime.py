@@ -22,10 +22,10 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cinepass.auth.revocation import RevocationList
+from cinepass.api import operator_session
 from cinepass.config import DEFAULT_DATABASE_URL, Settings, get_settings
-from cinepass.context import operator_session
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.events import Events
 
 T = TypeVar("T")
 
@@ -151,13 +151,14 @@ def with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     return with_database(in_session)
 
 
-def with_revocations(work: Callable[[RevocationList, AsyncSession], Awaitable[T]]) -> T:
-    """Like `with_session`, for changes that end tokens: revocations reach every API process."""
+def with_events(work: Callable[[Events, AsyncSession], Awaitable[T]]) -> T:
+    """Like `with_session`, for changes the API's subscribers react to (ending tokens on every
+    API process when a user is disabled or a key revoked)."""
     settings = load_settings()
 
     async def main() -> T:
-        async with operator_session(settings) as (revocations, session):
-            return await work(revocations, session)
+        async with operator_session(settings) as (events, db):
+            return await work(events, db)
 
     with database_errors(settings.database_url):
         return asyncio.run(main())

@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.api_keys import service as api_keys_service
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.auth.scopes import PRESETS
 from cinepass.cli.runtime import console, fail, load_settings, with_session
 from cinepass.cli.seed import seed
 from cinepass.config import get_settings
 from cinepass.db import migrate
+from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
 
 DEMO_FILE = Path("var/demo.json")
@@ -65,7 +65,7 @@ def _demo_secrets() -> dict[str, str]:
         data["preset"] = RENDER_PRESET
     else:
         settings = load_settings()
-        hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+        hasher = PasswordHasher.from_settings(settings)
         data = with_session(lambda s: _create_demo(s, hasher))
     DEMO_FILE.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -10,11 +10,10 @@ import typer
 from pydantic import EmailStr, Field, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass.auth import service as auth_service
 from cinepass.auth.passwords import PasswordHasher, password_problem
-from cinepass.auth.revocation import RevocationList
-from cinepass.cli.runtime import console, fail, load_settings, with_revocations, with_session
+from cinepass.cli.runtime import console, fail, load_settings, with_events, with_session
 from cinepass.errors import Conflict, NotFound
+from cinepass.events import Events
 from cinepass.users import service
 from cinepass.users.models import Role, User
 
@@ -42,7 +41,7 @@ def create(
     if problem:
         fail(f"password {problem}")
     settings = load_settings()
-    hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_time_cost)
+    hasher = PasswordHasher.from_settings(settings)
     password_hash = asyncio.run(hasher.hash(password))
     try:
         user = with_session(
@@ -56,13 +55,13 @@ def create(
 
 
 def _change(email: str, work: str) -> None:
-    def act(revocations: RevocationList, session: AsyncSession) -> Awaitable[User]:
+    def act(events: Events, db: AsyncSession) -> Awaitable[User]:
         if work == "delete":
-            return auth_service.delete_user(revocations, session, email)
-        return auth_service.set_disabled(revocations, session, email, work == "disable")
+            return service.delete(db, email, events=events)
+        return service.set_disabled(db, email, work == "disable", events=events)
 
     try:
-        user = with_revocations(act)
+        user = with_events(act)
     except NotFound as exc:
         fail(exc.message, "check the email address")
     console.print(f"[green]{work}d[/] {user.email}")

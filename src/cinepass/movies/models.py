@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from cinepass.db.base import Base, CreatedAtMixin, IdMixin, utcnow
+from cinepass.db.base import Base, CreatedAtMixin, IdMixin, UtcDateTime, utcnow
 from cinepass.text import search_key
 
 # casefold() may lengthen a title ("ß" -> "ss"); three times covers every expansion.
@@ -28,9 +28,7 @@ class Movie(IdMixin, CreatedAtMixin, Base):
     duration: Mapped[int] = mapped_column(Integer)
     content_rating: Mapped[str] = mapped_column(String(5))
     source: Mapped[str] = mapped_column(String(2048))
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     tag_rows: Mapped[list[MovieTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="MovieTag.position"
     )

@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from cinepass.auth import scopes
-from cinepass.auth.dependencies import SessionDep, scoped
+from cinepass import scopes
+from cinepass.auth.dependencies import scoped
 from cinepass.auth.tokens import Principal
+from cinepass.db.dependencies import DbSession
 from cinepass.movies import service
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.responses import AUTHENTICATED, errors
@@ -26,7 +27,7 @@ Deleter = Annotated[Principal, scoped(scopes.DELETE_MOVIES)]
 
 @router.get("", summary="List movies", response_model=Page[list[MovieOut]])
 async def list_movies(
-    session: SessionDep,
+    db: DbSession,
     _: Reader,
     tags: Annotated[
         list[Annotated[str, Query(max_length=50)]],
@@ -39,7 +40,7 @@ async def list_movies(
     ] = None,
 ) -> Response:
     page = await service.list_movies(
-        session,
+        db,
         tags=[nfc(tag.strip()) for tag in tags],
         q=q.strip() if q else None,
         limit=limit,
@@ -52,28 +53,28 @@ async def list_movies(
 
 
 @router.get("/{movie_id}", summary="Get a movie", responses=errors(404))
-async def get_movie(movie_id: ObjectId, session: SessionDep, _: Reader) -> Envelope[MovieOut]:
-    movie = await service.get(session, movie_id)
+async def get_movie(movie_id: ObjectId, db: DbSession, _: Reader) -> Envelope[MovieOut]:
+    movie = await service.get(db, movie_id)
     return Envelope(
         data=MovieOut.model_validate(movie, from_attributes=True), message="movie retrieved"
     )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a movie")
-async def create_movie(body: MovieCreate, session: SessionDep, _: Creator) -> Envelope[str]:
-    movie = await service.create(session, body)
+async def create_movie(body: MovieCreate, db: DbSession, _: Creator) -> Envelope[str]:
+    movie = await service.create(db, body)
     return Envelope(data=movie.id, message="movie created")
 
 
 @router.put("/{movie_id}", summary="Update some fields of a movie", responses=errors(404))
 async def update_movie(
-    movie_id: ObjectId, body: MovieUpdate, session: SessionDep, _: Updater
+    movie_id: ObjectId, body: MovieUpdate, db: DbSession, _: Updater
 ) -> Envelope[str]:
-    movie = await service.update(session, movie_id, body)
+    movie = await service.update(db, movie_id, body)
     return Envelope(data=movie.id, message="movie updated")
 
 
 @router.delete("/{movie_id}", summary="Delete a movie", responses=errors(404))
-async def delete_movie(movie_id: ObjectId, session: SessionDep, _: Deleter) -> Envelope[str]:
-    await service.delete_movie(session, movie_id)
+async def delete_movie(movie_id: ObjectId, db: DbSession, _: Deleter) -> Envelope[str]:
+    await service.delete_movie(db, movie_id)
     return Envelope(data=movie_id, message="movie deleted")

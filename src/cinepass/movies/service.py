@@ -68,7 +68,7 @@ def _escape_like(text: str) -> str:
 
 
 async def list_movies(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     tags: Sequence[str] = (),
     q: str | None = None,
@@ -89,12 +89,12 @@ async def list_movies(
     if cursor:
         after = decode_cursor(cursor)
         stmt = stmt.where(tuple_(Movie.title, Movie.id) > tuple_(*after))
-    rows = (await session.execute(stmt)).all()
+    rows = (await db.execute(stmt)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     tags_of: dict[str, list[str]] = {row.id: [] for row in rows}
     if rows:
-        found = await session.execute(
+        found = await db.execute(
             select(MovieTag.movie_id, MovieTag.tag)
             .where(MovieTag.movie_id.in_(list(tags_of)))
             .order_by(MovieTag.movie_id, MovieTag.position)
@@ -119,8 +119,8 @@ async def list_movies(
     return MoviePage(movies, encode_cursor(last.title, last.id) if more and last else None)
 
 
-async def get(session: AsyncSession, movie_id: str) -> Movie:
-    movie = await session.get(Movie, movie_id)
+async def get(db: AsyncSession, movie_id: str) -> Movie:
+    movie = await db.get(Movie, movie_id)
     if movie is None:
         raise NotFound("movie not found")
     return movie
@@ -130,42 +130,42 @@ def _tag_rows(tags: Sequence[str]) -> list[MovieTag]:
     return [MovieTag(tag=tag, position=i) for i, tag in enumerate(tags)]
 
 
-async def create(session: AsyncSession, body: MovieCreate) -> Movie:
+async def create(db: AsyncSession, body: MovieCreate) -> Movie:
     fields = body.model_dump(exclude={"tags"})
     now = utcnow()
     movie = Movie(**fields, created_at=now, updated_at=now, tag_rows=_tag_rows(body.tags))
-    session.add(movie)
-    await session.flush()
+    db.add(movie)
+    await db.flush()
     return movie
 
 
-async def create_many(session: AsyncSession, bodies: Sequence[MovieCreate]) -> list[Movie]:
+async def create_many(db: AsyncSession, bodies: Sequence[MovieCreate]) -> list[Movie]:
     movies = [Movie(**b.model_dump(exclude={"tags"}), tag_rows=_tag_rows(b.tags)) for b in bodies]
-    session.add_all(movies)
-    await session.flush()
+    db.add_all(movies)
+    await db.flush()
     return movies
 
 
-async def update(session: AsyncSession, movie_id: str, body: MovieUpdate) -> Movie:
+async def update(db: AsyncSession, movie_id: str, body: MovieUpdate) -> Movie:
     """Change the fields sent; a missing movie is NotFound, never created."""
-    movie = await get(session, movie_id)
+    movie = await get(db, movie_id)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"tags"})
     for name, value in changes.items():
         setattr(movie, name, value)
     if body.tags is not None:
         movie.tag_rows.clear()
-        await session.flush()
+        await db.flush()
         movie.tag_rows.extend(_tag_rows(body.tags))
     movie.updated_at = utcnow()
-    await session.flush()
+    await db.flush()
     return movie
 
 
-async def delete_movie(session: AsyncSession, movie_id: str) -> None:
-    result = await session.execute(delete(Movie).where(Movie.id == movie_id))
+async def delete_movie(db: AsyncSession, movie_id: str) -> None:
+    result = await db.execute(delete(Movie).where(Movie.id == movie_id))
     if getattr(result, "rowcount", 0) == 0:
         raise NotFound("movie not found")
 
 
-async def exists(session: AsyncSession, movie_id: str) -> bool:
-    return (await session.scalar(select(Movie.id).where(Movie.id == movie_id))) is not None
+async def exists(db: AsyncSession, movie_id: str) -> bool:
+    return (await db.scalar(select(Movie.id).where(Movie.id == movie_id))) is not None

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from cinepass.auth import scopes
-from cinepass.auth.dependencies import SessionDep, scoped
+from cinepass import scopes
+from cinepass.auth.dependencies import scoped
 from cinepass.auth.tokens import Principal
+from cinepass.db.dependencies import DbSession
 from cinepass.errors import Forbidden
 from cinepass.movies.schemas import MovieOut
 from cinepass.responses import AUTHENTICATED, errors
@@ -25,14 +26,14 @@ Deleter = Annotated[Principal, scoped(scopes.DELETE_USER_MOVIES)]
 
 @router.get("", summary="List a user's movies (your own unless you are an admin)")
 async def list_user_movies(
-    session: SessionDep,
+    db: DbSession,
     principal: Reader,
     user_id: Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)] = None,
 ) -> Envelope[list[UserMovieOut]]:
     owner = user_id or principal.user_id
     if owner != principal.user_id and not principal.is_admin:
         raise Forbidden("you can only list your own movies")
-    entries = await service.list_for(session, owner)
+    entries = await service.list_for(db, owner)
     return Envelope(
         data=[
             UserMovieOut(
@@ -57,11 +58,11 @@ async def list_user_movies(
     },
 )
 async def add_user_movie(
-    body: UserMovieCreate, session: SessionDep, principal: Creator, response: Response
+    body: UserMovieCreate, db: DbSession, principal: Creator, response: Response
 ) -> Envelope[str]:
     if body.user_id is not None and body.user_id != principal.user_id:
         raise Forbidden("you can only add to your own list")
-    added = await service.add(session, principal.user_id, body.movie_id)
+    added = await service.add(db, principal.user_id, body.movie_id)
     if not added.created:
         response.status_code = status.HTTP_200_OK
         return Envelope(data=added.id, message="user movie already listed")
@@ -70,7 +71,7 @@ async def add_user_movie(
 
 @router.delete("/{user_movie_id}", summary="Remove a movie from your list", responses=errors(404))
 async def delete_user_movie(
-    user_movie_id: ObjectId, session: SessionDep, principal: Deleter
+    user_movie_id: ObjectId, db: DbSession, principal: Deleter
 ) -> Envelope[str]:
-    await service.remove(session, principal.user_id, user_movie_id)
+    await service.remove(db, principal.user_id, user_movie_id)
     return Envelope(data=user_movie_id, message="user movie deleted")

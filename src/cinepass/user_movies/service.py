@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.db.base import utcnow
+from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import NotFound
 from cinepass.movies import service as movies_service
 from cinepass.movies.models import Movie
@@ -28,8 +28,8 @@ class Added:
     created: bool
 
 
-async def list_for(session: AsyncSession, user_id: str) -> Sequence[ListEntry]:
-    rows = await session.execute(
+async def list_for(db: AsyncSession, user_id: str) -> Sequence[ListEntry]:
+    rows = await db.execute(
         select(UserMovie, Movie)
         .join(Movie, Movie.id == UserMovie.movie_id)
         .where(UserMovie.user_id == user_id)
@@ -38,35 +38,32 @@ async def list_for(session: AsyncSession, user_id: str) -> Sequence[ListEntry]:
     return [ListEntry(entry=e, movie=m) for e, m in rows]
 
 
-async def _existing(session: AsyncSession, user_id: str, movie_id: str) -> str | None:
-    return await session.scalar(
+async def _existing(db: AsyncSession, user_id: str, movie_id: str) -> str | None:
+    return await db.scalar(
         select(UserMovie.id).where(UserMovie.user_id == user_id, UserMovie.movie_id == movie_id)
     )
 
 
-async def add(session: AsyncSession, user_id: str, movie_id: str) -> Added:
+async def add(db: AsyncSession, user_id: str, movie_id: str) -> Added:
     """Put a movie on a list; adding it again returns the entry already there."""
-    if not await movies_service.exists(session, movie_id):
+    if not await movies_service.exists(db, movie_id):
         raise NotFound("movie not found")
-    existing = await _existing(session, user_id, movie_id)
+    existing = await _existing(db, user_id, movie_id)
     if existing is not None:
         return Added(id=existing, created=False)
     entry = UserMovie(user_id=user_id, movie_id=movie_id, created_at=utcnow())
-    try:
-        async with session.begin_nested():
-            session.add(entry)
-    except IntegrityError:
+    if not await insert_unless_taken(db, entry):
         # A concurrent add of the same movie won the unique constraint: return its entry.
-        existing = await _existing(session, user_id, movie_id)
+        existing = await _existing(db, user_id, movie_id)
         if existing is None:
-            raise NotFound("movie not found") from None
+            raise NotFound("movie not found")
         return Added(id=existing, created=False)
     return Added(id=entry.id, created=True)
 
 
-async def remove(session: AsyncSession, user_id: str, entry_id: str) -> None:
+async def remove(db: AsyncSession, user_id: str, entry_id: str) -> None:
     """Delete one of the user's own entries; anyone else's is NotFound, as if absent."""
-    result = await session.execute(
+    result = await db.execute(
         delete(UserMovie).where(UserMovie.id == entry_id, UserMovie.user_id == user_id)
     )
     if getattr(result, "rowcount", 0) == 0:

@@ -1,14 +1,15 @@
-"""Creating and finding users."""
+"""Creating, finding, disabling and deleting users."""
 
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.db.base import utcnow
-from cinepass.errors import Conflict
+from cinepass.db.unique import insert_unless_taken
+from cinepass.errors import Conflict, NotFound
+from cinepass.events import Events, UserDeleted, UserDisabled
 from cinepass.text import nfc
 from cinepass.users.models import Role, User
 
@@ -34,21 +35,21 @@ def email_key(email: str) -> str:
     return normalise_email(email).lower()
 
 
-async def get_by_email(session: AsyncSession, email: str) -> User | None:
+async def get_by_email(db: AsyncSession, email: str) -> User | None:
     key = email_key(email)
     # Accounts made before this normalisation hold `strip().lower()` of what was typed, which
     # differs from `key` only for a punycode domain or a decomposed local part.
     legacy = email.strip().lower()
-    found = (await session.scalars(select(User).where(User.email_key.in_({key, legacy})))).all()
+    found = (await db.scalars(select(User).where(User.email_key.in_({key, legacy})))).all()
     return next((u for u in found if u.email_key == key), found[0] if found else None)
 
 
-async def get(session: AsyncSession, user_id: str) -> User | None:
-    return await session.get(User, user_id)
+async def get(db: AsyncSession, user_id: str) -> User | None:
+    return await db.get(User, user_id)
 
 
 async def create(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     name: str,
     email: str,
@@ -65,10 +66,34 @@ async def create(
         disabled=False,
         created_at=utcnow(),
     )
-    session.add(user)
-    try:
-        await session.flush()
-    except IntegrityError:
-        await session.rollback()
-        raise Conflict("a user with that email already exists") from None
+    # A savepoint, so that losing a race to the same email undoes this insert alone, not the
+    # caller's earlier work in the transaction.
+    if not await insert_unless_taken(db, user):
+        raise Conflict("a user with that email already exists")
+    return user
+
+
+async def _existing(db: AsyncSession, email: str) -> User:
+    user = await get_by_email(db, email)
+    if user is None:
+        raise NotFound(f"no user {email}")
+    return user
+
+
+async def set_disabled(db: AsyncSession, email: str, disabled: bool, *, events: Events) -> User:
+    """Disable (or enable again) an account; disabling publishes UserDisabled, whose
+    subscribers end its sessions."""
+    user = await _existing(db, email)
+    user.disabled = disabled
+    if disabled:
+        await events.publish(UserDisabled(user_id=user.id), db)
+    return user
+
+
+async def delete(db: AsyncSession, email: str, *, events: Events) -> User:
+    """Delete an account and what it owns (its list, sessions and identities cascade)."""
+    user = await _existing(db, email)
+    await events.publish(UserDeleted(user_id=user.id), db)
+    await db.delete(user)
+    await db.flush()
     return user

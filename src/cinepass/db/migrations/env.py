@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from cinepass.config import Settings
 from cinepass.db.engine import create_engine
-from cinepass.db.models import Base
+from cinepass.tables import Base
 
 target_metadata = Base.metadata
 

@@ -1,7 +1,9 @@
-"""Imports every table so that the metadata (and Alembic) sees the whole schema."""
+"""Every table, imported in one place so that the metadata (and Alembic) sees the whole schema.
+
+Outside `db/`, which every domain imports: `db` knows no domain."""
 
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth.models import Identity, RefreshToken, Revocation, Session, SigningKey
+from cinepass.auth.models import Identity, RefreshToken, Revocation, SigningKey, UserSession
 from cinepass.db.base import Base
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.user_movies.models import UserMovie
@@ -15,8 +17,8 @@ __all__ = [
     "MovieTag",
     "RefreshToken",
     "Revocation",
-    "Session",
     "SigningKey",
     "User",
     "UserMovie",
+    "UserSession",
 ]

@@ -1,0 +1,92 @@
+"""What happened, for whoever must react: frozen event types and a small in-process dispatcher.
+
+Services publish; subscribers are registered where the app is composed (`cinepass.api`), so
+cross-cutting work (ending sessions when an account is disabled, and later mail and audit) stays
+out of the domain that publishes. A subscriber gets the publisher's database session and runs in
+its transaction: what it writes commits or rolls back with the change that caused it.
+
+This module imports no domain: events carry ids and plain values, never models.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """The base of every event."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserSignedUp(Event):
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn(Event):
+    user_id: str
+    api_key_id: str
+    session_id: str
+    # The provider's issuer for a third-party sign-in; None for a password.
+    issuer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignInFailed(Event):
+    # The account's email key, whether or not an account has it.
+    account: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChanged(Event):
+    user_id: str
+    # The access token that made the change, which ends with the account's sessions.
+    token_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded(Event):
+    session_id: str
+    # The access token that asked for it (signing out), which ends with it.
+    token_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRevoked(Event):
+    api_key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserDisabled(Event):
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserDeleted(Event):
+    user_id: str
+
+
+E = TypeVar("E", bound=Event)
+Subscriber = Callable[[E, AsyncSession], Awaitable[None]]
+
+
+class Events:
+    """Subscribers by event type; `publish` awaits each in the order they subscribed."""
+
+    def __init__(self) -> None:
+        self._subscribers: defaultdict[type[Event], list[Subscriber[Any]]] = defaultdict(list)
+
+    def subscribe(self, kind: type[E], subscriber: Subscriber[E]) -> None:
+        self._subscribers[kind].append(subscriber)
+
+    async def publish(self, event: Event, db: AsyncSession) -> None:
+        # A subscriber's failure propagates: the caller's transaction, and its change, roll back.
+        for subscriber in self._subscribers[type(event)]:
+            await subscriber(event, db)
