@@ -47,7 +47,7 @@ class RevocationEvent:
 
 
 class RevocationStore(Protocol):
-    async def publish(self, session: AsyncSession, events: list[RevocationEvent]) -> None: ...
+    async def publish(self, db: AsyncSession, events: list[RevocationEvent]) -> None: ...
 
     async def since(self, moment: float) -> list[RevocationEvent]: ...
 
@@ -62,9 +62,9 @@ class DatabaseRevocationStore:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]):
         self._sessionmaker = sessionmaker
 
-    async def publish(self, session: AsyncSession, events: list[RevocationEvent]) -> None:
+    async def publish(self, db: AsyncSession, events: list[RevocationEvent]) -> None:
         now = datetime.now(UTC)
-        session.add_all(
+        db.add_all(
             Revocation(
                 kind=e.kind,
                 value=e.value,
@@ -74,11 +74,11 @@ class DatabaseRevocationStore:
             )
             for e in events
         )
-        await session.flush()
+        await db.flush()
 
     async def since(self, moment: float) -> list[RevocationEvent]:
-        async with self._sessionmaker() as session:
-            rows = await session.scalars(
+        async with self._sessionmaker() as db:
+            rows = await db.scalars(
                 select(Revocation).where(
                     Revocation.created_at >= datetime.fromtimestamp(moment, UTC)
                 )
@@ -89,11 +89,11 @@ class DatabaseRevocationStore:
             ]
 
     async def prune(self, now: float) -> None:
-        async with self._sessionmaker() as session:
-            await session.execute(
+        async with self._sessionmaker() as db:
+            await db.execute(
                 delete(Revocation).where(Revocation.expires_at < datetime.fromtimestamp(now, UTC))
             )
-            await session.commit()
+            await db.commit()
 
     async def close(self) -> None:
         return None
@@ -107,7 +107,7 @@ class RedisRevocationStore:
     def __init__(self, redis: Redis):
         self._redis = redis
 
-    async def publish(self, session: AsyncSession, events: list[RevocationEvent]) -> None:
+    async def publish(self, db: AsyncSession, events: list[RevocationEvent]) -> None:
         now = time.time()
         members = {json.dumps({**asdict(e), "nonce": secrets.token_hex(4)}): now for e in events}
         if members:
@@ -161,10 +161,10 @@ class FannedOutRevocationStore:
             )
             self._outage_since = moment
 
-    async def publish(self, session: AsyncSession, events: list[RevocationEvent]) -> None:
-        await self._database.publish(session, events)
+    async def publish(self, db: AsyncSession, events: list[RevocationEvent]) -> None:
+        await self._database.publish(db, events)
         try:
-            await self._redis.publish(session, events)
+            await self._redis.publish(db, events)
         except RedisError as exc:
             self._redis_failed("publish", exc, time.time())
 
@@ -221,9 +221,9 @@ class RevocationList:
                 if known is None or known[0] < e.issued_before:
                     self._cutoffs[(e.kind, e.value)] = (e.issued_before, e.expires_at)
 
-    async def revoke(self, session: AsyncSession, events: list[RevocationEvent]) -> None:
+    async def revoke(self, db: AsyncSession, events: list[RevocationEvent]) -> None:
         """Record events for every replica and apply them here at once."""
-        await self.store.publish(session, events)
+        await self.store.publish(db, events)
         self.apply(events)
 
     def is_revoked(self, principal: Principal) -> bool:

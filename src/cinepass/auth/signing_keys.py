@@ -142,9 +142,9 @@ class KeyRing:
             await self.rotate()
 
     async def refresh(self) -> None:
-        async with self._sessionmaker() as session:
+        async with self._sessionmaker() as db:
             rows = (
-                await session.scalars(
+                await db.scalars(
                     select(SigningKey)
                     .where(SigningKey.retired_at.is_(None))
                     .order_by(SigningKey.created_at)
@@ -170,41 +170,41 @@ class KeyRing:
         return row.kid
 
     async def retire(self, kid: str) -> None:
-        async with self._sessionmaker() as session:
-            result = await session.execute(
+        async with self._sessionmaker() as db:
+            result = await db.execute(
                 update(SigningKey)
                 .where(SigningKey.kid == kid, SigningKey.retired_at.is_(None))
                 .values(retired_at=utcnow())
             )
             if getattr(result, "rowcount", 0) == 0:
                 raise NotFound(f"no active signing key {kid}")
-            remaining = await session.scalar(
+            remaining = await db.scalar(
                 select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1)
             )
             if remaining is None:
-                await session.rollback()
+                await db.rollback()
                 raise BadRequest("cannot retire the last signing key; rotate first")
-            await session.commit()
+            await db.commit()
         await self.refresh()
 
     async def rewrap(self, *, only_plain: bool = False) -> int:
         """Seal every stored private key (retired ones too) with the current KEK; returns how
         many rows changed. `only_plain`: only those stored in the clear."""
         changed = 0
-        async with self._sessionmaker() as session:
-            for row in (await session.scalars(select(SigningKey))).all():
+        async with self._sessionmaker() as db:
+            for row in (await db.scalars(select(SigningKey))).all():
                 sealed_by = self._encryption.sealed_by(row.private_pem)
                 if sealed_by == self._encryption.current or (only_plain and sealed_by):
                     continue
                 private = _private_key(row, self._encryption)
                 # Compare-and-set: a replica sealing the same row at once changes nothing.
-                result = await session.execute(
+                result = await db.execute(
                     update(SigningKey)
                     .where(SigningKey.kid == row.kid, SigningKey.private_pem == row.private_pem)
                     .values(private_pem=_seal(private, row.kid, self._encryption))
                 )
                 changed += getattr(result, "rowcount", 0)
-            await session.commit()
+            await db.commit()
         return changed
 
     def signing_key(self) -> LoadedKey:

@@ -59,10 +59,8 @@ def list_keys() -> None:
     """Every key: which signs, which only verify, which are retired."""
     from rich.table import Table
 
-    async def rows(session: AsyncSession) -> list[SigningKey]:
-        return list(
-            (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
-        )
+    async def rows(db: AsyncSession) -> list[SigningKey]:
+        return list((await db.scalars(select(SigningKey).order_by(SigningKey.created_at))).all())
 
     keys = with_session(rows)
     live = [k for k in keys if k.retired_at is None]

@@ -145,8 +145,8 @@ def with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction against the configured database."""
 
     async def in_session(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
-        async with session_scope(sessionmaker) as session:
-            return await work(session)
+        async with session_scope(sessionmaker) as db:
+            return await work(db)
 
     return with_database(in_session)
 

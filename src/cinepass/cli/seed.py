@@ -28,9 +28,9 @@ def seed(
     settings = load_settings()
     wanted = movies or len(demo.curated())
 
-    async def work(session: AsyncSession) -> int:
-        present = set((await session.scalars(select(Movie.title))).all())
-        total = await session.scalar(select(func.count()).select_from(Movie)) or 0
+    async def work(db: AsyncSession) -> int:
+        present = set((await db.scalars(select(Movie.title))).all())
+        total = await db.scalar(select(func.count()).select_from(Movie)) or 0
         missing = wanted - total
         if missing <= 0:
             return 0
@@ -48,8 +48,8 @@ def seed(
             task = progress.add_task("seed", total=len(todo))
             for start in range(0, len(todo), BATCH):
                 chunk = todo[start : start + BATCH]
-                await movies_service.create_many(session, chunk)
-                await session.commit()
+                await movies_service.create_many(db, chunk)
+                await db.commit()
                 progress.advance(task, len(chunk))
         console.print(f"[dim]catalogue had {total} movies[/]")
         return len(todo)

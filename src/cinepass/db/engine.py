@@ -61,12 +61,12 @@ async def session_scope(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
     """A session that commits on success and rolls back on any error."""
-    async with sessionmaker() as session:
+    async with sessionmaker() as db:
         try:
-            yield session
-            await session.commit()
+            yield db
+            await db.commit()
         except BaseException:
-            await session.rollback()
+            await db.rollback()
             raise
 
 
