@@ -433,7 +433,7 @@ def measure_throughput(run: Run, server: ApiServer, token: str) -> None:
 
 def benchmark(run: Run, url: str, log_path: Path) -> None:
     a = run.args
-    settings = Settings.model_validate({"database_url": url, "log_level": "WARNING"})
+    settings = Settings.model_validate({"database": {"url": url}, "logging": {"level": "WARNING"}})
     console.print("[bold]1. database[/]")
     migrate.upgrade(settings)
     admin = asyncio.run(database.provision(settings))

@@ -119,7 +119,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     url = database.database_url(admin_url, name)
     asyncio.run(database.create_database(admin_url, name))
     try:
-        settings = Settings(database_url=url)
+        settings = Settings(database={"url": url})
         migrate.upgrade(settings)
         console.print(f"seeding {args.movies} movies…")
         asyncio.run(database.seed(url, args.movies, "http://127.0.0.1", lambda n: None))

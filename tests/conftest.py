@@ -37,23 +37,29 @@ def database_url(
             yield url
 
 
-def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "database_url": database_url,
-        "environment": "test",
-        "token_issuer": "http://cinepass.test",
-        "log_level": "WARNING",
-        # The suite signs up and fails sign-ins by the hundred from one address; the abuse
-        # limits get their own servers in tests/auth/test_abuse_limits.py.
+SUITE_SETTINGS: dict[str, dict[str, object]] = {
+    "tokens": {"issuer": "http://cinepass.test", "revocation_poll_seconds": 0.2},
+    "signing_keys": {"refresh_seconds": 0.5, "encryption_keys": [KEY_ENCRYPTION_KEY]},
+    # The suite signs up and fails sign-ins by the hundred from one address; the abuse
+    # limits get their own servers in tests/auth/test_abuse_limits.py.
+    "limits": {
         "signin_failures_per_account": "10000 per minute",
         "signin_failures_per_address": "10000 per minute",
         "signup_per_address": "10000 per minute",
         "refresh_per_address": "10000 per minute",
-        "revocation_poll_seconds": 0.2,
-        "key_refresh_seconds": 0.5,
-        "key_encryption_key": [KEY_ENCRYPTION_KEY],
-        **overrides,
+    },
+    "logging": {"level": "WARNING"},
+}
+
+
+def make_settings(database_url: str, **groups: dict[str, object]) -> Settings:
+    """The suite's settings on `database_url`, with `groups` set field by field on top
+    (`make_settings(url, tokens={"access_ttl_seconds": 2})`)."""
+    values = {
+        name: {**SUITE_SETTINGS.get(name, {}), **groups.get(name, {})}
+        for name in {*SUITE_SETTINGS, *groups}
     }
+    values["database"] = {"url": database_url, **values.get("database", {})}
     return Settings.model_validate(values)
 
 
@@ -98,7 +104,7 @@ def api(live_api: LiveServer, settings: Settings) -> Iterator[Api]:
     with httpx.Client(base_url=live_api.url, timeout=30) as http:
         yield Api(
             http=http,
-            db=Database(settings.database_url),
+            db=Database(settings.database.url),
             admin_key=admin_key,
             public_key=public_key,
             admin_email=admin_email,

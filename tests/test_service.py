@@ -19,7 +19,7 @@ def test_ready_and_requests_answer_503_json_when_the_database_goes_away() -> Non
     from tests.support import drop_postgres_database
 
     with postgres_database() as url:
-        settings = make_settings(url, database_timeout_seconds=2.0)
+        settings = make_settings(url, database={"timeout_seconds": 2.0})
         migrate.upgrade(settings)
         with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
             assert http.get("/ready").status_code == 200

@@ -17,7 +17,7 @@ from cinepass.config import Settings
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 
 async def main():
-    engine = create_engine(Settings(database_url=sys.argv[1]))
+    engine = create_engine(Settings(database={"url": sys.argv[1]}))
     store = DatabaseRevocationStore(create_sessionmaker(engine))
     now = time.time()
     async with session_scope(create_sessionmaker(engine)) as db:
@@ -33,7 +33,7 @@ asyncio.run(main())
 def test_a_revocation_ends_when_it_should_on_a_machine_far_from_utc(settings: Settings) -> None:
     env = {**os.environ, "TZ": "America/Bogota"}
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, settings.database_url, uuid.uuid4().hex],
+        [sys.executable, "-c", SCRIPT, settings.database.url, uuid.uuid4().hex],
         env=env,
         capture_output=True,
         text=True,

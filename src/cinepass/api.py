@@ -104,14 +104,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,
-        max_bytes=settings.request_body_max_bytes,
-        max_json_depth=settings.request_json_max_depth,
+        max_bytes=settings.requests.body_max_bytes,
+        max_json_depth=settings.requests.json_max_depth,
     )
     app.add_middleware(SecurityHeaders)
-    if settings.trusted_proxies:
+    if settings.requests.trusted_proxies:
         # Only a listed proxy's X-Forwarded-For is believed: it sets the client address
         # that per-address limits count.
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.requests.trusted_proxies)
     for router in PUBLIC_ROUTERS:
         app.include_router(router, responses=EVERY_ROUTE)
     for router in PROTECTED_ROUTERS:

@@ -1,13 +1,30 @@
-"""The one settings object, read from CINEPASS_* environment variables and a .env file."""
+"""The one settings object: a model per concern, read from CINEPASS_* variables and a .env file."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import InitErrorDetails
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
 
@@ -48,108 +65,248 @@ class OidcProvider(BaseModel):
         return self
 
 
-class Settings(BaseSettings):
-    """Every knob cinepass has; each field is `CINEPASS_<NAME>` in the environment."""
+def variable(name: str, default: Any = ..., **constraints: Any) -> Any:
+    """A field read from the variable `CINEPASS_<name>`; code and tests set it by field name."""
+    return Field(default, validation_alias=f"CINEPASS_{name}", **constraints)
 
-    model_config = SettingsConfigDict(
-        env_prefix="CINEPASS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
 
-    environment: Literal["development", "production", "test"] = "development"
-    database_url: str = DEFAULT_DATABASE_URL
-    database_pool_size: int = Field(default=10, ge=1)
-    database_timeout_seconds: float = Field(default=5.0, gt=0)
+class Group(BaseModel):
+    """The settings of one concern; each field's alias is its environment variable."""
 
-    # Tokens
-    token_issuer: str = "http://127.0.0.1:8000"
-    token_audience: str = "cinepass-api"
-    access_token_ttl_seconds: int = Field(default=15 * 60, ge=1)
-    signing_algorithm: Literal["EdDSA", "ES256"] = "EdDSA"
-    refresh_token_ttl_seconds: int = Field(default=12 * 3600, ge=60)
-    remember_me_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, extra="forbid")
+
+
+class DatabaseSettings(Group):
+    url: str = variable("DATABASE_URL", DEFAULT_DATABASE_URL)
+    pool_size: int = variable("DATABASE_POOL_SIZE", 10, ge=1)
+    timeout_seconds: float = variable("DATABASE_TIMEOUT_SECONDS", 5.0, gt=0)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """The database file for a file-backed SQLite URL, else None."""
+        if not self.is_sqlite:
+            return None
+        _, _, path = self.url.partition(":///")
+        return Path(path) if path and path != ":memory:" else None
+
+
+class TokenSettings(Group):
+    issuer: str = variable("TOKEN_ISSUER", "http://127.0.0.1:8000")
+    audience: str = variable("TOKEN_AUDIENCE", "cinepass-api")
+    access_ttl_seconds: int = variable("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, ge=1)
+    refresh_ttl_seconds: int = variable("REFRESH_TOKEN_TTL_SECONDS", 12 * 3600, ge=60)
+    remember_me_ttl_seconds: int = variable("REMEMBER_ME_TTL_SECONDS", 30 * 24 * 3600, ge=60)
     # How often each process reads revocations made elsewhere: the longest a revoked
     # access token can still be accepted by another replica.
-    revocation_poll_seconds: float = Field(default=1.0, gt=0, le=30)
+    revocation_poll_seconds: float = variable("REVOCATION_POLL_SECONDS", 1.0, gt=0, le=30)
+
+
+class SigningKeySettings(Group):
+    algorithm: Literal["EdDSA", "ES256"] = variable("SIGNING_ALGORITHM", "EdDSA")
     # How often each process re-reads the signing keys (rotation without a restart).
-    key_refresh_seconds: float = Field(default=5.0, gt=0, le=300)
+    refresh_seconds: float = variable("KEY_REFRESH_SECONDS", 5.0, gt=0, le=300)
     # Base64url 32-byte AES keys sealing the signing keys in the database, comma-separated:
     # the first seals, all open (rotate with `cinepass keys rewrap`). Unset: one is generated
     # once into var/key-encryption.key (fine for one machine).
-    key_encryption_key: Annotated[list[SecretStr], NoDecode] = []
+    encryption_keys: Annotated[list[SecretStr], NoDecode] = variable("KEY_ENCRYPTION_KEY", [])
 
-    # Shared state for several replicas (revocations, rate-limit counters).
-    redis_url: str | None = None
-
-    # Abuse limits, in the `limits` library's notation ("N per period").
-    signin_failures_per_account: str = "5 per 15 minutes"
-    signin_failures_per_address: str = "30 per 15 minutes"
-    signup_per_address: str = "20 per hour"
-    # False serves clients that sign up without a key (the course's render server); a key
-    # that is sent is still checked, and sign-ups stay limited per address.
-    signup_requires_api_key: bool = True
-    refresh_per_address: str = "120 per minute"
-    # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
-    trusted_proxies: list[str] = []
-
-    # Request bodies: larger is 413 before anything else runs, deeper JSON is 400 (both
-    # servers). One movie (the API's largest body, also what `cinepass admin movies import`
-    # sends per row) is under 4 KiB; the render server's bodies (sign-in, sign-up, a list
-    # entry) are under 2 KiB.
-    request_body_max_bytes: int = Field(default=64 * 1024, ge=1024)
-    web_request_body_max_bytes: int = Field(default=16 * 1024, ge=1024)
-    request_json_max_depth: int = Field(default=32, ge=4, le=256)
-
-    # Passwords: OWASP's argon2id floor (m=19 MiB, t=2, p=1) is the default.
-    argon2_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)
-    argon2_time_cost: int = Field(default=2, ge=2)
-
-    # Where the API is reachable from outside; used in poster links written by the seeder.
-    public_url: str = "http://127.0.0.1:8000"
-
-    # Admin command line (`cinepass admin ...`)
-    api_url: str = "http://127.0.0.1:8000"
-    admin_api_key: SecretStr | None = None
-    admin_email: str | None = None
-    admin_password: SecretStr | None = None
-
-    # Third-party sign-in: issuers the API trusts, and providers the render server offers.
-    oidc_trusted_issuers: list[TrustedIssuer] = []
-    oidc_providers: list[OidcProvider] = []
-    oidc_timeout_seconds: float = Field(default=5.0, gt=0)
-
-    # Render server (BFF)
-    web_origin: str = "http://127.0.0.1:8080"
-    public_api_key: SecretStr | None = None
-    # Base64url 32-byte AES-GCM keys sealing the session cookie; the first seals, all open.
-    # Unset: one is generated once into var/web-session.key (fine for one machine).
-    web_session_keys: list[SecretStr] = []
-    web_static_dir: Path = Path("frontend/dist")
-    web_api_timeout_seconds: float = Field(default=10.0, gt=0)
-    # Reverse proxies in front of the render server whose X-Forwarded-For it believes. The
-    # address found is the one it forwards to the API (whose CINEPASS_TRUSTED_PROXIES must list
-    # every render server); a browser's own X-Forwarded-For is never passed on.
-    web_trusted_proxies: list[str] = []
-
-    log_format: Literal["auto", "json", "console"] = "auto"
-    log_level: str = "INFO"
-
-    @field_validator("key_encryption_key", mode="before")
+    @field_validator("encryption_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
-    def sqlite_path(self) -> Path | None:
-        """The database file for a file-backed SQLite URL, else None."""
-        if not self.is_sqlite:
-            return None
-        _, _, path = self.database_url.partition(":///")
-        return Path(path) if path and path != ":memory:" else None
+class RedisSettings(Group):
+    """Shared state for several replicas (revocations, rate-limit counters, spent records)."""
+
+    url: str | None = variable("REDIS_URL", None)
+
+
+class LimitSettings(Group):
+    """Abuse limits, in the `limits` library's notation ("N per period")."""
+
+    signin_failures_per_account: str = variable("SIGNIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    signin_failures_per_address: str = variable("SIGNIN_FAILURES_PER_ADDRESS", "30 per 15 minutes")
+    signup_per_address: str = variable("SIGNUP_PER_ADDRESS", "20 per hour")
+    refresh_per_address: str = variable("REFRESH_PER_ADDRESS", "120 per minute")
+    # False serves clients that sign up without a key (the course's render server); a key
+    # that is sent is still checked, and sign-ups stay limited per address.
+    signup_requires_api_key: bool = variable("SIGNUP_REQUIRES_API_KEY", True)
+
+
+class RequestSettings(Group):
+    """How the API reads requests.
+
+    A larger body is 413 before anything else runs, deeper JSON is 400 (both servers). One
+    movie (the API's largest body, also what `cinepass admin movies import` sends per row)
+    is under 4 KiB; the render server's bodies (`web.body_max_bytes`) are under 2 KiB.
+    """
+
+    body_max_bytes: int = variable("REQUEST_BODY_MAX_BYTES", 64 * 1024, ge=1024)
+    json_max_depth: int = variable("REQUEST_JSON_MAX_DEPTH", 32, ge=4, le=256)
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
+    trusted_proxies: list[str] = variable("TRUSTED_PROXIES", [])
+
+
+class PasswordSettings(Group):
+    """OWASP's argon2id floor (m=19 MiB, t=2, p=1) is the default."""
+
+    argon2_memory_kib: int = variable("ARGON2_MEMORY_KIB", 19 * 1024, ge=19 * 1024)
+    argon2_time_cost: int = variable("ARGON2_TIME_COST", 2, ge=2)
+
+
+class ApiSettings(Group):
+    """Where the API is."""
+
+    # Where the admin command line and the render server reach it.
+    url: str = variable("API_URL", "http://127.0.0.1:8000")
+    # Where it is reachable from outside; used in poster links written by the seeder.
+    public_url: str = variable("PUBLIC_URL", "http://127.0.0.1:8000")
+
+
+class AdminSettings(Group):
+    """How `cinepass admin ...` signs in to the API."""
+
+    api_key: SecretStr | None = variable("ADMIN_API_KEY", None)
+    email: str | None = variable("ADMIN_EMAIL", None)
+    password: SecretStr | None = variable("ADMIN_PASSWORD", None)
+
+
+class OidcSettings(Group):
+    """Third-party sign-in: issuers the API trusts, and providers the render server offers."""
+
+    trusted_issuers: list[TrustedIssuer] = variable("OIDC_TRUSTED_ISSUERS", [])
+    providers: list[OidcProvider] = variable("OIDC_PROVIDERS", [])
+    timeout_seconds: float = variable("OIDC_TIMEOUT_SECONDS", 5.0, gt=0)
+
+
+class WebSettings(Group):
+    """The render server (BFF)."""
+
+    origin: str = variable("WEB_ORIGIN", "http://127.0.0.1:8080")
+    public_api_key: SecretStr | None = variable("PUBLIC_API_KEY", None)
+    # Base64url 32-byte AES-GCM keys sealing the session cookie; the first seals, all open.
+    # Unset: one is generated once into var/web-session.key (fine for one machine).
+    session_keys: list[SecretStr] = variable("WEB_SESSION_KEYS", [])
+    static_dir: Path = variable("WEB_STATIC_DIR", Path("frontend/dist"))
+    api_timeout_seconds: float = variable("WEB_API_TIMEOUT_SECONDS", 10.0, gt=0)
+    body_max_bytes: int = variable("WEB_REQUEST_BODY_MAX_BYTES", 16 * 1024, ge=1024)
+    # Reverse proxies in front of the render server whose X-Forwarded-For it believes. The
+    # address found is the one it forwards to the API (whose CINEPASS_TRUSTED_PROXIES must list
+    # every render server); a browser's own X-Forwarded-For is never passed on.
+    trusted_proxies: list[str] = variable("WEB_TRUSTED_PROXIES", [])
+
+
+class LogSettings(Group):
+    format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
+    level: str = variable("LOG_LEVEL", "INFO")
+
+
+class _GroupedVariables(PydanticBaseSettingsSource):
+    """The flat CINEPASS_* variables another source found, sorted into their groups.
+
+    Groups are plain models rather than a BaseSettings each: settable by field name, a
+    BaseSettings would also read `<env_prefix><field name>`, a second name for a variable.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: EnvSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._variables = variables
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        raise NotImplementedError  # __call__ reads every group at once
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for group_name, group in _groups(self.settings_cls).items():
+            for name, field in group.model_fields.items():
+                raw = self._variables.env_vars.get(str(field.validation_alias).lower())
+                if raw is None:
+                    continue
+                try:
+                    value = self._variables.prepare_field_value(name, field, raw, False)
+                except ValueError:
+                    value = raw  # not JSON: validation then names the variable
+                found.setdefault(group_name, {})[name] = value
+        return found
+
+
+def _groups(settings_cls: type[BaseModel]) -> dict[str, type[Group]]:
+    return {
+        name: field.annotation
+        for name, field in settings_cls.model_fields.items()
+        if isinstance(field.annotation, type) and issubclass(field.annotation, Group)
+    }
+
+
+class Settings(BaseSettings):
+    """Every knob cinepass has, by concern: `settings.tokens.access_ttl_seconds` is read from
+    `CINEPASS_ACCESS_TOKEN_TTL_SECONDS` (each field's alias names its variable)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="forbid")
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    tokens: TokenSettings = Field(default_factory=TokenSettings)
+    signing_keys: SigningKeySettings = Field(default_factory=SigningKeySettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    requests: RequestSettings = Field(default_factory=RequestSettings)
+    passwords: PasswordSettings = Field(default_factory=PasswordSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    admin: AdminSettings = Field(default_factory=AdminSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    logging: LogSettings = Field(default_factory=LogSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        assert isinstance(env_settings, EnvSettingsSource)
+        assert isinstance(dotenv_settings, EnvSettingsSource)
+        return (
+            init_settings,
+            _GroupedVariables(settings_cls, env_settings),
+            _GroupedVariables(settings_cls, dotenv_settings),
+        )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _errors_name_variables(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Report `CINEPASS_ACCESS_TOKEN_TTL_SECONDS`, not `tokens.access_ttl_seconds`."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            details: list[InitErrorDetails] = [
+                {
+                    "type": error["type"],
+                    "loc": _variable_loc(error["loc"]),
+                    "input": error["input"],
+                    "ctx": error.get("ctx", {}),
+                }
+                for error in exc.errors()
+            ]
+            raise ValidationError.from_exception_data(cls.__name__, details) from None
+
+
+def _variable_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """An error location with its (group, field) head replaced by the variable's name."""
+    groups = _groups(Settings)
+    if len(loc) >= 2 and loc[0] in groups:
+        field = groups[str(loc[0])].model_fields.get(str(loc[1]))
+        if field is not None:
+            return (str(field.validation_alias), *loc[2:])
+    return loc
 
 
 @lru_cache

@@ -41,10 +41,10 @@ def revocation_list(
     """Revocations recorded in the database and, with Redis, fanned out through it."""
     database = DatabaseRevocationStore(sessionmaker)
     store: RevocationStore = database
-    if settings.redis_url:
-        redis = redis_connections.connect(settings.redis_url)
+    if settings.redis.url:
+        redis = redis_connections.connect(settings.redis.url)
         store = FannedOutRevocationStore(database, RedisRevocationStore(redis))
-    return RevocationList(store, token_ttl_seconds=settings.access_token_ttl_seconds)
+    return RevocationList(store, token_ttl_seconds=settings.tokens.access_ttl_seconds)
 
 
 @dataclass
@@ -66,28 +66,28 @@ class AppContext:
         events = Events()
         keys = KeyRing(
             sessionmaker,
-            settings.signing_algorithm,
+            settings.signing_keys.algorithm,
             KeyEncryption.from_settings(settings),
-            settings.key_refresh_seconds,
+            settings.signing_keys.refresh_seconds,
         )
         auth = AuthService(
             tokens=AccessTokens(
                 keys,
-                issuer=settings.token_issuer,
-                audience=settings.token_audience,
-                ttl_seconds=settings.access_token_ttl_seconds,
+                issuer=settings.tokens.issuer,
+                audience=settings.tokens.audience,
+                ttl_seconds=settings.tokens.access_ttl_seconds,
             ),
             keys=keys,
             hasher=PasswordHasher.from_settings(settings),
             limits=AbuseLimits(settings),
             revocations=revocation_list(settings, sessionmaker),
-            id_tokens=IdTokenVerifier(settings.oidc_trusted_issuers, settings.oidc_timeout_seconds),
+            id_tokens=IdTokenVerifier(settings.oidc.trusted_issuers, settings.oidc.timeout_seconds),
             events=events,
             lifetimes=SessionLifetimes(
-                normal=timedelta(seconds=settings.refresh_token_ttl_seconds),
-                remembered=timedelta(seconds=settings.remember_me_ttl_seconds),
+                normal=timedelta(seconds=settings.tokens.refresh_ttl_seconds),
+                remembered=timedelta(seconds=settings.tokens.remember_me_ttl_seconds),
             ),
-            signup_requires_api_key=settings.signup_requires_api_key,
+            signup_requires_api_key=settings.limits.signup_requires_api_key,
         )
         return cls(settings, engine, sessionmaker, events, auth)
 
@@ -105,7 +105,7 @@ class AppContext:
     async def _keep_up(self) -> None:
         """Read revocations and signing keys made by other processes, for as long as we run."""
         while True:
-            await asyncio.sleep(self.settings.revocation_poll_seconds)
+            await asyncio.sleep(self.settings.tokens.revocation_poll_seconds)
             try:
                 await self.auth.revocations.maintain()
                 await self.auth.keys.refresh_if_stale()

@@ -30,12 +30,12 @@ async def health() -> Status:
     responses={503: {"description": "Not ready"}},
 )
 async def ready(context: ContextDep) -> Status:
-    timeout = context.settings.database_timeout_seconds
+    timeout = context.settings.database.timeout_seconds
     try:
         await asyncio.wait_for(ping(context.engine), timeout)
     except Exception as exc:
         raise ServiceUnavailable("database unreachable") from exc
-    if context.settings.redis_url:
+    if context.settings.redis.url:
         try:
             redis_ok = await asyncio.wait_for(context.auth.limits.check(), timeout)
         except TimeoutError:

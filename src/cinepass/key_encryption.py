@@ -58,7 +58,7 @@ class KeyEncryption:
         When both exist, the file's key still opens (after the configured ones), so that
         moving from the file to the setting is: set it, then `cinepass keys rewrap`.
         """
-        configured = [k.get_secret_value() for k in settings.key_encryption_key]
+        configured = [k.get_secret_value() for k in settings.signing_keys.encryption_keys]
         if not configured:
             if not create and not KEK_FILE.exists():
                 raise KeyDecryptionError(

@@ -11,8 +11,8 @@ from cinepass.config import Settings
 
 
 def configure_logging(settings: Settings) -> None:
-    json_output = settings.log_format == "json" or (
-        settings.log_format == "auto" and not sys.stderr.isatty()
+    json_output = settings.logging.format == "json" or (
+        settings.logging.format == "auto" and not sys.stderr.isatty()
     )
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer()
@@ -35,7 +35,7 @@ def configure_logging(settings: Settings) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
+            logging.getLevelNamesMapping().get(settings.logging.level.upper(), logging.INFO)
         ),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,

@@ -20,11 +20,13 @@ PASSWORD = "the right passphrase"
 def strict(settings: Settings, api: Api) -> Iterator[tuple[httpx.Client, Api]]:
     """A second server on the same database, with small limits and one-second windows."""
     strict_settings = make_settings(
-        settings.database_url,
-        signin_failures_per_account="3 per 2 seconds",
-        signin_failures_per_address="6 per 2 seconds",
-        signup_per_address="2 per 2 seconds",
-        refresh_per_address="2 per 2 seconds",
+        settings.database.url,
+        limits={
+            "signin_failures_per_account": "3 per 2 seconds",
+            "signin_failures_per_address": "6 per 2 seconds",
+            "signup_per_address": "2 per 2 seconds",
+            "refresh_per_address": "2 per 2 seconds",
+        },
     )
     with (
         LiveServer(create_app(strict_settings)) as server,

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from cinepass.api import create_app
-from cinepass.config import Settings
+from cinepass.config import LimitSettings, Settings
 from tests.conftest import make_settings
 from tests.support import Api, LiveServer, bearer
 
@@ -42,13 +42,18 @@ class Limited:
 @pytest.fixture
 def limited(settings: Settings, api: Api) -> Iterator[Limited]:
     """A server of its own (fresh counters) whose sign-in limits are the shipped defaults."""
-    defaults = Settings.model_fields
+    defaults = LimitSettings.model_fields
     server_settings = make_settings(
-        settings.database_url,
-        signin_failures_per_account=defaults["signin_failures_per_account"].default,
-        signin_failures_per_address=defaults["signin_failures_per_address"].default,
+        settings.database.url,
+        limits={
+            "signin_failures_per_account": defaults["signin_failures_per_account"].default,
+            "signin_failures_per_address": defaults["signin_failures_per_address"].default,
+        },
     )
-    assert server_settings.signin_failures_per_account == f"{DEFAULT_PER_ACCOUNT} per 15 minutes"
+    assert (
+        server_settings.limits.signin_failures_per_account
+        == f"{DEFAULT_PER_ACCOUNT} per 15 minutes"
+    )
     with (
         LiveServer(create_app(server_settings)) as server,
         httpx.Client(base_url=server.url, timeout=30) as http,

@@ -60,8 +60,8 @@ class CourseServer:
         return self.http.request(method, path, content=content, headers=sent)
 
 
-def open_sign_up(settings: Settings, **overrides: object) -> Settings:
-    return make_settings(settings.database_url, signup_requires_api_key=False, **overrides)
+def open_sign_up(settings: Settings, **limits: object) -> Settings:
+    return make_settings(settings.database.url, limits={"signup_requires_api_key": False, **limits})
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ def with_ring(settings: Settings, work: Any) -> Any:
         try:
             ring = KeyRing(
                 create_sessionmaker(engine),
-                settings.signing_algorithm,
+                settings.signing_keys.algorithm,
                 KeyEncryption.from_settings(settings),
             )
             await ring.start()

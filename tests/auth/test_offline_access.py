@@ -130,7 +130,7 @@ def web_without_offline_access(
     settings: Settings, api: Api, make_key: MakeKey, web_static: Path
 ) -> Iterator[Web]:
     """A render server holding a `public` key, in front of an API of short access tokens."""
-    short = make_settings(settings.database_url, access_token_ttl_seconds=ACCESS_SECONDS)
+    short = make_settings(settings.database.url, tokens={"access_ttl_seconds": ACCESS_SECONDS})
     with (
         LiveServer(create_app(short)) as short_api,
         httpx.Client(base_url=short_api.url, timeout=30) as api_http,

@@ -45,7 +45,7 @@ def fresh_database(database_url: str, tmp_path: Path) -> Iterator[str]:
 @contextlib.contextmanager
 def api_on(url: str, kek: str) -> Iterator[Api]:
     """An API server on `url` sealing with `kek`, with an admin provisioned."""
-    settings = make_settings(url, key_encryption_key=[kek])
+    settings = make_settings(url, signing_keys={"encryption_keys": [kek]})
     admin_key, public_key, admin_email = run(_provision(settings))
     with (
         LiveServer(create_app(settings)) as server,

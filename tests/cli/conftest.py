@@ -107,7 +107,7 @@ def cli(settings: Settings, live_api: LiveServer, api: Api, tmp_path: Path, pyca
     return Cli(
         tmp_path,
         {
-            "CINEPASS_DATABASE_URL": settings.database_url,
+            "CINEPASS_DATABASE_URL": settings.database.url,
             "CINEPASS_API_URL": live_api.url,
             "CINEPASS_ADMIN_API_KEY": api.admin_key,
             "CINEPASS_ADMIN_EMAIL": api.admin_email,

@@ -72,10 +72,10 @@ def site(api: Api, built_spa: Path) -> Iterator[Web]:
 @pytest.fixture(scope="package")
 def short_lived_site(api: Api, built_spa: Path) -> Iterator[Web]:
     """A second API whose access tokens live 2 seconds, and a render server in front of it."""
-    short = make_settings(api.db.url, access_token_ttl_seconds=2)
+    short = make_settings(api.db.url, tokens={"access_ttl_seconds": 2})
     with LiveServer(create_app(short)) as api_server:
         port = free_port()
-        app = create_web_app(web_settings(api, port, built_spa, api_url=api_server.url))
+        app = create_web_app(web_settings(api, port, built_spa, api={"url": api_server.url}))
         with LiveServer(app, port=port) as server:
             yield Web(url=server.url, http=api.http, api=api)
 

@@ -70,9 +70,11 @@ def stack(api: Api, built_spa: Path) -> Iterator[Stack]:
     with running_provider([client], accounts, issuer_host="localhost") as op:
         trusting = make_settings(
             api.db.url,
-            oidc_trusted_issuers=[
-                {"issuer": op.issuer, "audiences": ["cinepass-web"], "provider": PROVIDER}
-            ],
+            oidc={
+                "trusted_issuers": [
+                    {"issuer": op.issuer, "audiences": ["cinepass-web"], "provider": PROVIDER}
+                ]
+            },
         )
         with LiveServer(create_app(trusting)) as api_server:
             key = new_cookie_key()
@@ -96,9 +98,9 @@ def stack(api: Api, built_spa: Path) -> Iterator[Stack]:
                 api,
                 port,
                 built_spa,
-                api_url=api_server.url,
-                web_session_keys=[key],
-                oidc_providers=providers,
+                api={"url": api_server.url},
+                web={"session_keys": [key]},
+                oidc={"providers": providers},
             )
             with LiveServer(create_web_app(settings), port=port):
                 yield Stack(url, op.issuer, key, marker, owner_email, api)

@@ -43,15 +43,19 @@ class ProviderApi:
 
 
 @contextlib.contextmanager
-def provider_server(api: Api, settings: Settings, **overrides: object) -> Iterator[ProviderApi]:
+def provider_server(
+    api: Api, settings: Settings, **groups: dict[str, object]
+) -> Iterator[ProviderApi]:
     """An API on the suite's database that trusts a fresh stand-in issuer."""
     with running_issuer() as issuer:
         trusting = make_settings(
-            settings.database_url,
-            oidc_trusted_issuers=[
-                {"issuer": issuer.url, "audiences": [issuer.audience], "provider": "stand-in"}
-            ],
-            **overrides,
+            settings.database.url,
+            **groups,
+            oidc={
+                "trusted_issuers": [
+                    {"issuer": issuer.url, "audiences": [issuer.audience], "provider": "stand-in"}
+                ]
+            },
         )
         with (
             LiveServer(create_app(trusting)) as server,

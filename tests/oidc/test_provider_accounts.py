@@ -10,7 +10,7 @@ from tests.support import Api
 def test_first_provider_sign_ins_are_limited_like_sign_ups_but_returning_users_are_not(
     api: Api, settings: Settings
 ) -> None:
-    with provider_server(api, settings, signup_per_address="2 per hour") as provider:
+    with provider_server(api, settings, limits={"signup_per_address": "2 per hour"}) as provider:
         returning = provider.issuer.id_token(sub="returning-ñandú", name="Ñandú 🎬")
         statuses = [provider.sign_in(returning).status_code]
         statuses.append(provider.sign_in(provider.issuer.id_token()).status_code)

@@ -82,10 +82,10 @@ def redis_server() -> Iterator[RedisServer]:
 def _env(settings: Settings, redis_url: str) -> dict[str, str]:
     return {
         "CINEPASS_ENVIRONMENT": "test",
-        "CINEPASS_DATABASE_URL": settings.database_url,
+        "CINEPASS_DATABASE_URL": settings.database.url,
         "CINEPASS_KEY_ENCRYPTION_KEY": KEY_ENCRYPTION_KEY,
         "CINEPASS_REDIS_URL": redis_url,
-        "CINEPASS_TOKEN_ISSUER": settings.token_issuer,
+        "CINEPASS_TOKEN_ISSUER": settings.tokens.issuer,
         "CINEPASS_REVOCATION_POLL_SECONDS": "0.3",
         "CINEPASS_SIGNIN_FAILURES_PER_ACCOUNT": "10000 per minute",
         "CINEPASS_SIGNIN_FAILURES_PER_ADDRESS": "10000 per minute",

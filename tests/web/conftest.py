@@ -85,15 +85,20 @@ def web_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return stub
 
 
-def web_settings(api: Api, port: int, static: Path, **overrides: object):  # type: ignore[no-untyped-def]
-    values: dict[str, object] = {
-        "api_url": str(api.http.base_url),
-        "public_api_key": api.public_key,
-        "web_origin": f"http://127.0.0.1:{port}",
-        "web_session_keys": [new_cookie_key()],
-        "web_static_dir": str(static),
-        **overrides,
+def web_settings(api: Api, port: int, static: Path, /, **groups: dict[str, object]):  # type: ignore[no-untyped-def]
+    """A render server's settings in front of `api`, with `groups` set field by field on top
+    (`web_settings(api, port, static, web={"session_keys": [key]})`)."""
+    values: dict[str, dict[str, object]] = {
+        "api": {"url": str(api.http.base_url)},
+        "web": {
+            "public_api_key": api.public_key,
+            "origin": f"http://127.0.0.1:{port}",
+            "session_keys": [new_cookie_key()],
+            "static_dir": str(static),
+        },
     }
+    for name, fields in groups.items():
+        values[name] = {**values.get(name, {}), **fields}
     return make_settings(api.db.url, **values)
 
 

@@ -36,11 +36,13 @@ class Limited:
 
 def _servers(api: Api, static: Path, **web: object) -> Iterator[Limited]:
     api_settings = make_settings(
-        api.db.url, trusted_proxies=["127.0.0.1"], signup_per_address="2 per hour"
+        api.db.url,
+        requests={"trusted_proxies": ["127.0.0.1"]},
+        limits={"signup_per_address": "2 per hour"},
     )
     with LiveServer(create_app(api_settings)) as api_server:
         port = free_port()
-        app = create_web_app(web_settings(api, port, static, api_url=api_server.url, **web))
+        app = create_web_app(web_settings(api, port, static, api={"url": api_server.url}, web=web))
         with LiveServer(app, port=port) as server:
             yield Limited(server.url)
 
@@ -52,7 +54,7 @@ def limited(api: Api, web_static: Path) -> Iterator[Limited]:
 
 @pytest.fixture
 def behind_a_proxy(api: Api, web_static: Path) -> Iterator[Limited]:
-    yield from _servers(api, web_static, web_trusted_proxies=["127.0.0.1"])
+    yield from _servers(api, web_static, trusted_proxies=["127.0.0.1"])
 
 
 def test_one_browser_using_up_its_sign_ups_does_not_block_another_browser(

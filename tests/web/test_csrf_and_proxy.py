@@ -289,7 +289,7 @@ def test_the_api_being_down_is_a_clear_502_or_503(web: Web, web_static: Path) ->
         dead = sock.getsockname()[1]
     port = free_port()
     app = create_web_app(
-        web_settings(web.api, port, web_static, api_url=f"http://127.0.0.1:{dead}")
+        web_settings(web.api, port, web_static, api={"url": f"http://127.0.0.1:{dead}"})
     )
     with LiveServer(app, port=port) as server:
         browser = Browser(server.url)
@@ -310,12 +310,12 @@ def test_the_client_address_the_api_sees_is_the_browsers_not_a_forged_one(
     whatever X-Forwarded-For the browser sends: the browser's header never reaches the API."""
     api_settings = make_settings(
         web.api.db.url,
-        trusted_proxies=["127.0.0.1"],
-        signin_failures_per_address="3 per minute",
+        requests={"trusted_proxies": ["127.0.0.1"]},
+        limits={"signin_failures_per_address": "3 per minute"},
     )
     with LiveServer(create_app(api_settings)) as api_server:
         port = free_port()
-        app = create_web_app(web_settings(web.api, port, web_static, api_url=api_server.url))
+        app = create_web_app(web_settings(web.api, port, web_static, api={"url": api_server.url}))
         with LiveServer(app, port=port) as server:
             browser = Browser(server.url)
             statuses = [

@@ -72,9 +72,11 @@ def stack(api: Api, web_static: Path) -> Iterator[Stack]:
     with running_issuer() as issuer:
         trusting = make_settings(
             api.db.url,
-            oidc_trusted_issuers=[
-                {"issuer": issuer.url, "audiences": [issuer.audience], "provider": PROVIDER}
-            ],
+            oidc={
+                "trusted_issuers": [
+                    {"issuer": issuer.url, "audiences": [issuer.audience], "provider": PROVIDER}
+                ]
+            },
         )
         with LiveServer(create_app(trusting)) as api_server:
             port = free_port()
@@ -90,9 +92,9 @@ def stack(api: Api, web_static: Path) -> Iterator[Stack]:
                 api,
                 port,
                 web_static,
-                api_url=api_server.url,
-                web_session_keys=[key],
-                oidc_providers=[provider],
+                api={"url": api_server.url},
+                web={"session_keys": [key]},
+                oidc={"providers": [provider]},
             )
             with LiveServer(create_web_app(settings), port=port) as server:
                 yield Stack(server.url, issuer, CookieSealer([key]), api)

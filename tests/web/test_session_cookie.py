@@ -151,7 +151,7 @@ def api_key_free_web(web: Web, web_static: Path):  # type: ignore[no-untyped-def
     """A render server whose cookie key the test knows, to look inside a cookie."""
     key = new_cookie_key()
     port = free_port()
-    app = create_web_app(web_settings(web.api, port, web_static, web_session_keys=[key]))
+    app = create_web_app(web_settings(web.api, port, web_static, web={"session_keys": [key]}))
     with LiveServer(app, port=port) as server:
         yield Web(url=server.url, http=web.http, api=web.api), key
 

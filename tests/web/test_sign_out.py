@@ -120,7 +120,7 @@ def _pings(client: redis.Redis) -> bool:
 
 @contextmanager
 def stack_of(
-    api: Api, settings: Settings, static: Path, replicas: int = 1, **web: object
+    api: Api, settings: Settings, static: Path, replicas: int = 1, **groups: dict[str, object]
 ) -> Iterator[Stack]:
     api_port = free_port()
     key = new_cookie_key()
@@ -132,9 +132,9 @@ def stack_of(
                     api,
                     port,
                     static,
-                    api_url=f"http://127.0.0.1:{api_port}",
-                    web_session_keys=[key],
-                    **web,
+                    **groups,
+                    api={"url": f"http://127.0.0.1:{api_port}"},
+                    web={"session_keys": [key]},
                 )
             ),
             port=port,
@@ -193,7 +193,7 @@ def test_with_redis_every_replica_refuses_a_cookie_signed_out_at_another(
 ) -> None:
     with (
         own_redis() as (url, redis_server),
-        stack_of(api, settings, web_static, replicas=2, redis_url=url) as stack,
+        stack_of(api, settings, web_static, replicas=2, redis={"url": url}) as stack,
     ):
         with stack.api_running():
             browser, cookie, session = stack.signed_in(stack.urls[0])

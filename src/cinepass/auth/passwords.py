@@ -72,7 +72,7 @@ class PasswordHasher:
     @classmethod
     def from_settings(cls, settings: Settings) -> PasswordHasher:
         """The hasher every part of cinepass uses, with the configured argon2id cost."""
-        return cls(settings.argon2_memory_kib, settings.argon2_time_cost)
+        return cls(settings.passwords.argon2_memory_kib, settings.passwords.argon2_time_cost)
 
     async def hash(self, password: str) -> str:
         return await run_in_threadpool(self._hash.hash, normalise_password(password))

@@ -29,9 +29,9 @@ LIMITS_DOWN_MESSAGE = "the rate-limit store is unreachable; try again shortly"
 
 
 def _storage(settings: Settings) -> Storage:
-    if settings.redis_url:
+    if settings.redis.url:
         return RedisStorage(
-            settings.redis_url,
+            settings.redis.url,
             implementation="redispy",
             key_prefix="cinepass:limits",
             wrap_exceptions=True,
@@ -44,10 +44,10 @@ class AbuseLimits:
     def __init__(self, settings: Settings):
         self._storage = _storage(settings)
         self._limiter = MovingWindowRateLimiter(self._storage)
-        self._per_account: RateLimitItem = parse(settings.signin_failures_per_account)
-        self._per_address: RateLimitItem = parse(settings.signin_failures_per_address)
-        self._signup: RateLimitItem = parse(settings.signup_per_address)
-        self._refresh: RateLimitItem = parse(settings.refresh_per_address)
+        self._per_account: RateLimitItem = parse(settings.limits.signin_failures_per_account)
+        self._per_address: RateLimitItem = parse(settings.limits.signin_failures_per_address)
+        self._signup: RateLimitItem = parse(settings.limits.signup_per_address)
+        self._refresh: RateLimitItem = parse(settings.limits.refresh_per_address)
         self._store_down = False
 
     async def _counted(self, work: Awaitable[T]) -> T:

@@ -18,9 +18,9 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> N
     from cinepass.db import migrate
 
     settings = load_settings()
-    with database_errors(settings.database_url):
+    with database_errors(settings.database.url):
         try:
             migrate.upgrade(settings, revision)
         except CommandError as exc:
             fail(str(exc), "run `cinepass db upgrade` without a revision to reach the latest")
-    console.print(f"[green]database at {revision}[/] ({safe_url(settings.database_url)})")
+    console.print(f"[green]database at {revision}[/] ({safe_url(settings.database.url)})")

@@ -37,7 +37,7 @@ def _with_ring(work: Callable[[KeyRing], Awaitable[T]], *, create_kek: bool = Fa
     async def run(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
         ring = KeyRing(
             sessionmaker,
-            settings.signing_algorithm,
+            settings.signing_keys.algorithm,
             KeyEncryption.from_settings(settings, create=create_kek),
         )
         await ring.refresh()

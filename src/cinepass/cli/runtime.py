@@ -73,8 +73,7 @@ def load_settings() -> Settings:
         return get_settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"CINEPASS_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         fail(f"invalid setting: {problems}", "fix the environment variable (or .env file)")
 
@@ -137,7 +136,7 @@ def with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T
         finally:
             await engine.dispose()
 
-    with database_errors(settings.database_url):
+    with database_errors(settings.database.url):
         return asyncio.run(main())
 
 
@@ -160,5 +159,5 @@ def with_events(work: Callable[[Events, AsyncSession], Awaitable[T]]) -> T:
         async with operator_session(settings) as (events, db):
             return await work(events, db)
 
-    with database_errors(settings.database_url):
+    with database_errors(settings.database.url):
         return asyncio.run(main())

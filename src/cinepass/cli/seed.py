@@ -35,7 +35,7 @@ def seed(
         if missing <= 0:
             return 0
         # Demo films already there are skipped, not counted: ask for enough to fill the gap.
-        films = demo.demo_movies(wanted + len(present), settings.public_url, present)
+        films = demo.demo_movies(wanted + len(present), settings.api.public_url, present)
         todo = list(islice(films, missing))
         with Progress(
             TextColumn("seeding movies"),

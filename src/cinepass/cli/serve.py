@@ -14,7 +14,7 @@ def _serve(factory: str, host: str, port: int, workers: int) -> None:
     # Imported here rather than at the top: the other commands start faster without them.
     import uvicorn
 
-    from cinepass.config import get_settings
+    from cinepass.cli.runtime import load_settings
     from cinepass.http_protocol import uvicorn_http_options
 
     uvicorn.run(
@@ -26,7 +26,7 @@ def _serve(factory: str, host: str, port: int, workers: int) -> None:
         access_log=False,
         # Only the app decides whose X-Forwarded-For to believe (CINEPASS_TRUSTED_PROXIES).
         proxy_headers=False,
-        log_level=get_settings().log_level.lower(),
+        log_level=load_settings().logging.level.lower(),
         **uvicorn_http_options(),
     )
 

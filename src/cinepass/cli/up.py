@@ -118,7 +118,9 @@ def up(
     migrate.upgrade(settings)
 
     demo_account: dict[str, Any] = {}
-    public_key = settings.public_api_key.get_secret_value() if settings.public_api_key else None
+    public_key = (
+        settings.web.public_api_key.get_secret_value() if settings.web.public_api_key else None
+    )
     if public_key is None:
         if not demo:
             fail(

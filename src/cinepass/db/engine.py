@@ -19,25 +19,25 @@ from cinepass.config import Settings
 
 def create_engine(settings: Settings) -> AsyncEngine:
     """One engine per process; its pool is reused by every request."""
-    if settings.is_sqlite:
-        path = settings.sqlite_path()
+    if settings.database.is_sqlite:
+        path = settings.database.sqlite_path()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            settings.database_url,
-            connect_args={"timeout": settings.database_timeout_seconds},
+            settings.database.url,
+            connect_args={"timeout": settings.database.timeout_seconds},
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(
-        settings.database_url,
-        pool_size=settings.database_pool_size,
-        max_overflow=settings.database_pool_size,
-        pool_timeout=settings.database_timeout_seconds,
+        settings.database.url,
+        pool_size=settings.database.pool_size,
+        max_overflow=settings.database.pool_size,
+        pool_timeout=settings.database.timeout_seconds,
         pool_pre_ping=True,
         connect_args={
-            "timeout": settings.database_timeout_seconds,
-            "command_timeout": settings.database_timeout_seconds * 2,
+            "timeout": settings.database.timeout_seconds,
+            "command_timeout": settings.database.timeout_seconds * 2,
         },
     )
 

@@ -45,8 +45,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def _session_keys(settings: Settings) -> list[str]:
-    if settings.web_session_keys:
-        return [k.get_secret_value() for k in settings.web_session_keys]
+    if settings.web.session_keys:
+        return [k.get_secret_value() for k in settings.web.session_keys]
     return [load_or_create_key(Path("var/web-session.key"))]
 
 
@@ -88,27 +88,27 @@ def _spa(static_dir: Path) -> FastAPI:
 def create_web_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
-    if settings.public_api_key is None:
+    if settings.web.public_api_key is None:
         raise RuntimeError(
             "CINEPASS_PUBLIC_API_KEY is not set: create one with "
             "`cinepass api-keys create --name render-server --preset public`"
         )
-    public_key = settings.public_api_key.get_secret_value()
+    public_key = settings.web.public_api_key.get_secret_value()
     sealer = CookieSealer(_session_keys(settings))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = CinepassClient(settings.api_url, timeout=settings.web_api_timeout_seconds)
+        client = CinepassClient(settings.api.url, timeout=settings.web.api_timeout_seconds)
         app.state.gateway = Gateway(
             client,
             sealer,
             public_key,
-            spent=spent_record(settings.redis_url),
-            session_seconds=settings.refresh_token_ttl_seconds,
-            remembered_session_seconds=settings.remember_me_ttl_seconds,
+            spent=spent_record(settings.redis.url),
+            session_seconds=settings.tokens.refresh_ttl_seconds,
+            remembered_session_seconds=settings.tokens.remember_me_ttl_seconds,
         )
         app.state.providers = Providers(
-            settings.oidc_providers, settings.web_origin, settings.oidc_timeout_seconds
+            settings.oidc.providers, settings.web.origin, settings.oidc.timeout_seconds
         )
         try:
             yield
@@ -129,11 +129,11 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_exception_handler(CookieSessionEnded, _session_ended)
-    app.add_middleware(CsrfGuard, origin=settings.web_origin)
+    app.add_middleware(CsrfGuard, origin=settings.web.origin)
     app.add_middleware(
         BodyLimits,
-        max_bytes=settings.web_request_body_max_bytes,
-        max_json_depth=settings.request_json_max_depth,
+        max_bytes=settings.web.body_max_bytes,
+        max_json_depth=settings.requests.json_max_depth,
     )
     app.add_middleware(
         SecurityHeaders,
@@ -143,9 +143,9 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             "cross-origin-opener-policy": "same-origin",
         },
     )
-    if settings.web_trusted_proxies:
+    if settings.web.trusted_proxies:
         # Outermost: the client address every route (and the API, by X-Forwarded-For) sees.
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web_trusted_proxies)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web.trusted_proxies)
     app.include_router(auth_routes.router)
     app.include_router(oidc_routes.router)
     app.include_router(proxy.router)
@@ -164,5 +164,5 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             headers={"Cache-Control": "public, max-age=86400, immutable"},
         )
 
-    app.mount("/", _spa(settings.web_static_dir))
+    app.mount("/", _spa(settings.web.static_dir))
     return app

@@ -67,26 +67,26 @@ def signed_in(work: Callable[[SignedInAdmin], Awaitable[T]]) -> T:
     missing = [
         name
         for name, value in (
-            ("CINEPASS_ADMIN_API_KEY", settings.admin_api_key),
-            ("CINEPASS_ADMIN_EMAIL", settings.admin_email),
-            ("CINEPASS_ADMIN_PASSWORD", settings.admin_password),
+            ("CINEPASS_ADMIN_API_KEY", settings.admin.api_key),
+            ("CINEPASS_ADMIN_EMAIL", settings.admin.email),
+            ("CINEPASS_ADMIN_PASSWORD", settings.admin.password),
         )
         if not value
     ]
     if missing:
         fail(
-            f"set {', '.join(missing)} to sign in to the API at {settings.api_url}",
+            f"set {', '.join(missing)} to sign in to the API at {settings.api.url}",
             "create a key with `cinepass api-keys create --name admin-cli --preset admin`"
             " and an admin with `cinepass users create --role admin ...`",
         )
     credentials = (
-        settings.admin_email or "",
-        settings.admin_password.get_secret_value() if settings.admin_password else "",
-        settings.admin_api_key.get_secret_value() if settings.admin_api_key else "",
+        settings.admin.email or "",
+        settings.admin.password.get_secret_value() if settings.admin.password else "",
+        settings.admin.api_key.get_secret_value() if settings.admin.api_key else "",
     )
 
     async def main() -> T:
-        async with CinepassClient(settings.api_url) as client:
+        async with CinepassClient(settings.api.url) as client:
             admin = SignedInAdmin(client, credentials)
             await admin.sign_in()
             return await work(admin)
