@@ -13,17 +13,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from cinepass.api_keys import service as api_keys_service
-from cinepass.auth.passwords import PasswordHasher
 from cinepass.config import Settings
 from cinepass.db.base import new_id, utcnow
-from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.movies import demo
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.movies.service import encode_cursor
+from cinepass.provisioning import Account, provisioning
 from cinepass.scopes import PRESETS
 from cinepass.text import search_key
-from cinepass.users import service as users_service
 from cinepass.users.models import Role
 
 # Movies per INSERT statement (SQLAlchemy batches the VALUES lists itself).
@@ -62,31 +59,24 @@ async def drop_database(admin_url: str, name: str) -> None:
 
 
 @dataclass(frozen=True)
-class Admin:
+class Client:
+    """An API key and an account that signs in with it."""
+
     api_key: str
-    email: str
-    password: str
+    account: Account
 
 
-async def provision(settings: Settings) -> Admin:
-    """An admin API key and an admin user, made through the services (as the CLI does)."""
-    password = f"bench-{uuid.uuid4().hex}"
-    email = f"bench-admin-{uuid.uuid4().hex[:8]}@example.com"
-    hasher = PasswordHasher.from_settings(settings)
-    engine = create_engine(settings)
-    try:
-        async with session_scope(create_sessionmaker(engine)) as session:
-            key = await api_keys_service.create(session, name="bench", scopes=PRESETS["admin"])
-            await users_service.create(
-                session,
-                name="Bench Admin",
-                email=email,
-                password_hash=await hasher.hash(password),
-                role=Role.ADMIN,
-            )
-        return Admin(api_key=key.token, email=email, password=password)
-    finally:
-        await engine.dispose()
+async def provision(settings: Settings, *, preset: str, role: Role) -> Client:
+    """An API key of `preset` and an account of `role`, made through the services."""
+    async with provisioning(settings) as setup:
+        api_key = await setup.api_key(f"bench ({preset})", PRESETS[preset])
+        account = await setup.account(
+            name=f"Bench {role.value}",
+            email=f"bench-{role.value}-{uuid.uuid4().hex[:8]}@example.com",
+            password=f"bench-{uuid.uuid4().hex}",
+            role=role,
+        )
+    return Client(api_key=api_key, account=account)
 
 
 def _engine(url: str) -> AsyncEngine:

@@ -1,7 +1,9 @@
-"""The API server under test: `cinepass api` as a separate process, as a user would run it."""
+"""The servers under test: `cinepass api` and `cinepass web` as separate processes."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import socket
@@ -123,3 +125,47 @@ class ApiServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class WebServer:
+    """`cinepass web` on loopback in front of `api_url`; its output goes to `log_path`."""
+
+    def __init__(self, api_url: str, public_key: str, log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        key = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+        self.env = {
+            **os.environ,
+            "CINEPASS_API_URL": api_url,
+            "CINEPASS_PUBLIC_API_KEY": public_key,
+            "CINEPASS_WEB_ORIGIN": self.url,
+            "CINEPASS_WEB_SESSION_KEYS": json.dumps([key]),
+            "CINEPASS_LOG_LEVEL": "WARNING",
+        }
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> WebServer:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*cinepass_command(), "web", "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise ServerError(f"the render server did not start; see {self.log_path}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=15)

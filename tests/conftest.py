@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
 
 from cinepass.api import create_app
-from cinepass.api_keys import service as api_keys_service
-from cinepass.auth.passwords import PasswordHasher
 from cinepass.config import Settings
 from cinepass.db import migrate
-from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
+from cinepass.provisioning import Account, provisioning
 from cinepass.scopes import PRESETS
-from cinepass.users import service as users_service
 from cinepass.users.models import Role
 from tests.support import Api, Database, LiveServer, postgres_database, run
 
@@ -70,26 +68,38 @@ def settings(database_url: str) -> Settings:
     return settings
 
 
-async def _provision(settings: Settings) -> tuple[str, str, str]:
-    engine = create_engine(settings)
-    hasher = PasswordHasher.from_settings(settings)
-    try:
-        async with session_scope(create_sessionmaker(engine)) as session:
-            admin = await api_keys_service.create(session, name="admin", scopes=PRESETS["admin"])
-            # The render server's key (`web`: public + offline_access), shared by most tests;
-            # the `public` preset's own behaviour is tested with keys made by `make_key`.
-            public = await api_keys_service.create(session, name="web", scopes=PRESETS["web"])
-            email = f"admin-{uuid.uuid4().hex[:8]}@example.com"
-            await users_service.create(
-                session,
-                name="Admin",
-                email=email,
-                password_hash=await hasher.hash(ADMIN_PASSWORD),
-                role=Role.ADMIN,
-            )
-        return admin.token, public.token, email
-    finally:
-        await engine.dispose()
+@dataclass(frozen=True)
+class Accounts:
+    """What `provision` made: an admin and a render-server (`web`) API key, and an admin user."""
+
+    admin_key: str
+    public_key: str
+    admin: Account
+
+    def api(self, http: httpx.Client, database_url: str) -> Api:
+        return Api(
+            http=http,
+            db=Database(database_url),
+            admin_key=self.admin_key,
+            public_key=self.public_key,
+            admin_email=self.admin.email,
+            admin_password=self.admin.password,
+        )
+
+
+async def provision(settings: Settings) -> Accounts:
+    async with provisioning(settings) as setup:
+        admin_key = await setup.api_key("admin", PRESETS["admin"])
+        # The render server's key (`web`: public + offline_access), shared by most tests;
+        # the `public` preset's own behaviour is tested with keys made by `make_key`.
+        public_key = await setup.api_key("web", PRESETS["web"])
+        admin = await setup.account(
+            name="Admin",
+            email=f"admin-{uuid.uuid4().hex[:8]}@example.com",
+            password=ADMIN_PASSWORD,
+            role=Role.ADMIN,
+        )
+    return Accounts(admin_key, public_key, admin)
 
 
 @pytest.fixture(scope="session")
@@ -100,16 +110,9 @@ def live_api(settings: Settings) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def api(live_api: LiveServer, settings: Settings) -> Iterator[Api]:
-    admin_key, public_key, admin_email = run(_provision(settings))
+    accounts: Accounts = run(provision(settings))
     with httpx.Client(base_url=live_api.url, timeout=30) as http:
-        yield Api(
-            http=http,
-            db=Database(settings.database.url),
-            admin_key=admin_key,
-            public_key=public_key,
-            admin_email=admin_email,
-            admin_password=ADMIN_PASSWORD,
-        )
+        yield accounts.api(http, settings.database.url)
 
 
 @pytest.fixture
@@ -125,13 +128,8 @@ def user(api: Api) -> tuple[str, str]:
 
 
 async def _create_key(settings: Settings, scopes: list[str]) -> str:
-    engine = create_engine(settings)
-    try:
-        async with session_scope(create_sessionmaker(engine)) as session:
-            created = await api_keys_service.create(session, name="test", scopes=scopes)
-        return created.token
-    finally:
-        await engine.dispose()
+    async with provisioning(settings) as setup:
+        return await setup.api_key("test", scopes)
 
 
 @pytest.fixture(scope="session")

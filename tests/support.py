@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,6 +36,16 @@ def unavailable(what: str, how: str) -> None:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+SPA_DIST = Path(__file__).resolve().parents[1] / "frontend" / "dist"
+
+
+def built_spa() -> Path:
+    """frontend/dist, or the test fails (CI) or skips (elsewhere): a stub page tests nothing."""
+    if not (SPA_DIST / "index.html").is_file():
+        unavailable("the built SPA", f"no {SPA_DIST}/index.html; run `make frontend` first")
+    return SPA_DIST
 
 
 def run(coro: Any) -> Any:

@@ -11,7 +11,9 @@
     ├── TooManyRequests         429  (Retry-After)
     └── ServiceUnavailable      503  (Retry-After)
 
-Services raise these; routes never build error responses themselves.
+Services raise these; routes never build error responses themselves. An answer read from
+another server (the API, as the render server and the admin CLI see it) becomes one of these by
+`error_for_status`, the one table from status to error.
 """
 
 from __future__ import annotations
@@ -140,6 +142,57 @@ def error_response(
     )
 
 
+# What an answer's status stands for; any other status keeps its code on a plain ApplicationError.
+_ERRORS_BY_STATUS: dict[int, type[ApplicationError]] = {
+    HTTPStatus.BAD_REQUEST: BadRequest,
+    HTTPStatus.UNAUTHORIZED: Unauthenticated,
+    HTTPStatus.FORBIDDEN: Forbidden,
+    HTTPStatus.NOT_FOUND: NotFound,
+    HTTPStatus.CONFLICT: Conflict,
+    HTTPStatus.TOO_MANY_REQUESTS: TooManyRequests,
+    HTTPStatus.BAD_GATEWAY: ServiceUnavailable,
+    HTTPStatus.SERVICE_UNAVAILABLE: ServiceUnavailable,
+    HTTPStatus.GATEWAY_TIMEOUT: ServiceUnavailable,
+}
+
+
+def error_class(status_code: int) -> type[ApplicationError]:
+    """The kind of error an answer with `status_code` is."""
+    return _ERRORS_BY_STATUS.get(status_code, ApplicationError)
+
+
+def error_for_status(
+    status_code: int,
+    message: str,
+    *,
+    retry_after: int | None = None,
+    details: list[dict[str, Any]] | None = None,
+) -> ApplicationError:
+    """Another server's error answer as ours, to pass on: its status, message and wait.
+
+    Without a WWW-Authenticate challenge: the caller decides whether its own client gets one.
+    """
+    kind = error_class(status_code)
+    error: ApplicationError
+    if kind is Unauthenticated:
+        error = Unauthenticated(message, challenge="")
+    elif kind is TooManyRequests:
+        error = TooManyRequests(message, retry_after or 60)
+    elif kind is ServiceUnavailable:
+        error = ServiceUnavailable(message, retry_after or 2)
+    else:
+        error = kind(message)
+        error.status_code = status_code
+    error.details = details
+    return error
+
+
+def error_response_for(exc: ApplicationError) -> JSONResponse:
+    """The envelope, status and headers an ApplicationError is answered with."""
+    extra = {"details": exc.details} if exc.details is not None else {}
+    return error_response(exc.status_code, exc.message, exc.headers, **extra)
+
+
 def _field_path(loc: tuple[int | str, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
@@ -150,8 +203,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 async def _on_application_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApplicationError)
-    extra = {"details": exc.details} if exc.details is not None else {}
-    return error_response(exc.status_code, exc.message, exc.headers, **extra)
+    return error_response_for(exc)
 
 
 _MAX_DETAILS = 20

@@ -6,20 +6,14 @@ data binds it to its row (the key's kid), so a sealed key copied onto another ro
 
 from __future__ import annotations
 
-import binascii
-import hashlib
-import os
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cinepass import base64url
 from cinepass.config import Settings
+from cinepass.sealing import Sealer, Unsealable, key_id, load_or_create_key, read_key
 
 KEK_FILE = Path("var/key-encryption.key")
 _PREFIX = "kek1"
-_NONCE_BYTES = 12
 
 REWRAP_HINT = (
     "set CINEPASS_KEY_ENCRYPTION_KEY to the key-encryption key the signing keys were sealed"
@@ -36,28 +30,8 @@ class KeyDecryptionError(Exception):
         super().__init__(f"{message}; {hint}")
 
 
-def load_or_create_key(path: Path) -> str:
-    """A base64url 256-bit key kept on disk (mode 0600), made on first use; for one machine.
-
-    Production sets the key in the environment instead (CINEPASS_WEB_SESSION_KEYS,
-    CINEPASS_KEY_ENCRYPTION_KEY).
-    """
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = base64url.encode(AESGCM.generate_key(bit_length=256))
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
-
-
-def kek_id(key: bytes) -> str:
-    """A short public name for a KEK, so that an error can say which one a value needs."""
-    return base64url.encode(hashlib.sha256(b"cinepass-kek-id" + key).digest()[:6])
+# The public name of a KEK, as sealed values and errors give it.
+kek_id = key_id
 
 
 class KeyEncryption:
@@ -66,21 +40,15 @@ class KeyEncryption:
     def __init__(self, keys: list[str]):
         if not keys:
             raise ValueError("key encryption needs at least one key")
-        decoded: list[bytes] = []
-        for key in keys:
-            try:
-                raw = base64url.decode(key.strip())
-            except (binascii.Error, ValueError):
-                raw = b""
-            if len(raw) != 32:
-                raise KeyDecryptionError(
-                    "CINEPASS_KEY_ENCRYPTION_KEY holds a value that is not a 32-byte base64url key",
-                    'generate one with `python -c "import secrets,base64;print(base64.'
-                    "urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('='))\"`",
-                )
-            decoded.append(raw)
-        self._keys = {kek_id(k): AESGCM(k) for k in decoded}
-        self.current = kek_id(decoded[0])
+        try:
+            self._sealer = Sealer([read_key(k) for k in keys])
+        except ValueError:
+            raise KeyDecryptionError(
+                "CINEPASS_KEY_ENCRYPTION_KEY holds a value that is not a 32-byte base64url key",
+                'generate one with `python -c "import secrets,base64;print(base64.'
+                "urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('='))\"`",
+            ) from None
+        self.current = self._sealer.current
 
     @classmethod
     def from_settings(cls, settings: Settings, *, create: bool = True) -> KeyEncryption:
@@ -105,9 +73,7 @@ class KeyEncryption:
         return cls(configured)
 
     def seal(self, plain: bytes, label: str) -> str:
-        nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._keys[self.current].encrypt(nonce, plain, label.encode())
-        return f"{_PREFIX}.{self.current}.{base64url.encode(nonce + sealed)}"
+        return f"{_PREFIX}.{self.current}.{base64url.encode(self._sealer.seal(plain, label))}"
 
     @staticmethod
     def sealed_by(value: str) -> str | None:
@@ -119,16 +85,14 @@ class KeyEncryption:
         which = self.sealed_by(value)
         if which is None:
             raise KeyDecryptionError(f"signing key {label} is not a sealed value")
-        key = self._keys.get(which)
-        if key is None:
+        if not self._sealer.knows(which):
             raise KeyDecryptionError(
                 f"signing key {label} was sealed with key-encryption key {which},"
                 " which is not configured"
             )
         try:
-            raw = base64url.decode(value.split(".")[2])
-            return key.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], label.encode())
-        except (binascii.Error, ValueError, InvalidTag) as exc:
+            return self._sealer.open(base64url.decode(value.split(".")[2]), label, which=which)
+        except (ValueError, Unsealable) as exc:
             raise KeyDecryptionError(
                 f"signing key {label} does not open with key-encryption key {which}"
                 " (tampered or damaged)"

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from tests.auth.forge import ServerKey, b64json, claims_like, hs256, now, split, unsigned
-from tests.support import Api, bearer
+from cinepass.api import create_app
+from cinepass.db import migrate
+from tests.auth.forge import ServerKey, claims_like, hs256, now, split, unsigned
+from tests.conftest import make_settings
+from tests.support import Api, LiveServer, bearer
 
 pytestmark = pytest.mark.usefixtures("api")
 
@@ -208,11 +213,22 @@ def test_jwks_publishes_the_verifying_key_with_its_kid(api: Api, user: tuple[str
     assert claims["sub"] == user[0]
 
 
-def test_signing_keys_are_distinct_per_installation(api: Api) -> None:
+def test_signing_keys_are_distinct_per_installation(
+    api: Api, user: tuple[str, str], tmp_path: Path
+) -> None:
     key = ServerKey(api.db)
     assert key.algorithm in {"EdDSA", "ES256"}
-    other = ed25519.Ed25519PrivateKey.generate()
-    assert b64json(key.kid) != b64json(other.public_key().public_bytes_raw().hex())
+    other = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'other.db'}")
+    migrate.upgrade(other)
+    with LiveServer(create_app(other)) as second, httpx.Client(base_url=second.url) as http:
+        theirs = http.get("/.well-known/jwks.json").json()["keys"]
+        refused = http.get("/api/movies", headers=bearer(user[1]))
+    ours = api.http.get("/.well-known/jwks.json").json()["keys"]
+    assert key.kid in {k["kid"] for k in ours}
+    assert theirs, "the second installation made a key of its own"
+    assert not {k["kid"] for k in ours} & {k["kid"] for k in theirs}
+    assert not {k["x"] for k in ours} & {k["x"] for k in theirs}
+    assert refused.status_code == 401, "a token of one installation means nothing to another"
 
 
 def test_a_token_in_the_query_string_is_refused(api: Api, user: tuple[str, str]) -> None:

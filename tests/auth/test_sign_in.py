@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import bcrypt
 
+from cinepass.scopes import ALL_SCOPES
 from tests.auth.forge import split
 from tests.support import Api
 
@@ -76,11 +77,14 @@ def test_a_plain_user_never_gets_movie_editing_scopes_even_with_the_admin_key(ap
 def test_token_scopes_never_exceed_the_keys(api: Api, make_key: Callable[[list[str]], str]) -> None:
     key = make_key(["signin:auth", "read:movies"])
     token = api.token(api.admin_email, api.admin_password, key=key)
-    assert set(split(token)[1]["scope"].split()) <= {"signin:auth", "read:movies"}
+    # An admin may hold every scope, so the token carries exactly the key's.
+    assert set(split(token)[1]["scope"].split()) == {"signin:auth", "read:movies"}
     admin = api.token(api.admin_email, api.admin_password, key=api.admin_key)
     assert {"create:movies", "update:movies", "delete:movies"} <= set(
         split(admin)[1]["scope"].split()
     )
+    # The admin key holds every scope; offline_access describes the key, never a token.
+    assert set(split(admin)[1]["scope"].split()) == set(ALL_SCOPES) - {"offline_access"}
 
 
 def failure(api: Api, address: str, password: str) -> tuple[int, str, dict[str, str]]:
@@ -102,18 +106,23 @@ def test_unknown_user_and_wrong_password_take_the_same_time(api: Api) -> None:
     address = new_account(api)
     ghost = f"ghost-{uuid.uuid4().hex}@example.com"
 
-    def median_seconds(email: str) -> float:
-        samples = []
-        for _ in range(9):
-            started = time.perf_counter()
-            assert api.sign_in(email, "not the password").status_code == 401
-            samples.append(time.perf_counter() - started)
-        return statistics.median(samples)
+    def seconds(email: str) -> float:
+        started = time.perf_counter()
+        assert api.sign_in(email, "not the password").status_code == 401
+        return time.perf_counter() - started
 
-    median_seconds(address)  # warm up
-    wrong, unknown = median_seconds(address), median_seconds(ghost)
-    # Without the equalising dummy hash, an unknown user answers ~10x faster than a wrong password.
-    assert 0.6 < unknown / wrong < 1.6, (unknown, wrong)
+    seconds(address)  # warm up (the dummy hash is made on the first unknown sign-in)
+    seconds(ghost)
+    # Alternated, so a burst of load elsewhere on the machine falls on both kinds alike.
+    unknown: list[float] = []
+    wrong: list[float] = []
+    for _ in range(11):
+        unknown.append(seconds(ghost))
+        wrong.append(seconds(address))
+    ratio = statistics.median(unknown) / statistics.median(wrong)
+    # Without the equalising dummy hash an unknown user answers ~10x faster (ratio ~0.1); a
+    # busy machine moves an honest ratio by well under 3x either way.
+    assert 1 / 3 <= ratio <= 3, (ratio, unknown, wrong)
 
 
 def test_passwords_are_stored_as_argon2id_with_owasp_parameters_and_own_salts(api: Api) -> None:

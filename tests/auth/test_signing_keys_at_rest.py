@@ -18,7 +18,7 @@ from cinepass.api import create_app
 from cinepass.auth.signing_keys import public_jwk, thumbprint
 from cinepass.db import migrate
 from cinepass.key_encryption import KeyEncryption, kek_id
-from tests.conftest import ADMIN_PASSWORD, _provision, make_settings
+from tests.conftest import Accounts, make_settings, provision
 from tests.support import Api, Database, LiveServer, bearer, postgres_database, run
 from tests.topology.services import Replica
 
@@ -46,12 +46,12 @@ def fresh_database(database_url: str, tmp_path: Path) -> Iterator[str]:
 def api_on(url: str, kek: str) -> Iterator[Api]:
     """An API server on `url` sealing with `kek`, with an admin provisioned."""
     settings = make_settings(url, signing_keys={"encryption_keys": [kek]})
-    admin_key, public_key, admin_email = run(_provision(settings))
+    accounts: Accounts = run(provision(settings))
     with (
         LiveServer(create_app(settings)) as server,
         httpx.Client(base_url=server.url, timeout=30) as http,
     ):
-        yield Api(http, Database(url), admin_key, public_key, admin_email, ADMIN_PASSWORD)
+        yield accounts.api(http, url)
 
 
 def stored_private_keys(db: Database) -> list[tuple[str, str]]:

@@ -13,17 +13,16 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import free_port
-
-DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+from tests.support import built_spa, free_port
 
 
 def test_up_starts_both_servers_prints_the_demo_account_and_stops_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
+    spa = built_spa()
     api_port, web_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CINEPASS_")}
-    env.update(CINEPASS_WEB_STATIC_DIR=str(DIST), CINEPASS_LOG_LEVEL="WARNING", NO_COLOR="1")
+    env.update(CINEPASS_WEB_STATIC_DIR=str(spa), CINEPASS_LOG_LEVEL="WARNING", NO_COLOR="1")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -69,8 +68,9 @@ def test_up_starts_both_servers_prints_the_demo_account_and_stops_on_ctrl_c(
         assert movies["data"][0]["cover"].startswith(f"{web}/posters/")
         poster = httpx.get(movies["data"][0]["cover"])
         assert poster.headers["content-type"].startswith("image/svg+xml")
-        if (DIST / "index.html").is_file():
-            assert httpx.get(web).status_code == 200
+        page = httpx.get(web)
+        assert page.status_code == 200
+        assert '<div id="root">' in page.text, "the built SPA is served"
         assert (tmp_path / "var" / "demo.json").stat().st_mode & 0o077 == 0, "secrets are private"
         render_key = json.loads((tmp_path / "var" / "demo.json").read_text())["public_api_key"]
         keyed = httpx.post(

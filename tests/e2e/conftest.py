@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
-from cinepass.api import create_app
 from cinepass.web.app import create_web_app
-from tests.conftest import make_settings
+from tests import support
 from tests.support import Api, LiveServer, free_port, unavailable
-from tests.web.conftest import Web, web_settings
+from tests.web.conftest import Web, serve_api_and_web, web_settings
 
-DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -40,9 +38,7 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="package")
 def built_spa() -> Path:
-    if not (DIST / "index.html").is_file():
-        unavailable("the built SPA", "run `make frontend` first (make test does)")
-    return DIST
+    return support.built_spa()
 
 
 @pytest.fixture(scope="package")
@@ -72,12 +68,8 @@ def site(api: Api, built_spa: Path) -> Iterator[Web]:
 @pytest.fixture(scope="package")
 def short_lived_site(api: Api, built_spa: Path) -> Iterator[Web]:
     """A second API whose access tokens live 2 seconds, and a render server in front of it."""
-    short = make_settings(api.db.url, tokens={"access_ttl_seconds": 2})
-    with LiveServer(create_app(short)) as api_server:
-        port = free_port()
-        app = create_web_app(web_settings(api, port, built_spa, api={"url": api_server.url}))
-        with LiveServer(app, port=port) as server:
-            yield Web(url=server.url, http=api.http, api=api)
+    with serve_api_and_web(api, built_spa, tokens={"access_ttl_seconds": 2}) as web:
+        yield web
 
 
 @pytest.fixture

@@ -16,14 +16,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import redis
 
 from cinepass.db import migrate
-from tests.support import Api, Database, free_port, unavailable
+from tests.conftest import Accounts, make_settings, provision
+from tests.support import free_port, unavailable
 
 # The console script installed next to this interpreter, as a user would run it.
 _SCRIPT = Path(sys.executable).with_name("cinepass")
@@ -353,34 +353,12 @@ def replicas(count: int, env: Mapping[str, str], workdir: Path) -> Iterator[list
             replica.stop()
 
 
-@dataclass(frozen=True)
-class Accounts:
-    """What `prepare_database` provisioned: an admin and a public API key, and an admin user."""
-
-    admin_key: str
-    public_key: str
-    admin_email: str
-    admin_password: str
-
-    def api(self, http: httpx.Client, database_url: str) -> Api:
-        return Api(
-            http=http,
-            db=Database(database_url),
-            admin_key=self.admin_key,
-            public_key=self.public_key,
-            admin_email=self.admin_email,
-            admin_password=self.admin_password,
-        )
-
-
 def prepare_database(database_url: str) -> Accounts:
     """Migrate the database and provision keys and an admin, as tests/conftest.py does."""
-    from tests.conftest import ADMIN_PASSWORD, _provision, make_settings
-
     settings = make_settings(database_url)
     migrate.upgrade(settings)
-    admin_key, public_key, admin_email = asyncio.run(_provision(settings))
-    return Accounts(admin_key, public_key, admin_email, ADMIN_PASSWORD)
+    accounts: Accounts = asyncio.run(provision(settings))
+    return accounts
 
 
 def redis_client(url: str) -> redis.Redis:

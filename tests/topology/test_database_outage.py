@@ -111,7 +111,7 @@ def test_a_database_outage_is_a_quick_503_and_the_process_recovers_by_itself(
     with httpx.Client(base_url=url, timeout=15) as http:
         r = http.post(
             "/api/auth/sign-in",
-            auth=(accounts.admin_email, accounts.admin_password),
+            auth=(accounts.admin.email, accounts.admin.password),
             json={"apiKeyToken": accounts.admin_key},
         )
         assert r.status_code == 200, r.text

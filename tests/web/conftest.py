@@ -5,16 +5,17 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from cinepass.api import create_app
 from cinepass.web.app import create_web_app
 from tests.conftest import make_settings
-from tests.support import Api, LiveServer, free_port
+from tests.support import Api, LiveServer, built_spa, free_port
 
 CSRF = {"X-Cinepass-CSRF": "1"}
 
@@ -76,13 +77,8 @@ class Web:
 
 
 @pytest.fixture(scope="session")
-def web_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    built = Path(__file__).resolve().parents[2] / "frontend" / "dist"
-    if (built / "index.html").is_file():
-        return built
-    stub = tmp_path_factory.mktemp("spa")
-    (stub / "index.html").write_text("<!doctype html><title>cinepass</title><div id=root></div>")
-    return stub
+def web_static() -> Path:
+    return built_spa()
 
 
 def web_settings(api: Api, port: int, static: Path, /, **groups: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -112,6 +108,28 @@ def serve_web(api: Api, web_static: Path) -> Iterator[Web]:
         httpx.Client(base_url=server.url, timeout=30) as http,
     ):
         yield Web(url=server.url, http=http, api=api)
+
+
+@contextlib.contextmanager
+def serve_api_and_web(
+    api: Api,
+    web_static: Path,
+    *,
+    web_groups: Mapping[str, dict[str, object]] | None = None,
+    **api_groups: dict[str, object],
+) -> Iterator[Web]:
+    """An API of its own on the suite's database with `api_groups` set, and a render server in
+    front of it (with `web_groups` set) that signs in with `api.public_key`."""
+    with LiveServer(create_app(make_settings(api.db.url, **api_groups))) as api_server:
+        port = free_port()
+        groups = {**(web_groups or {})}
+        groups["api"] = {**groups.get("api", {}), "url": api_server.url}
+        app = create_web_app(web_settings(api, port, web_static, **groups))
+        with (
+            LiveServer(app, port=port) as server,
+            httpx.Client(base_url=server.url, timeout=30) as http,
+        ):
+            yield Web(url=server.url, http=http, api=api)
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cinepass.api import create_app
-from cinepass.web.app import create_web_app
-from tests.conftest import make_settings
-from tests.support import Api, LiveServer, free_port
-from tests.web.conftest import CSRF, Browser, web_settings
+from tests.support import Api
+from tests.web.conftest import CSRF, Browser, serve_api_and_web
 
 
 @dataclass
@@ -35,16 +32,14 @@ class Limited:
 
 
 def _servers(api: Api, static: Path, **web: object) -> Iterator[Limited]:
-    api_settings = make_settings(
-        api.db.url,
+    with serve_api_and_web(
+        api,
+        static,
+        web_groups={"web": web},
         requests={"trusted_proxies": ["127.0.0.1"]},
         limits={"signup_per_address": "2 per hour"},
-    )
-    with LiveServer(create_app(api_settings)) as api_server:
-        port = free_port()
-        app = create_web_app(web_settings(api, port, static, api={"url": api_server.url}, web=web))
-        with LiveServer(app, port=port) as server:
-            yield Limited(server.url)
+    ) as site:
+        yield Limited(site.url)
 
 
 @pytest.fixture

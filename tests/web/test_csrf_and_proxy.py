@@ -10,11 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cinepass.api import create_app
 from cinepass.web.app import create_web_app
-from tests.conftest import make_settings
 from tests.support import LiveServer, free_port
-from tests.web.conftest import Browser, Web, web_settings
+from tests.web.conftest import Browser, Web, serve_api_and_web, web_settings
 
 PASSWORD = "cross site scripting"
 
@@ -308,28 +306,21 @@ def test_the_client_address_the_api_sees_is_the_browsers_not_a_forged_one(
 ) -> None:
     """Failed sign-ins through the render server count against the browser's real address,
     whatever X-Forwarded-For the browser sends: the browser's header never reaches the API."""
-    api_settings = make_settings(
-        web.api.db.url,
+    with serve_api_and_web(
+        web.api,
+        web_static,
         requests={"trusted_proxies": ["127.0.0.1"]},
         limits={"signin_failures_per_address": "3 per minute"},
-    )
-    with LiveServer(create_app(api_settings)) as api_server:
-        port = free_port()
-        app = create_web_app(web_settings(web.api, port, web_static, api={"url": api_server.url}))
-        with LiveServer(app, port=port) as server:
-            browser = Browser(server.url)
-            statuses = [
-                browser.post(
-                    "/auth/sign-in",
-                    json={"email": f"spray{i}@example.com", "password": "guess guess"},
-                    headers={
-                        "X-Cinepass-CSRF": "1",
-                        "Origin": server.url,
-                        "X-Forwarded-For": f"203.0.113.{i}",
-                    },
-                ).status_code
-                for i in range(5)
-            ]
-            browser.close()
+    ) as site:
+        browser = site.browser()
+        statuses = [
+            browser.post(
+                "/auth/sign-in",
+                json={"email": f"spray{i}@example.com", "password": "guess guess"},
+                headers={**site.same_origin(), "X-Forwarded-For": f"203.0.113.{i}"},
+            ).status_code
+            for i in range(5)
+        ]
+        browser.close()
     assert statuses == [401, 401, 401, 429, 429]
     assert httpx is not None

@@ -81,8 +81,8 @@ def test_no_answer_carries_a_token_or_a_secret(web: Web, web_static: Path) -> No
         ),
         browser.post("/auth/sign-out", headers=web.same_origin()),
     ]
-    assets = web_static / "assets"
-    bundles = [p.read_text() for p in assets.glob("*.js")] if assets.is_dir() else []
+    bundles = [p.read_text() for p in (web_static / "assets").glob("*.js")]
+    assert bundles, f"no JavaScript bundle under {web_static}/assets to scan"
     secrets = [web.api.public_key, web.api.admin_key]
     for r in answers:
         visible = r.text + json.dumps(

@@ -16,12 +16,11 @@ import httpx
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass.api_keys import service as api_keys_service
-from cinepass.auth.passwords import PasswordHasher
 from cinepass.cli.runtime import console, fail, load_settings, with_session
 from cinepass.cli.seed import seed
 from cinepass.config import get_settings
 from cinepass.db import migrate
+from cinepass.provisioning import Provisioner
 from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
 
@@ -31,20 +30,15 @@ DEMO_EMAIL = "demo@cinepass.test"
 RENDER_PRESET = "web"
 
 
-async def _create_render_key(session: AsyncSession) -> str:
-    created = await api_keys_service.create(
-        session, name="render-server (demo)", scopes=PRESETS[RENDER_PRESET]
-    )
-    return created.token
+async def _create_render_key(setup: Provisioner) -> str:
+    return await setup.api_key("render-server (demo)", PRESETS[RENDER_PRESET])
 
 
-async def _create_demo(session: AsyncSession, hasher: PasswordHasher) -> dict[str, str]:
-    key = await _create_render_key(session)
+async def _create_demo(setup: Provisioner, db: AsyncSession) -> dict[str, str]:
+    key = await _create_render_key(setup)
     password = "-".join(secrets.token_hex(3) for _ in range(3))
-    if await users_service.get_by_email(session, DEMO_EMAIL) is None:
-        await users_service.create(
-            session, name="Demo Viewer", email=DEMO_EMAIL, password_hash=await hasher.hash(password)
-        )
+    if await users_service.get_by_email(db, DEMO_EMAIL) is None:
+        await setup.account(name="Demo Viewer", email=DEMO_EMAIL, password=password)
     return {
         "public_api_key": key,
         "preset": RENDER_PRESET,
@@ -55,18 +49,17 @@ async def _create_demo(session: AsyncSession, hasher: PasswordHasher) -> dict[st
 
 def _demo_secrets() -> dict[str, str]:
     """The demo's render-server key and account, made on the first run and kept in var/."""
+    settings = load_settings()
     if DEMO_FILE.exists():
         data: dict[str, str] = json.loads(DEMO_FILE.read_text())
         if data.get("preset") == RENDER_PRESET:
             return data
         # A demo made before the `web` preset holds a key without offline_access: its users
         # would be signed out with every access token. Give the render server a `web` key.
-        data = {**data, "public_api_key": with_session(_create_render_key)}
-        data["preset"] = RENDER_PRESET
+        key = with_session(lambda db: _create_render_key(Provisioner(db, settings)))
+        data = {**data, "public_api_key": key, "preset": RENDER_PRESET}
     else:
-        settings = load_settings()
-        hasher = PasswordHasher.from_settings(settings)
-        data = with_session(lambda s: _create_demo(s, hasher))
+        data = with_session(lambda db: _create_demo(Provisioner(db, settings), db))
     DEMO_FILE.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -1,5 +1,11 @@
 """The typed HTTP client for the cinepass API, shared by the admin CLI and the render server."""
 
-from cinepass.client.client import ApiError, ApiUnreachable, CinepassClient, Forwarded, Session
+from cinepass.client.client import (
+    ApiError,
+    ApiUnreachable,
+    CinepassClient,
+    Forwarded,
+    SignedInTokens,
+)
 
-__all__ = ["ApiError", "ApiUnreachable", "CinepassClient", "Forwarded", "Session"]
+__all__ = ["ApiError", "ApiUnreachable", "CinepassClient", "Forwarded", "SignedInTokens"]

@@ -43,7 +43,7 @@ class ApiUnreachable(ApiError):
 
 
 @dataclass(frozen=True)
-class Session:
+class SignedInTokens:
     """What sign-in and refresh give back: the tokens and who they are for.
 
     `refresh_token` is empty when the API key lacks offline_access: the session then lasts as
@@ -143,7 +143,7 @@ class CinepassClient:
         *,
         remember_me: bool = False,
         client_address: str | None = None,
-    ) -> Session:
+    ) -> SignedInTokens:
         response = await self._call(
             "POST",
             "/api/auth/sign-in",
@@ -151,29 +151,29 @@ class CinepassClient:
             json={"apiKeyToken": api_key, "rememberMe": remember_me},
             headers=_forwarded_for(client_address),
         )
-        return _session(response)
+        return _tokens(response)
 
     async def refresh(
         self, refresh_token: str, api_key: str, *, client_address: str | None = None
-    ) -> Session:
+    ) -> SignedInTokens:
         response = await self._call(
             "POST",
             "/api/auth/refresh",
             json={"refreshToken": refresh_token, "apiKeyToken": api_key},
             headers=_forwarded_for(client_address),
         )
-        return _session(response)
+        return _tokens(response)
 
     async def sign_in_with_provider(
         self, id_token: str, api_key: str, *, client_address: str | None = None
-    ) -> Session:
+    ) -> SignedInTokens:
         response = await self._call(
             "POST",
             "/api/auth/sign-provider",
             json={"idToken": id_token, "apiKeyToken": api_key},
             headers=_forwarded_for(client_address),
         )
-        return _session(response)
+        return _tokens(response)
 
     async def sign_out(self, token: str, *, client_address: str | None = None) -> None:
         await self._call(
@@ -302,9 +302,9 @@ def _forwarded_for(client_address: str | None) -> dict[str, str]:
     return {"X-Forwarded-For": client_address} if client_address else {}
 
 
-def _session(response: httpx.Response) -> Session:
+def _tokens(response: httpx.Response) -> SignedInTokens:
     signed = _parse(SignedIn, response)
-    return Session(
+    return SignedInTokens(
         token=signed.token,
         user_id=signed.user.id,
         name=signed.user.name,

@@ -7,22 +7,24 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cinepass.body_limits import BodyLimits
 from cinepass.client import CinepassClient
 from cinepass.config import Settings, get_settings
-from cinepass.errors import error_response, install_error_handlers
+from cinepass.errors import error_response, error_response_for, install_error_handlers
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
-from cinepass.web import auth_routes, oidc, proxy
+from cinepass.sealing import load_or_create_key
+from cinepass.web import auth_routes, proxy
 from cinepass.web.csrf import CsrfGuard
-from cinepass.web.gateway import Gateway, SessionEnded
-from cinepass.web.oidc import Providers
-from cinepass.web.session_cookie import CookieSealer, clear_cookie, load_or_create_key
+from cinepass.web.gateway import CookieSessionEnded, Gateway
+from cinepass.web.oidc import routes as oidc_routes
+from cinepass.web.oidc.providers import Providers
+from cinepass.web.session_cookie import CookieSealer, clear_cookie
 from cinepass.web.spent import spent_record
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -49,17 +51,13 @@ def _session_keys(settings: Settings) -> list[str]:
 
 
 async def _session_ended(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SessionEnded)
-    response = error_response(401, exc.message)
+    assert isinstance(exc, CookieSessionEnded)
+    response = error_response_for(exc)
     clear_cookie(response)
     return response
 
 
-_NOT_BUILT = {
-    "statusCode": 503,
-    "error": "Service Unavailable",
-    "message": "the app is not built; run `make run` (or `npm run build` in frontend/)",
-}
+_NOT_BUILT = "the app is not built; run `make run` (or `npm run build` in frontend/)"
 
 
 def _spa(static_dir: Path) -> FastAPI:
@@ -82,7 +80,7 @@ def _spa(static_dir: Path) -> FastAPI:
         if path in top_level and path != "index.html":
             return FileResponse(top_level[path], headers={"Cache-Control": "public, max-age=3600"})
         if index is None:
-            return JSONResponse(_NOT_BUILT, status_code=503)
+            return error_response(503, _NOT_BUILT)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
     return spa
@@ -131,7 +129,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     install_error_handlers(app)
-    app.add_exception_handler(SessionEnded, _session_ended)
+    app.add_exception_handler(CookieSessionEnded, _session_ended)
     app.add_middleware(CsrfGuard, origin=settings.web.origin)
     app.add_middleware(
         BodyLimits,
@@ -150,7 +148,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         # Outermost: the client address every route (and the API, by X-Forwarded-For) sees.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web.trusted_proxies)
     app.include_router(auth_routes.router)
-    app.include_router(oidc.router)
+    app.include_router(oidc_routes.router)
     app.include_router(proxy.router)
 
     @app.get("/health", include_in_schema=False)

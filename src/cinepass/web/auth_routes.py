@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -15,15 +15,17 @@ from cinepass.client import ApiError
 from cinepass.errors import (
     ApplicationError,
     BadRequest,
+    Conflict,
+    ServiceUnavailable,
     TooManyRequests,
     Unauthenticated,
-    error_response,
+    error_response_for,
 )
 from cinepass.schemas import RequestModel
 from cinepass.web.gateway import (
     UNAVAILABLE_RETRY_SECONDS,
-    Gateway,
-    SessionEnded,
+    CookieSessionEnded,
+    GatewayDep,
     upstream_failure,
 )
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
@@ -47,24 +49,15 @@ class SignUpBody(RequestModel):
     password: Text
 
 
-async def _gateway(request: Request) -> Gateway:
-    gateway: Gateway = request.app.state.gateway
-    return gateway
-
-
-GatewayDep = Annotated[Gateway, Depends(_gateway)]
-
-
 def _refusal(error: ApiError) -> ApplicationError:
-    if error.status_code == 401:
+    failure = upstream_failure(error)
+    if isinstance(failure, Unauthenticated):
         return Unauthenticated("wrong email or password", challenge="")
-    if error.status_code == 429:
+    if isinstance(failure, TooManyRequests):
         return TooManyRequests(
             "too many attempts; wait a moment and try again", error.retry_after or 60
         )
-    if error.status_code == 400:
-        return BadRequest(error.message)
-    return upstream_failure(error)
+    return failure
 
 
 @router.post("/sign-in", summary="Sign in; the tokens go into the sealed cookie")
@@ -112,26 +105,25 @@ async def sign_up(body: SignUpBody, request: Request, gateway: GatewayDep) -> di
             client_address=client_address(request),
         )
     except ApiError as error:
-        if error.status_code == 400:
-            raise _bad_request(error) from None
-        if error.status_code != 409:
-            raise _refusal(error) from None
-    # The same words whether or not the email was taken: the render server does not tell.
+        failure = _refusal(error)
+        if isinstance(failure, BadRequest):
+            failure.details = _form_details(error)
+        # The same words whether or not the email was taken: the render server does not tell.
+        if not isinstance(failure, Conflict):
+            raise failure from None
     return {"message": "If this email was not registered yet, your account is ready: sign in."}
 
 
-def _bad_request(error: ApiError) -> ApplicationError:
+def _form_details(error: ApiError) -> list[dict[str, Any]] | None:
+    """The API's field problems, named as the form's fields (no `body.` prefix)."""
     details = error.body.get("details")
-    return BadRequest(
-        error.message,
-        details=[
-            {"field": str(d.get("field", "")).removeprefix("body."), "message": d.get("message")}
-            for d in details
-            if isinstance(d, dict)
-        ]
-        if isinstance(details, list)
-        else None,
-    )
+    if not isinstance(details, list):
+        return None
+    return [
+        {"field": str(d.get("field", "")).removeprefix("body."), "message": d.get("message")}
+        for d in details
+        if isinstance(d, dict)
+    ]
 
 
 @router.post(
@@ -141,16 +133,17 @@ def _bad_request(error: ApiError) -> ApplicationError:
 async def sign_out(request: Request, gateway: GatewayDep) -> Response:
     try:
         session = await gateway.current(request)
-    except SessionEnded:
+    except CookieSessionEnded:
         session = None
     if session is None or await gateway.end(session, client_address(request)):
         response: Response = JSONResponse({"message": "signed out"})
     else:
-        response = error_response(
-            503,
-            "signed out in this browser, but the sign-in service could not be told yet;"
-            " it will be, and this session will not be accepted again",
-            headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
+        response = error_response_for(
+            ServiceUnavailable(
+                "signed out in this browser, but the sign-in service could not be told yet;"
+                " it will be, and this session will not be accepted again",
+                retry_after=UNAVAILABLE_RETRY_SECONDS,
+            )
         )
     clear_cookie(response)
     return response

@@ -11,13 +11,22 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, replace
+from typing import Annotated
 
 import structlog
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from cinepass.addresses import client_address
-from cinepass.client import ApiError, CinepassClient, Forwarded, Session
-from cinepass.errors import ApplicationError, ServiceUnavailable, Unauthenticated
+from cinepass.client import ApiError, CinepassClient, Forwarded, SignedInTokens
+from cinepass.errors import (
+    ApplicationError,
+    BadRequest,
+    Forbidden,
+    ServiceUnavailable,
+    Unauthenticated,
+    error_class,
+    error_for_status,
+)
 from cinepass.secrets_digest import secret_digest
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, set_cookie
 from cinepass.web.spent import SpentRecord, record_key
@@ -31,7 +40,9 @@ _MAX_PENDING = 10_000
 UNAVAILABLE_RETRY_SECONDS = 5
 
 
-class SessionEnded(Unauthenticated):
+class CookieSessionEnded(Unauthenticated):
+    """The browser's session cookie is missing, foreign, signed out or no longer refreshable."""
+
     default_message = "your session has ended; sign in again"
 
     def __init__(self) -> None:
@@ -40,7 +51,7 @@ class SessionEnded(Unauthenticated):
 
 @dataclass
 class _Flight:
-    task: asyncio.Task[Session]
+    task: asyncio.Task[SignedInTokens]
     started: float
 
 
@@ -55,14 +66,18 @@ class _Pending:
 
 def upstream_failure(error: ApiError) -> ApplicationError:
     """An API failure, as the browser should see it."""
-    if error.status_code in (502, 503, 504):
+    failure = error_for_status(error.status_code, error.message, retry_after=error.retry_after)
+    if isinstance(failure, ServiceUnavailable):
         return ServiceUnavailable(
             "the catalogue service is unavailable; try again shortly",
             retry_after=error.retry_after or UNAVAILABLE_RETRY_SECONDS,
         )
-    failure = ApplicationError(error.message)
-    failure.status_code = error.status_code
     return failure
+
+
+def _tokens_refused(error: ApiError) -> bool:
+    """Whether the API refused the tokens themselves (the session is over), not just failed."""
+    return issubclass(error_class(error.status_code), (BadRequest, Unauthenticated, Forbidden))
 
 
 class Gateway:
@@ -95,13 +110,13 @@ class Gateway:
     async def admit(self, session: WebSession) -> WebSession:
         """The session, unless it was signed out (here or at another replica sharing Redis)."""
         if await self.spent.is_spent(record_key("session", session.sid)):
-            raise SessionEnded()
+            raise CookieSessionEnded()
         return session
 
     async def current(self, request: Request) -> WebSession:
         session = self.sealer.open(request.cookies.get(COOKIE_NAME))
         if session is None:
-            raise SessionEnded()
+            raise CookieSessionEnded()
         return await self.admit(session)
 
     async def end(self, session: WebSession, address: str | None) -> bool:
@@ -128,7 +143,7 @@ class Gateway:
             await self.client.sign_out(session.access_token, client_address=address)
             return None
         except ApiError as error:
-            if error.status_code != 401:
+            if error_class(error.status_code) is not Unauthenticated:
                 return session
         try:
             # The access token may have expired: a refresh proves the session, then end it.
@@ -136,7 +151,7 @@ class Gateway:
                 session.refresh_token, self.api_key, client_address=address
             )
         except ApiError as error:
-            return None if error.status_code in (400, 401, 403) else session
+            return None if _tokens_refused(error) else session
         session = replace(session, access_token=fresh.token, refresh_token=fresh.refresh_token)
         try:
             await self.client.sign_out(session.access_token, client_address=address)
@@ -167,7 +182,7 @@ class Gateway:
     async def _refresh(self, session: WebSession, address: str | None) -> WebSession:
         if not session.refresh_token:
             # A key without offline_access: when the access token ends, so does the session.
-            raise SessionEnded()
+            raise CookieSessionEnded()
         key = secret_digest(session.refresh_token)
         now = time.monotonic()
         self._flights = {
@@ -182,8 +197,8 @@ class Gateway:
         try:
             fresh = await asyncio.shield(flight.task)
         except ApiError as error:
-            if error.status_code in (400, 401, 403):
-                raise SessionEnded() from None
+            if _tokens_refused(error):
+                raise CookieSessionEnded() from None
             raise upstream_failure(error) from None
         return replace(
             session,
@@ -222,13 +237,21 @@ class Gateway:
 
         try:
             answer = await send(session)
-            if answer.status_code == 401 and not refreshed:
+            if error_class(answer.status_code) is Unauthenticated and not refreshed:
                 session, refreshed = await self._refresh(session, address), True
                 answer = await send(session)
         except ApiError as error:
             raise upstream_failure(error) from None
-        if answer.status_code == 401:
-            raise SessionEnded()
+        if error_class(answer.status_code) is Unauthenticated:
+            raise CookieSessionEnded()
         if refreshed:
             set_cookie(response, self.sealer, session)
         return answer
+
+
+async def _gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+GatewayDep = Annotated[Gateway, Depends(_gateway)]

@@ -5,27 +5,20 @@ Only the render server holds the key, so the browser can neither read nor forge 
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import secrets
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from starlette.responses import Response
 
 from cinepass import base64url
-
-# Re-exported: the render server's key file is made the way the API's KEK file is.
-from cinepass.key_encryption import load_or_create_key as load_or_create_key
+from cinepass.sealing import Sealer, Unsealable, read_key
 
 COOKIE_NAME = "__Host-cinepass"
 REMEMBER_SECONDS = 30 * 24 * 3600
 _VERSION = b"\x01"
-_NONCE_BYTES = 12
 _MAX_COOKIE_LENGTH = 4096
 
 
@@ -70,23 +63,23 @@ class WebSession:
 
 
 class CookieSealer:
-    """Seals with the first key; opens with any (so keys can be rotated)."""
+    """Cookie values: `base64url(version | sealed JSON)`, the cookie's name as the context."""
 
     def __init__(self, keys: list[str]):
         if not keys:
             raise ValueError("the session cookie needs at least one key")
-        # Keys come from the operator, who may have padded them: only cookies are strict.
-        decoded = [base64.urlsafe_b64decode(k + "=" * (-len(k) % 4)) for k in keys]
-        if any(len(k) != 32 for k in decoded):
-            raise ValueError("each session cookie key must be 32 bytes, base64url-encoded")
-        self._keys = [AESGCM(k) for k in decoded]
+        try:
+            # Keys come from the operator, who may have padded them: only cookies are strict.
+            self._sealer = Sealer([read_key(k) for k in keys])
+        except ValueError:
+            raise ValueError(
+                "each session cookie key must be 32 bytes, base64url-encoded"
+            ) from None
 
     def seal_data(self, data: dict[str, Any], purpose: str) -> str:
         """Encrypt and authenticate `data`; `purpose` (the cookie's name) binds it to one use."""
-        nonce = os.urandom(_NONCE_BYTES)
         plain = json.dumps(data, separators=(",", ":")).encode()
-        sealed = self._keys[0].encrypt(nonce, plain, purpose.encode())
-        return base64url.encode(_VERSION + nonce + sealed)
+        return base64url.encode(_VERSION + self._sealer.seal(plain, purpose))
 
     def open_data(self, value: str | None, purpose: str) -> dict[str, Any] | None:
         """What a sealed value holds, or None for anything absent, tampered or foreign."""
@@ -96,20 +89,13 @@ class CookieSealer:
             raw = base64url.decode(value)
         except ValueError:
             return None
-        if len(raw) < 1 + _NONCE_BYTES + 16 or raw[:1] != _VERSION:
+        if raw[:1] != _VERSION:
             return None
-        nonce, sealed = raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :]
-        for key in self._keys:
-            try:
-                plain = key.decrypt(nonce, sealed, purpose.encode())
-            except InvalidTag:
-                continue
-            try:
-                data = json.loads(plain)
-            except ValueError:
-                return None
-            return data if isinstance(data, dict) else None
-        return None
+        try:
+            data = json.loads(self._sealer.open(raw[1:], purpose))
+        except (Unsealable, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
 
     def seal(self, session: WebSession) -> str:
         return self.seal_data(asdict(session), COOKIE_NAME)

@@ -1,10 +1,4 @@
-"""Third-party sign-in: the render server as a confidential OpenID Connect client.
-
-Authorization code flow with PKCE (S256), `state` and `nonce` bound to this browser in a
-short-lived sealed cookie (SameSite=Lax: it must survive the redirect back), and an exact
-redirect URI. The provider's ID token is checked here (signature, iss, aud, exp, nonce) and
-again by the API, which alone decides who it signs in as.
-"""
+"""The third-party sign-in routes: the list of providers, the start and the redirect back."""
 
 from __future__ import annotations
 
@@ -15,144 +9,26 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import httpx
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from authlib.oidc.core import CodeIDToken
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from cinepass.addresses import client_address
 from cinepass.client import ApiError
 from cinepass.config import OidcProvider
-from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response
-from cinepass.web.gateway import Gateway, SessionEnded
+from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response_for
+from cinepass.web.gateway import CookieSessionEnded, Gateway, GatewayDep
+from cinepass.web.oidc.providers import Providers
+from cinepass.web.oidc.return_to import safe_return_to
 from cinepass.web.session_cookie import WebSession, set_cookie
 from cinepass.web.spent import record_key
 
 FLOW_COOKIE = "__Host-cinepass-oidc"
 FLOW_SECONDS = 600
-_ALGORITHMS = ["RS256", "ES256", "EdDSA", "PS256"]
 
 router = APIRouter(prefix="/auth", tags=["render server"])
-
-
-def safe_return_to(value: str | None) -> str:
-    """A path on our own origin, or "/": never a way out to another site."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    if any(ord(c) < 0x20 for c in value) or ":" in value.split("?", 1)[0]:
-        return "/"
-    return value
-
-
-class Providers:
-    """Each configured provider's discovery document and signing keys, fetched when needed."""
-
-    def __init__(self, providers: list[OidcProvider], origin: str, timeout: float):
-        self.by_id = {p.id: p for p in providers}
-        self.origin = origin.rstrip("/")
-        self._http = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
-        self._metadata: dict[str, dict[str, Any]] = {}
-        self._keys: dict[str, tuple[float, KeySet]] = {}
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    def redirect_uri(self, provider: OidcProvider) -> str:
-        return f"{self.origin}/auth/oidc/{provider.id}/callback"
-
-    async def _get_json(self, url: str) -> dict[str, Any]:
-        try:
-            response = await self._http.get(url)
-            response.raise_for_status()
-            data = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise ServiceUnavailable(
-                "the sign-in provider is unavailable; try again later"
-            ) from exc
-        if not isinstance(data, dict):
-            raise ServiceUnavailable("the sign-in provider answered nonsense")
-        return data
-
-    async def metadata(self, provider: OidcProvider) -> dict[str, Any]:
-        found = self._metadata.get(provider.id)
-        if found is None:
-            issuer = provider.issuer.rstrip("/")
-            found = await self._get_json(f"{issuer}/.well-known/openid-configuration")
-            if str(found.get("issuer", "")).rstrip("/") != issuer:
-                raise ServiceUnavailable("the provider's discovery document names another issuer")
-            self._metadata[provider.id] = found
-        return found
-
-    async def keys(self, provider: OidcProvider, *, fresh: bool = False) -> KeySet:
-        cached = self._keys.get(provider.id)
-        if cached is not None and not (fresh and time.monotonic() - cached[0] > 30):
-            return cached[1]
-        document = await self._get_json(str((await self.metadata(provider))["jwks_uri"]))
-        keys = KeySet.import_key_set(document)  # type: ignore[arg-type]
-        self._keys[provider.id] = (time.monotonic(), keys)
-        return keys
-
-    async def exchange(self, provider: OidcProvider, code: str, verifier: str) -> dict[str, Any]:
-        """Spend the authorization code (with the PKCE verifier) at the token endpoint."""
-        endpoint = str((await self.metadata(provider))["token_endpoint"])
-        try:
-            response = await self._http.post(
-                endpoint,
-                data={
-                    "grant_type": "authorization_code",
-                    "code": code,
-                    "redirect_uri": self.redirect_uri(provider),
-                    "code_verifier": verifier,
-                },
-                auth=httpx.BasicAuth(
-                    quote(provider.client_id, safe=""),
-                    quote(provider.client_secret.get_secret_value(), safe=""),
-                ),
-                headers={"Accept": "application/json"},
-            )
-            data = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise ServiceUnavailable(
-                "the sign-in provider is unavailable; try again later"
-            ) from exc
-        if response.is_error or not isinstance(data, dict) or "id_token" not in data:
-            raise BadRequest("the sign-in provider refused the code")
-        return data
-
-    async def verify_id_token(
-        self, provider: OidcProvider, id_token: str, nonce: str, access_token: str | None
-    ) -> dict[str, Any]:
-        issuer = str((await self.metadata(provider))["issuer"])
-        try:
-            try:
-                token = jwt.decode(id_token, await self.keys(provider), algorithms=_ALGORITHMS)
-            except (ValueError, JoseError):
-                # An unknown key may be a rotation at the provider: read its keys again, once.
-                keys = await self.keys(provider, fresh=True)
-                token = jwt.decode(id_token, keys, algorithms=_ALGORITHMS)
-            claims = CodeIDToken(
-                token.claims,
-                token.header,
-                options={
-                    "iss": {"essential": True, "value": issuer},
-                    "aud": {"essential": True, "value": provider.client_id},
-                },
-                params={
-                    "nonce": nonce,
-                    "client_id": provider.client_id,
-                    "access_token": access_token,
-                },
-            )
-            claims.validate(leeway=30)
-        except (ValueError, JoseError) as exc:
-            raise BadRequest(f"the provider's ID token was refused ({type(exc).__name__})") from exc
-        return dict(claims)
 
 
 async def _providers(request: Request) -> Providers:
@@ -160,13 +36,7 @@ async def _providers(request: Request) -> Providers:
     return providers
 
 
-async def _gateway(request: Request) -> Gateway:
-    gateway: Gateway = request.app.state.gateway
-    return gateway
-
-
 ProvidersDep = Annotated[Providers, Depends(_providers)]
-GatewayDep = Annotated[Gateway, Depends(_gateway)]
 
 
 def _provider(providers: Providers, provider_id: str) -> OidcProvider:
@@ -214,7 +84,7 @@ async def login(
             # The session cookie is SameSite=Strict and will not come back with the provider's
             # redirect: the tokens needed to link ride along in the sealed flow cookie.
             flow["session"] = asdict(await gateway.current(request))
-        except SessionEnded:
+        except CookieSessionEnded:
             return _go("/sign-in", error="sign in first, then link a provider")
     try:
         metadata = await providers.metadata(provider)
@@ -247,7 +117,7 @@ async def login(
 
 
 def _refused(message: str) -> Response:
-    response = error_response(400, message)
+    response = error_response_for(BadRequest(message))
     response.delete_cookie(FLOW_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
     return response
 
@@ -329,7 +199,7 @@ async def _link(
             body=json.dumps({"idToken": id_token}).encode(),
             session=session,
         )
-    except SessionEnded:
+    except CookieSessionEnded:
         return _go("/sign-in", error="your session ended; sign in and link again")
     if answer.status_code >= 400:
         try:

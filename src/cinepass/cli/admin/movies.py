@@ -1,0 +1,229 @@
+"""`cinepass admin movies`: list, show, create, change, delete and import movies over HTTP."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Column, Table
+
+from cinepass.cli.admin.sign_in import SignedInAdmin, explain_failure, signed_in, token_refused
+from cinepass.cli.runtime import console, errors, fail, print_table
+from cinepass.client import ApiError, ApiUnreachable
+from cinepass.errors import (
+    Forbidden,
+    ServiceUnavailable,
+    Unauthenticated,
+    error_class,
+)
+from cinepass.movies.importing import read_rows
+from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
+
+app = typer.Typer(help="The movie catalogue.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
+
+# The movie's fields as options, once for `create` and `update`: option name -> (type, field).
+_MOVIE_OPTIONS: dict[str, tuple[Any, str]] = {
+    "title": (Annotated[str | None, typer.Option(help="Up to 80 characters")], "title"),
+    "year": (Annotated[int | None, typer.Option(help="1888-2077")], "year"),
+    "cover": (Annotated[str | None, typer.Option(help="Poster URL")], "cover"),
+    "description": (
+        Annotated[str | None, typer.Option(help="Up to 300 characters")],
+        "description",
+    ),
+    "duration": (Annotated[int | None, typer.Option(help="Minutes, 1-300")], "duration"),
+    "content_rating": (
+        Annotated[str | None, typer.Option("--content-rating", help="G, PG, PG-13, R, ...")],
+        "contentRating",
+    ),
+    "source": (Annotated[str | None, typer.Option(help="Video URL")], "source"),
+    "tag": (Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeat)")], "tags"),
+}
+
+
+def _movie_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` the movie options; it gets the ones given as `fields` (by field name)."""
+    signature = inspect.signature(command)
+    parameters = [p for p in signature.parameters.values() if p.name != "fields"]
+    parameters += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
+        for name, (kind, _) in _MOVIE_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        given = {field: kwargs.pop(name) for name, (_, field) in _MOVIE_OPTIONS.items()}
+        command(*args, fields={k: v for k, v in given.items() if v is not None}, **kwargs)
+
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return run
+
+
+def _print_movies(movies: list[MovieOut], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([m.model_dump(by_alias=True) for m in movies], indent=2))
+        return
+    # Ids are what get, update and delete take: never cut short, whatever the terminal's width.
+    table = Table(
+        Column("id", no_wrap=True),
+        *(Column(h, overflow="fold") for h in ("title", "year", "min", "rating", "tags")),
+    )
+    for m in movies:
+        table.add_row(
+            m.id, m.title, str(m.year), str(m.duration), m.content_rating, ", ".join(m.tags)
+        )
+    print_table(table)
+
+
+@app.command("list")
+def list_movies(
+    q: Annotated[str | None, typer.Option(help="Part of the title")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Any of these tags (repeat)")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+    cursor: Annotated[str | None, typer.Option(help="Next-page cursor")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List movies, one page at a time."""
+    page = signed_in(
+        lambda a: a.client.list_movies(a.token, tags=tag or [], q=q, limit=limit, cursor=cursor)
+    )
+    if as_json:
+        print(
+            json.dumps(
+                {"data": [m.model_dump(by_alias=True) for m in page.data], "next": page.next},
+                indent=2,
+            )
+        )
+        return
+    _print_movies(page.data, as_json)
+    if page.next:
+        console.print(f"[dim]next page: --cursor {page.next}[/]", soft_wrap=True)
+
+
+@app.command("get")
+def get_movie(movie_id: str, as_json: JsonOption = False) -> None:
+    """Show one movie."""
+    movie = signed_in(lambda a: a.client.get_movie(a.token, movie_id))
+    if as_json:
+        print(json.dumps(movie.model_dump(by_alias=True), indent=2))
+        return
+    _print_movies([movie], as_json)
+
+
+def _validated(model: type[MovieCreate] | type[MovieUpdate], fields: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        for e in exc.errors():
+            errors.print(f"  {'.'.join(str(p) for p in e['loc']) or 'movie'}: {e['msg']}")
+        fail("the movie is not valid")
+
+
+@app.command("create")
+@_movie_options
+def create_movie(fields: dict[str, Any]) -> None:
+    """Create a movie; every field but --tag is required."""
+    movie = _validated(MovieCreate, fields)
+    movie_id = signed_in(lambda a: a.client.create_movie(a.token, movie))
+    console.print(f"[green]created[/] {movie_id}")
+
+
+@app.command("update")
+@_movie_options
+def update_movie(movie_id: str, fields: dict[str, Any]) -> None:
+    """Change some fields of a movie."""
+    changes = _validated(MovieUpdate, fields)
+    signed_in(lambda a: a.client.update_movie(a.token, movie_id, changes))
+    console.print(f"[green]updated[/] {movie_id}")
+
+
+@app.command("delete")
+def delete_movie(movie_id: str) -> None:
+    """Delete a movie (and remove it from every list)."""
+    signed_in(lambda a: a.client.delete_movie(a.token, movie_id))
+    console.print(f"[green]deleted[/] {movie_id}")
+
+
+@app.command("import")
+def import_movies(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".json or .csv")],
+) -> None:
+    """Create every valid movie in FILE; bad rows are reported and skipped (exit code 1).
+
+    JSON: an array of movie objects. CSV: a header row naming the fields (title, year, cover,
+    description, duration, contentRating, source, tags), tags separated by '|'.
+    Rows are numbered from 1, not counting the CSV header.
+    """
+    try:
+        rows = read_rows(file)
+    except UnicodeDecodeError:
+        fail(f"{file} is not UTF-8 text", "save the file as UTF-8 (JSON or CSV) and try again")
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}")
+    except ValueError as exc:
+        fail(str(exc), "give a JSON array of movie objects, or a CSV file with a header row")
+    problems = [(r.number, r.problem) for r in rows if r.problem]
+    stopped: list[tuple[int, ApiError]] = []
+
+    async def send(admin: SignedInAdmin) -> int:
+        created = 0
+        with Progress(
+            TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as progress:
+            task = progress.add_task("import", total=len(rows))
+            for row in rows:
+                if row.movie is not None:
+                    try:
+                        await _create(admin, row.movie)
+                        created += 1
+                    except ApiError as exc:
+                        if isinstance(exc, ApiUnreachable) or issubclass(
+                            error_class(exc.status_code), _FATAL
+                        ):
+                            stopped.append((row.number, exc))
+                            break
+                        problems.append((row.number, exc.message))
+                progress.advance(task)
+        return created
+
+    created = signed_in(send)
+    console.print(f"[green]created {_count(created, 'movie')}[/] from {_count(len(rows), 'row')}")
+    if problems:
+        # One line per row, not a table: long messages stay whole and the output greps well.
+        errors.print(f"[yellow]skipped {_count(len(problems), 'row')}:[/]")
+        for number, problem in sorted(problems, key=lambda p: p[0]):
+            errors.print(f"  row {number}: {escape(problem or 'refused')}", soft_wrap=True)
+    if stopped:
+        number, failure = stopped[0]
+        message, hint = explain_failure(failure)
+        fail(f"import stopped at row {number}; it and later rows were not sent: {message}", hint)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# Answers that no other row would get past: stop rather than report every row.
+_FATAL = (Unauthenticated, Forbidden, ServiceUnavailable)
+
+
+async def _create(admin: SignedInAdmin, movie: MovieCreate) -> None:
+    """Create one movie; an access token that expired during a long import is renewed once."""
+    try:
+        await admin.client.create_movie(admin.token, movie)
+    except ApiError as exc:
+        if not token_refused(exc):
+            raise
+        await admin.sign_in()
+        await admin.client.create_movie(admin.token, movie)
