@@ -8,18 +8,16 @@ from fastapi import APIRouter, Depends, Response, status
 from fastapi.security import HTTPBasicCredentials
 
 from cinepass.auth import identities
+from cinepass.auth.answers import IdentityOut, SignedIn, UserOut
 from cinepass.auth.basic import Utf8Basic
 from cinepass.auth.dependencies import AuthDep, ClientAddress, get_principal
 from cinepass.auth.schemas import (
     IdentityLink,
-    IdentityOut,
     PasswordChange,
     ProviderSignIn,
     Refresh,
-    SignedIn,
     SignIn,
     SignUp,
-    UserOut,
 )
 from cinepass.auth.service import SignInResult
 from cinepass.auth.tokens import Principal

@@ -1,4 +1,6 @@
-"""Request and response bodies for sign-up and sign-in."""
+"""Request bodies of the auth routes, with the password policy new passwords must meet.
+
+What the routes answer is in `auth.answers`, which a client imports without this policy."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from cinepass.auth import password_policy
-from cinepass.schemas import ApiModel, RequestModel, TextSchema, UtcDateTime
+from cinepass.schemas import RequestModel, TextSchema
 from cinepass.text import display_line
 
 ApiKeyToken = Annotated[
@@ -96,21 +98,6 @@ class PasswordChange(RequestModel):
     new_password: NewPassword
 
 
-class UserOut(ApiModel):
-    id: str
-    name: str
-    email: str
-
-
-class SignedIn(ApiModel):
-    token: str
-    refresh_token: str | None = Field(
-        default=None, description="Only for API keys holding offline_access; absent otherwise"
-    )
-    expires_in: int = Field(description="Seconds until the access token expires")
-    user: UserOut
-
-
 IdToken = Annotated[str, StringConstraints(min_length=1, max_length=16384), TextSchema()]
 
 
@@ -122,12 +109,3 @@ class ProviderSignIn(RequestModel):
 
 class IdentityLink(RequestModel):
     id_token: IdToken
-
-
-class IdentityOut(ApiModel):
-    id: str
-    issuer: str
-    subject: str
-    email: str | None
-    provider: str | None
-    created_at: UtcDateTime

@@ -10,7 +10,7 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from cinepass.auth.schemas import SignedIn
+from cinepass.auth.answers import SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.schemas import Envelope, Page
 from cinepass.user_movies.schemas import UserMovieOut

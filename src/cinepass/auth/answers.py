@@ -1,0 +1,35 @@
+"""What the auth routes answer: the bodies a client reads after signing in.
+
+Apart from the request bodies (`auth.schemas`), which carry the password policy and its word
+list: the typed client and the render server import these alone.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from cinepass.schemas import ApiModel, UtcDateTime
+
+
+class UserOut(ApiModel):
+    id: str
+    name: str
+    email: str
+
+
+class SignedIn(ApiModel):
+    token: str
+    refresh_token: str | None = Field(
+        default=None, description="Only for API keys holding offline_access; absent otherwise"
+    )
+    expires_in: int = Field(description="Seconds until the access token expires")
+    user: UserOut
+
+
+class IdentityOut(ApiModel):
+    id: str
+    issuer: str
+    subject: str
+    email: str | None
+    provider: str | None
+    created_at: UtcDateTime
