@@ -45,6 +45,9 @@ SUITE_SETTINGS: dict[str, dict[str, object]] = {
         "signin_failures_per_address": "10000 per minute",
         "signup_per_address": "10000 per minute",
         "refresh_per_address": "10000 per minute",
+        "password_reset_per_account": "10000 per minute",
+        "account_mail_per_address": "10000 per minute",
+        "account_mail_per_account": "10000 per minute",
     },
     "logging": {"level": "WARNING"},
 }

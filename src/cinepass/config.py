@@ -134,6 +134,11 @@ class LimitSettings(Group):
     signin_failures_per_address: str = variable("SIGNIN_FAILURES_PER_ADDRESS", "30 per 15 minutes")
     signup_per_address: str = variable("SIGNUP_PER_ADDRESS", "20 per hour")
     refresh_per_address: str = variable("REFRESH_PER_ADDRESS", "120 per minute")
+    # Mails a client can cause: password resets per account; verification (and "you already
+    # have an account") mails per account; both together per client address.
+    password_reset_per_account: str = variable("PASSWORD_RESET_PER_ACCOUNT", "3 per hour")
+    account_mail_per_address: str = variable("ACCOUNT_MAIL_PER_ADDRESS", "20 per hour")
+    account_mail_per_account: str = variable("ACCOUNT_MAIL_PER_ACCOUNT", "3 per hour")
     # False serves clients that sign up without a key (the course's render server); a key
     # that is sent is still checked, and sign-ups stay limited per address.
     signup_requires_api_key: bool = variable("SIGNUP_REQUIRES_API_KEY", True)
@@ -202,6 +207,26 @@ class WebSettings(Group):
     trusted_proxies: list[str] = variable("WEB_TRUSTED_PROXIES", [])
 
 
+class MailSettings(Group):
+    """Outgoing mail: queued in the database with the change that causes it, sent by the API.
+
+    Without an SMTP URL, mail is written as .eml files under `directory` instead (development;
+    `cinepass up` runs a local SMTP server and sets the URL).
+    """
+
+    # smtp://host:port, smtp+starttls://user:password@host:587, smtps://host:465
+    smtp_url: SecretStr | None = variable("SMTP_URL", None)
+    sender: str = variable("MAIL_FROM", "cinepass <no-reply@cinepass.localhost>")
+    directory: Path = variable("MAIL_DIR", Path("var/mail"))
+    timeout_seconds: float = variable("SMTP_TIMEOUT_SECONDS", 10.0, gt=0)
+    # A mail that fails is tried again after retry_seconds, doubling, max_attempts times in
+    # all; then it is given up, logged and listed by `cinepass mail list --failed`.
+    max_attempts: int = variable("MAIL_MAX_ATTEMPTS", 8, ge=1, le=50)
+    retry_seconds: float = variable("MAIL_RETRY_SECONDS", 30.0, gt=0)
+    # How often each API process looks for mail to send.
+    poll_seconds: float = variable("MAIL_POLL_SECONDS", 1.0, gt=0, le=60)
+
+
 class LogSettings(Group):
     format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
     level: str = variable("LOG_LEVEL", "INFO")
@@ -261,6 +286,7 @@ class Settings(BaseSettings):
     admin: AdminSettings = Field(default_factory=AdminSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
     logging: LogSettings = Field(default_factory=LogSettings)
 
     @classmethod

@@ -2,19 +2,23 @@
 
 Outside `db/`, which every domain imports: `db` knows no domain."""
 
+from cinepass.accounts.models import AccountToken
 from cinepass.api_keys.models import ApiKey
 from cinepass.auth.models import Identity, RefreshToken, Revocation, SigningKey, UserSession
 from cinepass.db.base import Base
+from cinepass.mail.models import OutgoingMail
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.user_movies.models import UserMovie
 from cinepass.users.models import User
 
 __all__ = [
+    "AccountToken",
     "ApiKey",
     "Base",
     "Identity",
     "Movie",
     "MovieTag",
+    "OutgoingMail",
     "RefreshToken",
     "Revocation",
     "SigningKey",

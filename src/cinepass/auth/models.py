@@ -34,6 +34,10 @@ class UserSession(IdMixin, CreatedAtMixin, Base):
     remember_me: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The browser's (or client's) User-Agent at sign-in, for the account page's device list.
+    user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
+    # Sign-in, then each refresh: as fresh as the access token lifetime.
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
 
 
 class RefreshToken(IdMixin, CreatedAtMixin, Base):

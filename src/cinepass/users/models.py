@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import Boolean, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cinepass.db.base import Base, CreatedAtMixin, IdMixin
+from cinepass.db.base import Base, CreatedAtMixin, IdMixin, UtcDateTime
 
 
 class Role(enum.StrEnum):
@@ -28,3 +29,10 @@ class User(IdMixin, CreatedAtMixin, Base):
         default=Role.USER,
     )
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the owner proved the address (a link we mailed, a reset, a provider that vouches);
+    # None until then. Changing the email clears it.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
