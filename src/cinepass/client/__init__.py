@@ -1,11 +1,21 @@
 """The typed HTTP client for the cinepass API, shared by the admin CLI and the render server."""
 
 from cinepass.client.client import (
+    AccountUser,
     ApiError,
     ApiUnreachable,
     CinepassClient,
     Forwarded,
     SignedInTokens,
+    VerifiedEmail,
 )
 
-__all__ = ["ApiError", "ApiUnreachable", "CinepassClient", "Forwarded", "SignedInTokens"]
+__all__ = [
+    "AccountUser",
+    "ApiError",
+    "ApiUnreachable",
+    "CinepassClient",
+    "Forwarded",
+    "SignedInTokens",
+    "VerifiedEmail",
+]

@@ -12,10 +12,25 @@ from pydantic import BaseModel, ValidationError
 
 from cinepass.auth.answers import SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
-from cinepass.schemas import Envelope, Page
+from cinepass.schemas import ApiModel, Envelope, Page
 from cinepass.user_movies.schemas import UserMovieOut
 
 M = TypeVar("M", bound=BaseModel)
+_USER_AGENT_MAX = 512
+
+
+class AccountUser(ApiModel):
+    id: str
+    name: str
+    email: str
+    email_verified: bool
+
+
+class EmailVerified(ApiModel):
+    user: AccountUser
+    token: str | None = None
+    refresh_token: str | None = None
+    expires_in: int | None = None
 
 
 class ApiError(Exception):
@@ -56,6 +71,17 @@ class SignedInTokens:
     email: str
     refresh_token: str = ""
     expires_in: int = 0
+    # None when the API's answer does not say (an older API, or a route that never does).
+    email_verified: bool | None = None
+
+
+@dataclass(frozen=True)
+class VerifiedEmail:
+    """What opening a verification link gives back: the account, and tokens when the API key
+    may sign in (signin:auth); otherwise `signed_in` is None."""
+
+    user: AccountUser
+    signed_in: SignedInTokens | None
 
 
 @dataclass(frozen=True)
@@ -143,13 +169,15 @@ class CinepassClient:
         *,
         remember_me: bool = False,
         client_address: str | None = None,
+        user_agent: str | None = None,
     ) -> SignedInTokens:
+        """`user_agent`: the browser's, which the API keeps as the session's device."""
         response = await self._call(
             "POST",
             "/api/auth/sign-in",
             auth=httpx.BasicAuth(email, password),
             json={"apiKeyToken": api_key, "rememberMe": remember_me},
-            headers=_forwarded_for(client_address),
+            headers=_on_behalf_of(client_address, user_agent),
         )
         return _tokens(response)
 
@@ -160,24 +188,106 @@ class CinepassClient:
             "POST",
             "/api/auth/refresh",
             json={"refreshToken": refresh_token, "apiKeyToken": api_key},
-            headers=_forwarded_for(client_address),
+            headers=_on_behalf_of(client_address),
         )
         return _tokens(response)
 
     async def sign_in_with_provider(
-        self, id_token: str, api_key: str, *, client_address: str | None = None
+        self,
+        id_token: str,
+        api_key: str,
+        *,
+        client_address: str | None = None,
+        user_agent: str | None = None,
     ) -> SignedInTokens:
         response = await self._call(
             "POST",
             "/api/auth/sign-provider",
             json={"idToken": id_token, "apiKeyToken": api_key},
-            headers=_forwarded_for(client_address),
+            headers=_on_behalf_of(client_address, user_agent),
+        )
+        return _tokens(response)
+
+    async def verify_email(
+        self,
+        token: str,
+        api_key: str,
+        *,
+        remember_me: bool = False,
+        client_address: str | None = None,
+        user_agent: str | None = None,
+    ) -> VerifiedEmail:
+        """Use a mailed verification (or change-of-email) token."""
+        response = await self._call(
+            "POST",
+            "/api/auth/verify-email",
+            json={"token": token, "apiKeyToken": api_key, "rememberMe": remember_me},
+            headers=_on_behalf_of(client_address, user_agent),
+        )
+        verified = _parse(EmailVerified, response)
+        user = verified.user
+        if verified.token is None:
+            return VerifiedEmail(user, None)
+        tokens = SignedInTokens(
+            token=verified.token,
+            user_id=user.id,
+            name=user.name,
+            email=user.email,
+            refresh_token=verified.refresh_token or "",
+            expires_in=verified.expires_in or 0,
+            email_verified=user.email_verified,
+        )
+        return VerifiedEmail(user, tokens)
+
+    async def resend_verification(
+        self, email: str, api_key: str, *, client_address: str | None = None
+    ) -> None:
+        """Mail the address's account a new verification link, if it has one to verify."""
+        await self._call(
+            "POST",
+            "/api/auth/verify-email/resend",
+            json={"email": email, "apiKeyToken": api_key},
+            headers=_on_behalf_of(client_address),
+        )
+
+    async def request_password_reset(
+        self, email: str, api_key: str, *, client_address: str | None = None
+    ) -> None:
+        """Mail a reset link to the address's account, if there is one (the answer never says)."""
+        await self._call(
+            "POST",
+            "/api/auth/password-reset",
+            json={"email": email, "apiKeyToken": api_key},
+            headers=_on_behalf_of(client_address),
+        )
+
+    async def confirm_password_reset(
+        self,
+        token: str,
+        password: str,
+        api_key: str,
+        *,
+        remember_me: bool = False,
+        client_address: str | None = None,
+        user_agent: str | None = None,
+    ) -> SignedInTokens:
+        """Set a new password with a mailed reset token: every other session ends."""
+        response = await self._call(
+            "POST",
+            "/api/auth/password-reset/confirm",
+            json={
+                "token": token,
+                "password": password,
+                "apiKeyToken": api_key,
+                "rememberMe": remember_me,
+            },
+            headers=_on_behalf_of(client_address, user_agent),
         )
         return _tokens(response)
 
     async def sign_out(self, token: str, *, client_address: str | None = None) -> None:
         await self._call(
-            "POST", "/api/auth/sign-out", token=token, headers=_forwarded_for(client_address)
+            "POST", "/api/auth/sign-out", token=token, headers=_on_behalf_of(client_address)
         )
 
     async def forward(
@@ -191,7 +301,7 @@ class CinepassClient:
         client_address: str | None = None,
     ) -> Forwarded:
         """Send one request as it is and hand back the answer as it is, errors included."""
-        headers = {"Authorization": f"Bearer {token}", **_forwarded_for(client_address)}
+        headers = {"Authorization": f"Bearer {token}", **_on_behalf_of(client_address)}
         if json_body is not None:
             headers["Content-Type"] = "application/json"
         try:
@@ -224,7 +334,7 @@ class CinepassClient:
             "POST",
             "/api/auth/sign-up",
             json={"name": name, "email": email, "password": password, "apiKeyToken": api_key},
-            headers=_forwarded_for(client_address),
+            headers=_on_behalf_of(client_address),
         )
         return _parse(Envelope[str], response).data
 
@@ -298,8 +408,13 @@ def _parse(model: type[M], response: httpx.Response) -> M:
         ) from None
 
 
-def _forwarded_for(client_address: str | None) -> dict[str, str]:
-    return {"X-Forwarded-For": client_address} if client_address else {}
+def _on_behalf_of(client_address: str | None, user_agent: str | None = None) -> dict[str, str]:
+    """The headers that name the person's own client to the API: its address and browser."""
+    headers = {"X-Forwarded-For": client_address} if client_address else {}
+    if user_agent:
+        # Starlette reads header bytes as latin-1, httpx writes ASCII: keep what survives both.
+        headers["User-Agent"] = user_agent.encode("ascii", "replace").decode()[:_USER_AGENT_MAX]
+    return headers
 
 
 def _tokens(response: httpx.Response) -> SignedInTokens:

@@ -19,7 +19,7 @@ from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
 from cinepass.sealing import load_or_create_key
-from cinepass.web import auth_routes, proxy
+from cinepass.web import account_routes, auth_routes, proxy
 from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import CookieSessionEnded, Gateway
 from cinepass.web.oidc import routes as oidc_routes
@@ -58,6 +58,8 @@ async def _session_ended(_: Request, exc: Exception) -> Response:
 
 
 _NOT_BUILT = "the app is not built; run `make run` (or `npm run build` in frontend/)"
+# Pages that read a mailed token from their URL's fragment: no request they cause names them.
+_LINK_PAGES = frozenset({"verify-email", "reset-password"})
 
 
 def _spa(static_dir: Path) -> FastAPI:
@@ -81,7 +83,11 @@ def _spa(static_dir: Path) -> FastAPI:
             return FileResponse(top_level[path], headers={"Cache-Control": "public, max-age=3600"})
         if index is None:
             return error_response(503, _NOT_BUILT)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        headers = {"Cache-Control": "no-cache"}
+        # As the SPA's router matches them: any case, a trailing slash or not.
+        if path.strip("/").lower() in _LINK_PAGES:
+            headers["Referrer-Policy"] = "no-referrer"
+        return FileResponse(index, headers=headers)
 
     return spa
 
@@ -148,6 +154,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         # Outermost: the client address every route (and the API, by X-Forwarded-For) sees.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web.trusted_proxies)
     app.include_router(auth_routes.router)
+    app.include_router(account_routes.router)
     app.include_router(oidc_routes.router)
     app.include_router(proxy.router)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -11,7 +11,7 @@ from pydantic import StringConstraints
 
 from cinepass.addresses import client_address
 from cinepass.auth.basic import Utf8Basic
-from cinepass.client import ApiError
+from cinepass.client import AccountUser, ApiError
 from cinepass.errors import (
     ApplicationError,
     BadRequest,
@@ -21,20 +21,22 @@ from cinepass.errors import (
     Unauthenticated,
     error_response_for,
 )
-from cinepass.schemas import RequestModel
+from cinepass.schemas import Envelope, RequestModel
 from cinepass.web.gateway import (
     UNAVAILABLE_RETRY_SECONDS,
     CookieSessionEnded,
     GatewayDep,
+    form_details,
     upstream_failure,
 )
-from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie
+from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie, user_answer
 
 router = APIRouter(prefix="/auth", tags=["render server"])
 # Browsers get the SPA's form, never a Basic prompt: the 401s below send no WWW-Authenticate.
 _basic = Utf8Basic(challenge=False)
 
 Text = Annotated[str, StringConstraints(max_length=1024, strip_whitespace=False)]
+UserAnswer = dict[str, dict[str, str | bool]]
 
 
 class SignInBody(RequestModel):
@@ -49,7 +51,8 @@ class SignUpBody(RequestModel):
     password: Text
 
 
-def _refusal(error: ApiError) -> ApplicationError:
+def refusal(error: ApiError) -> ApplicationError:
+    """An API refusal of the browser's credentials or form, as the browser should see it."""
     failure = upstream_failure(error)
     if isinstance(failure, Unauthenticated):
         return Unauthenticated("wrong email or password", challenge="")
@@ -57,6 +60,8 @@ def _refusal(error: ApiError) -> ApplicationError:
         return TooManyRequests(
             "too many attempts; wait a moment and try again", error.retry_after or 60
         )
+    if isinstance(failure, BadRequest):
+        failure.details = form_details(error)
     return failure
 
 
@@ -67,7 +72,7 @@ async def sign_in(
     response: Response,
     gateway: GatewayDep,
     basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
-) -> dict[str, dict[str, str]]:
+) -> UserAnswer:
     email = body.email if body.email is not None else (basic.username if basic else "")
     password = body.password if body.password is not None else (basic.password if basic else "")
     try:
@@ -77,24 +82,20 @@ async def sign_in(
             gateway.api_key,
             remember_me=body.remember_me,
             client_address=client_address(request),
+            user_agent=request.headers.get("user-agent"),
         )
     except ApiError as error:
-        raise _refusal(error) from None
+        raise refusal(error) from None
     # Always a new cookie: whatever the browser held before (planted or not) is replaced.
-    session = WebSession.new(
-        access_token=signed.token,
-        refresh_token=signed.refresh_token,
-        expires_in=signed.expires_in,
-        remember_me=body.remember_me,
-        user_id=signed.user_id,
-        name=signed.name,
-        email=signed.email,
-    )
-    set_cookie(response, gateway.sealer, session)
-    return {"user": session.user()}
+    set_cookie(response, gateway.sealer, WebSession.signed_in(signed, remember_me=body.remember_me))
+    return {"user": user_answer(signed)}
 
 
-@router.post("/sign-up", status_code=201, summary="Create an account")
+@router.post(
+    "/sign-up",
+    status_code=201,
+    summary="Create an account; the answer is the same when the address already has one",
+)
 async def sign_up(body: SignUpBody, request: Request, gateway: GatewayDep) -> dict[str, str]:
     try:
         await gateway.client.sign_up(
@@ -105,25 +106,15 @@ async def sign_up(body: SignUpBody, request: Request, gateway: GatewayDep) -> di
             client_address=client_address(request),
         )
     except ApiError as error:
-        failure = _refusal(error)
-        if isinstance(failure, BadRequest):
-            failure.details = _form_details(error)
-        # The same words whether or not the email was taken: the render server does not tell.
+        failure = refusal(error)
+        # The same answer whether or not the email was taken: its owner gets a mail instead.
         if not isinstance(failure, Conflict):
             raise failure from None
-    return {"message": "If this email was not registered yet, your account is ready: sign in."}
-
-
-def _form_details(error: ApiError) -> list[dict[str, Any]] | None:
-    """The API's field problems, named as the form's fields (no `body.` prefix)."""
-    details = error.body.get("details")
-    if not isinstance(details, list):
-        return None
-    return [
-        {"field": str(d.get("field", "")).removeprefix("body."), "message": d.get("message")}
-        for d in details
-        if isinstance(d, dict)
-    ]
+    email = body.email.strip()
+    return {
+        "message": f"We sent a link to {email}. Open it to confirm your address.",
+        "email": email,
+    }
 
 
 @router.post(
@@ -149,9 +140,7 @@ async def sign_out(request: Request, gateway: GatewayDep) -> Response:
     return response
 
 
-@router.get("/session", summary="The signed-in user, or 401")
-async def current_session(
-    request: Request, response: Response, gateway: GatewayDep
-) -> dict[str, dict[str, str]]:
-    await gateway.call(request, response, "GET", "/api/auth/me")
-    return {"user": (await gateway.current(request)).user()}
+@router.get("/session", summary="The signed-in user as the API has it now, or 401")
+async def current_session(request: Request, response: Response, gateway: GatewayDep) -> UserAnswer:
+    me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountUser])
+    return {"user": me.data.model_dump(by_alias=True)}

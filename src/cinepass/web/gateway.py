@@ -9,12 +9,14 @@ accepted again, even while the API has not yet heard of it (see `end`).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, replace
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import structlog
 from fastapi import Depends, Request, Response
+from pydantic import BaseModel, ValidationError
 
 from cinepass.addresses import client_address
 from cinepass.client import ApiError, CinepassClient, Forwarded, SignedInTokens
@@ -32,6 +34,7 @@ from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, s
 from cinepass.web.spent import SpentRecord, record_key
 
 log = structlog.get_logger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 _EARLY_REFRESH_SECONDS = 5
 _SHARED_RESULT_SECONDS = 30.0
@@ -45,8 +48,8 @@ class CookieSessionEnded(Unauthenticated):
 
     default_message = "your session has ended; sign in again"
 
-    def __init__(self) -> None:
-        super().__init__(None, challenge="")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, challenge="")
 
 
 @dataclass
@@ -73,6 +76,28 @@ def upstream_failure(error: ApiError) -> ApplicationError:
             retry_after=error.retry_after or UNAVAILABLE_RETRY_SECONDS,
         )
     return failure
+
+
+def form_details(error: ApiError) -> list[dict[str, Any]] | None:
+    """The API's field problems, named as the form's fields (no `body.` prefix)."""
+    details = error.body.get("details")
+    if not isinstance(details, list):
+        return None
+    return [
+        {"field": str(d.get("field", "")).removeprefix("body."), "message": d.get("message")}
+        for d in details
+        if isinstance(d, dict)
+    ]
+
+
+def _answer_error(answer: Forwarded) -> ApiError:
+    try:
+        body = json.loads(answer.content)
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    message = body.get("message")
+    return ApiError(answer.status_code, message if isinstance(message, str) else "", body)
 
 
 def _tokens_refused(error: ApiError) -> bool:
@@ -119,14 +144,19 @@ class Gateway:
             raise CookieSessionEnded()
         return await self.admit(session)
 
+    async def spend(self, session: WebSession) -> float:
+        """Never accept this browser session again; its remaining lifetime at the most."""
+        lifetime = self._lifetimes[1] if session.remember_me else self._lifetimes[0]
+        await self.spent.spend(record_key("session", session.sid), lifetime)
+        return lifetime
+
     async def end(self, session: WebSession, address: str | None) -> bool:
         """Sign out: never accept this session again, and end it at the API.
 
         False when the API could not be told now; it is told in the background, until it
         hears or the session would have expired anyway.
         """
-        lifetime = self._lifetimes[1] if session.remember_me else self._lifetimes[0]
-        await self.spent.spend(record_key("session", session.sid), lifetime)
+        lifetime = await self.spend(session)
         left = await self._revoke(session, address)
         if left is None:
             return True
@@ -247,6 +277,28 @@ class Gateway:
         if refreshed:
             set_cookie(response, self.sealer, session)
         return answer
+
+    async def send(
+        self, request: Request, response: Response, method: str, path: str, *, body: Any = None
+    ) -> Forwarded:
+        """`call` with `body` sent as JSON; an error answer raises as the browser should see
+        it, the API's field problems included."""
+        content = None if body is None else json.dumps(body).encode()
+        answer = await self.call(request, response, method, path, body=content)
+        if answer.status_code >= 400:
+            error = _answer_error(answer)
+            failure = upstream_failure(error)
+            failure.details = form_details(error)
+            raise failure
+        return answer
+
+    async def fetch(self, request: Request, response: Response, path: str, model: type[M]) -> M:
+        """GET `path` as the signed-in user, its answer read as `model`."""
+        answer = await self.send(request, response, "GET", path)
+        try:
+            return model.model_validate_json(answer.content)
+        except ValidationError:
+            raise upstream_failure(ApiError(502, f"unexpected answer from {path}")) from None
 
 
 async def _gateway(request: Request) -> Gateway:

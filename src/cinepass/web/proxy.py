@@ -32,6 +32,9 @@ ALLOWED = (
     Allowed("DELETE", re.compile(rf"/api/user-movies/{_ID}"), frozenset()),
     Allowed("GET", re.compile(r"/api/auth/identities"), frozenset()),
     Allowed("DELETE", re.compile(rf"/api/auth/identities/{_ID}"), frozenset()),
+    Allowed("GET", re.compile(r"/api/auth/sessions"), frozenset()),
+    Allowed("DELETE", re.compile(rf"/api/auth/sessions/{_ID}"), frozenset()),
+    Allowed("POST", re.compile(r"/api/auth/email"), frozenset(), body=True),
 )
 
 router = APIRouter()

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.responses import Response
 
 from cinepass import base64url
+from cinepass.client import SignedInTokens
 from cinepass.sealing import Sealer, Unsealable, read_key
 
 COOKIE_NAME = "__Host-cinepass"
@@ -36,30 +37,26 @@ class WebSession:
     email: str
 
     @classmethod
-    def new(
-        cls,
-        *,
-        access_token: str,
-        refresh_token: str,
-        expires_in: int,
-        remember_me: bool,
-        user_id: str,
-        name: str,
-        email: str,
-    ) -> WebSession:
+    def signed_in(cls, tokens: SignedInTokens, *, remember_me: bool) -> WebSession:
+        """A new browser session (a new `sid`) holding what a sign-in gave back."""
         return cls(
             sid=secrets.token_urlsafe(16),
-            access_token=access_token,
-            refresh_token=refresh_token,
-            access_expires_at=int(time.time()) + expires_in,
+            access_token=tokens.token,
+            refresh_token=tokens.refresh_token,
+            access_expires_at=int(time.time()) + tokens.expires_in,
             remember_me=remember_me,
-            user_id=user_id,
-            name=name,
-            email=email,
+            user_id=tokens.user_id,
+            name=tokens.name,
+            email=tokens.email,
         )
 
-    def user(self) -> dict[str, str]:
-        return {"id": self.user_id, "name": self.name, "email": self.email}
+
+def user_answer(tokens: SignedInTokens) -> dict[str, str | bool]:
+    """Who signed in, as the SPA reads it (`emailVerified` when the API said)."""
+    user: dict[str, str | bool] = {"id": tokens.user_id, "name": tokens.name, "email": tokens.email}
+    if tokens.email_verified is not None:
+        user["emailVerified"] = tokens.email_verified
+    return user
 
 
 class CookieSealer:

@@ -163,19 +163,14 @@ async def callback(
         return await _link(request, gateway, provider, flow, id_token)
     try:
         signed = await gateway.client.sign_in_with_provider(
-            id_token, gateway.api_key, client_address=client_address(request)
+            id_token,
+            gateway.api_key,
+            client_address=client_address(request),
+            user_agent=request.headers.get("user-agent"),
         )
     except ApiError as error:
         return _go("/sign-in", error=error.message)
-    session = WebSession.new(
-        access_token=signed.token,
-        refresh_token=signed.refresh_token,
-        expires_in=signed.expires_in,
-        remember_me=False,
-        user_id=signed.user_id,
-        name=signed.name,
-        email=signed.email,
-    )
+    session = WebSession.signed_in(signed, remember_me=False)
     response = _go(str(flow["return_to"]))
     set_cookie(response, gateway.sealer, session)
     return response
