@@ -243,20 +243,20 @@ class CinepassClient:
         self, email: str, api_key: str, *, client_address: str | None = None
     ) -> None:
         """Mail the address's account a new verification link, if it has one to verify."""
-        await self._call(
-            "POST",
-            "/api/auth/verify-email/resend",
-            json={"email": email, "apiKeyToken": api_key},
-            headers=_on_behalf_of(client_address),
-        )
+        await self._mail_a_link("/api/auth/verify-email/resend", email, api_key, client_address)
 
     async def request_password_reset(
         self, email: str, api_key: str, *, client_address: str | None = None
     ) -> None:
         """Mail a reset link to the address's account, if there is one (the answer never says)."""
+        await self._mail_a_link("/api/auth/password-reset", email, api_key, client_address)
+
+    async def _mail_a_link(
+        self, path: str, email: str, api_key: str, client_address: str | None
+    ) -> None:
         await self._call(
             "POST",
-            "/api/auth/password-reset",
+            path,
             json={"email": email, "apiKeyToken": api_key},
             headers=_on_behalf_of(client_address),
         )
