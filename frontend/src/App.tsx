@@ -5,13 +5,17 @@ import { PublicOnly, RequireAuth } from "./auth/guards";
 import { Splash } from "./components/FullPage";
 import { Header } from "./components/Header";
 import { MyListProvider } from "./myList/MyListContext";
+import { VerifyBanner } from "./components/VerifyBanner";
 import { AccountPage } from "./pages/AccountPage";
 import { AuthLayout } from "./pages/AuthLayout";
+import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PlayerPage } from "./pages/PlayerPage";
+import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 import { SignInPage } from "./pages/SignInPage";
 import { SignUpPage } from "./pages/SignUpPage";
+import { VerifyEmailPage } from "./pages/VerifyEmailPage";
 import { ToastProvider } from "./toast/Toasts";
 
 /**
@@ -23,11 +27,12 @@ const LAZY_AREAS: readonly { path: string; load: () => Promise<{ default: Compon
 
 const lazyAreas = LAZY_AREAS.map(({ path, load }) => ({ path, Area: lazy(load) }));
 
-/** The signed-in frame: header, then the page. */
+/** The signed-in frame: header, the "confirm your email" banner when due, then the page. */
 function AppShell() {
   return (
     <div className="app">
       <Header />
+      <VerifyBanner />
       <main id="main" className="main">
         <Outlet />
       </main>
@@ -61,6 +66,12 @@ export function App() {
               >
                 <Route path="/sign-in" element={<SignInPage />} />
                 <Route path="/sign-up" element={<SignUpPage />} />
+                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+              </Route>
+              {/* Mailed links: they work signed in or not, and sign the browser in. */}
+              <Route element={<AuthLayout />}>
+                <Route path="/reset-password" element={<ResetPasswordPage />} />
+                <Route path="/verify-email" element={<VerifyEmailPage />} />
               </Route>
               <Route
                 element={

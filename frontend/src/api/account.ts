@@ -1,4 +1,4 @@
-/** The signed-in user's account: the third-party sign-ins linked to it (`/api/auth/identities`). */
+/** The signed-in user's account: linked third-party sign-ins, sessions and the email address. */
 
 import { asRecord, request, segment } from "./http";
 import type { components } from "./schema";
@@ -38,4 +38,52 @@ export async function listIdentities(signal?: AbortSignal): Promise<Identity[]> 
 /** Unlinks a provider; a 409 (the user's only way left to sign in) carries the reason. */
 export async function unlinkIdentity(id: string): Promise<void> {
   await request<unknown>("DELETE", `/api/auth/identities/${segment(id)}`);
+}
+
+/**
+ * A session of the signed-in user: one browser or app that signed in. `device` is named from the
+ * User-Agent it signed in with ("Chrome on Linux"); `current` marks this browser's session.
+ */
+export interface AccountSession {
+  id: string;
+  device: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  rememberMe: boolean;
+  current: boolean;
+}
+
+/** The signed-in user's live sessions, newest first. */
+export async function listSessions(signal?: AbortSignal): Promise<AccountSession[]> {
+  const body = await request<{ data?: unknown }>("GET", "/api/auth/sessions", { signal });
+  const list = Array.isArray(body?.data) ? body.data : [];
+  return list.flatMap((item): AccountSession[] => {
+    const record = asRecord(item);
+    if (typeof record.id !== "string" || !record.id) return [];
+    return [
+      {
+        id: record.id,
+        device: optionalString(record.device) ?? "Unknown device",
+        createdAt: typeof record.createdAt === "string" ? record.createdAt : "",
+        lastUsedAt: optionalString(record.lastUsedAt),
+        expiresAt: optionalString(record.expiresAt),
+        rememberMe: record.rememberMe === true,
+        current: record.current === true,
+      },
+    ];
+  });
+}
+
+/** Signs one session out (another browser); a 404 means it had already ended. */
+export async function endSession(id: string): Promise<void> {
+  await request<unknown>("DELETE", `/api/auth/sessions/${segment(id)}`);
+}
+
+/** Asks to move the account to `email`: a link goes there; resolves with where it went. */
+export async function changeEmail(email: string, password: string): Promise<string> {
+  const body = await request<{ message?: unknown }>("POST", "/api/auth/email", { body: { email, password } });
+  return typeof body?.message === "string" && body.message
+    ? body.message
+    : `We sent a link to ${email}. Open it to make it your address.`;
 }

@@ -3,7 +3,14 @@
 import { ApiError, asRecord, isAbortError, request, segment } from "./http";
 import type { components } from "./schema";
 
-export type User = components["schemas"]["UserOut"];
+/** `emailVerified` is false until the user opens the link we mailed to their address. */
+export type User = components["schemas"]["UserOut"] & { emailVerified?: boolean };
+
+/** What the server says after it mailed (or, neutrally, may have mailed) a link. */
+export interface LinkSent {
+  message: string;
+  email: string;
+}
 
 /** A third-party sign-in provider the render server is configured with. */
 export interface Provider {
@@ -29,21 +36,71 @@ export async function signIn(email: string, password: string, rememberMe: boolea
   return body.user;
 }
 
-/** Resolves with the server's message (which stays neutral about existing accounts). */
-export async function signUp(name: string, email: string, password: string): Promise<string> {
+function linkSent(body: unknown, email: string, fallback: string): LinkSent {
+  const record = asRecord(body);
+  return {
+    message: typeof record.message === "string" && record.message ? record.message : fallback,
+    email: typeof record.email === "string" && record.email ? record.email : email,
+  };
+}
+
+/**
+ * Creates the account; the server mails a link to confirm the address. Its answer is the same
+ * whether or not the address already had an account (the owner of one gets a mail instead).
+ */
+export async function signUp(name: string, email: string, password: string): Promise<LinkSent> {
   const account: Pick<components["schemas"]["SignUp"], "name" | "email" | "password"> = {
     name,
     email,
     password,
   };
-  const body = await request<{ message?: string } | null>("POST", "/auth/sign-up", {
-    body: account,
+  const body = await request<unknown>("POST", "/auth/sign-up", { body: account });
+  return linkSent(body, email, `We sent a link to ${email}. Open it to confirm your address.`);
+}
+
+/** Mails a new confirmation link: to `email`, or to the signed-in user's address. */
+export async function resendVerification(email?: string): Promise<LinkSent> {
+  const body = await request<unknown>("POST", "/auth/verify-email/resend", {
+    body: email === undefined ? {} : { email },
   });
-  return body?.message ?? "Your account is ready. Sign in to continue.";
+  return linkSent(body, email ?? "", "If your address still needs confirming, we sent a new link.");
+}
+
+/** Confirms an address with the token from its mail; the browser is signed in as that user. */
+export async function verifyEmail(token: string): Promise<User> {
+  const body = await request<{ user: User }>("POST", "/auth/verify-email", { body: { token } });
+  return body.user;
+}
+
+/** Mails a password reset link; the answer never says whether the address has an account. */
+export async function requestPasswordReset(email: string): Promise<LinkSent> {
+  const body = await request<unknown>("POST", "/auth/password-reset", { body: { email } });
+  return linkSent(body, email, `If an account uses ${email}, we sent a link to it.`);
+}
+
+/** Sets a new password with the token from a reset mail; the browser is signed in. */
+export async function confirmPasswordReset(token: string, password: string, rememberMe: boolean): Promise<User> {
+  const body = await request<{ user: User }>("POST", "/auth/password-reset/confirm", {
+    body: { token, password, rememberMe },
+  });
+  return body.user;
 }
 
 export async function signOut(): Promise<void> {
   await request<unknown>("POST", "/auth/sign-out");
+}
+
+/** Ends every session of the account, this browser's too. */
+export async function signOutEverywhere(): Promise<void> {
+  await request<unknown>("POST", "/auth/sign-out-everywhere");
+}
+
+/** Changes the password; other browsers are signed out, this one stays signed in. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<User> {
+  const body = await request<{ user: User }>("POST", "/auth/password", {
+    body: { currentPassword, newPassword },
+  });
+  return body.user;
 }
 
 /** Third-party sign-in providers; none when the route is missing or failing. */

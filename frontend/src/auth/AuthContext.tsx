@@ -27,7 +27,16 @@ interface AuthContextValue {
   state: AuthState;
   user: api.User | null;
   signIn: (email: string, password: string, rememberMe: boolean) => Promise<api.User>;
+  /** The server signed this browser in another way (a mailed link): take its user. */
+  signedIn: (user: api.User) => void;
+  /**
+   * Reads the session again, quietly (the address may have been confirmed meanwhile): the user,
+   * or null when there is no session; an unreachable server leaves the state as it was.
+   */
+  reload: () => Promise<api.User | null>;
   signOut: () => Promise<SignOutResult>;
+  /** Ends every session of the account; this browser is signed out too. */
+  signOutEverywhere: () => Promise<void>;
   retry: () => void;
 }
 
@@ -41,8 +50,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const controller = new AbortController();
     api
       .getSession(controller.signal)
+      // Only while still loading: a mailed link's page may have signed the browser in meanwhile.
       .then((user) =>
-        setState(user ? { status: "signed-in", user } : { status: "signed-out", reason: "initial" }),
+        setState((current) =>
+          current.status !== "loading"
+            ? current
+            : user
+              ? { status: "signed-in", user }
+              : { status: "signed-out", reason: "initial" },
+        ),
       )
       .catch((error: unknown) => {
         if (api.isAbortError(error)) return;
@@ -68,6 +84,27 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const user = await api.signIn(email, password, rememberMe);
     setState({ status: "signed-in", user });
     return user;
+  }, []);
+
+  const signedIn = useCallback((user: api.User) => setState({ status: "signed-in", user }), []);
+
+  const reload = useCallback(async () => {
+    let user: api.User | null;
+    try {
+      user = await api.getSession();
+    } catch {
+      return null;
+    }
+    setState((current) => {
+      if (user) return { status: "signed-in", user };
+      return current.status === "signed-in" ? { status: "signed-out", reason: "expired" } : current;
+    });
+    return user;
+  }, []);
+
+  const signOutEverywhere = useCallback(async () => {
+    await api.signOutEverywhere();
+    setState({ status: "signed-out", reason: "signed-out" });
   }, []);
 
   const signOut = useCallback(async (): Promise<SignOutResult> => {
@@ -97,10 +134,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       state,
       user: state.status === "signed-in" ? state.user : null,
       signIn,
+      signedIn,
+      reload,
       signOut,
+      signOutEverywhere,
       retry,
     }),
-    [state, signIn, signOut, retry],
+    [state, signIn, signedIn, reload, signOut, signOutEverywhere, retry],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

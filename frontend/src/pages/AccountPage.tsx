@@ -8,6 +8,9 @@ import { ErrorState } from "../components/ErrorState";
 import { AlertIcon, CheckIcon, LinkIcon } from "../components/Icons";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import "../styles/account.css";
+import { EmailSection } from "./account/EmailSection";
+import { PasswordSection } from "./account/PasswordSection";
+import { SessionsSection } from "./account/SessionsSection";
 
 const MAX_URL_ERROR_LENGTH = 300;
 const MAX_PROVIDER_ID_LENGTH = 64;
@@ -65,6 +68,8 @@ export function AccountPage() {
   const [attempt, setAttempt] = useState(0);
   const [providers, setProviders] = useState<api.Provider[] | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
+  // Bumped when a change (a new password) signs other sessions out: the list reads them again.
+  const [sessionsVersion, setSessionsVersion] = useState(0);
 
   // Coming from the account menu: start reading here, not on the body.
   useEffect(() => {
@@ -194,11 +199,18 @@ export function AccountPage() {
             </div>
             <div className="profile__fact">
               <dt>Email</dt>
-              <dd data-testid="account-email">{user.email}</dd>
+              <dd data-testid="account-email">
+                {user.email}
+                {user.emailVerified === false && <span className="badge badge--warning">Not confirmed</span>}
+              </dd>
             </div>
           </dl>
         </div>
       </section>
+
+      <PasswordSection onChanged={() => setSessionsVersion((n) => n + 1)} />
+      <EmailSection email={user.email} />
+      <SessionsSection version={sessionsVersion} />
 
       <section className="panel" aria-labelledby="methods-title" data-testid="sign-in-methods">
         <h2 className="panel__title" id="methods-title" ref={methodsHeading} tabIndex={-1}>

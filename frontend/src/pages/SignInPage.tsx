@@ -100,16 +100,21 @@ export function SignInPage() {
           onChange={setPassword}
           error={fieldErrors.password}
         />
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={rememberMe}
-            onChange={(event) => setRememberMe(event.target.checked)}
-            name="rememberMe"
-          />
-          <span className="checkbox__box" aria-hidden="true" />
-          <span>Remember me</span>
-        </label>
+        <div className="form__row">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={rememberMe}
+              onChange={(event) => setRememberMe(event.target.checked)}
+              name="rememberMe"
+            />
+            <span className="checkbox__box" aria-hidden="true" />
+            <span>Remember me</span>
+          </label>
+          <Link className="auth__link" to="/forgot-password" state={{ email: email.trim() } satisfies SignInLocationState}>
+            Forgot password?
+          </Link>
+        </div>
         <button type="submit" className="button button--primary button--block" aria-busy={submitting || undefined}>
           {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
           Sign in

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import * as api from "../api";
-import type { SignInLocationState } from "../auth/guards";
 import { safeNext } from "../auth/safeNext";
+import { useResend } from "../auth/useResend";
 import { AlertIcon } from "../components/Icons";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { AuthCard, Field } from "./AuthLayout";
+import { formErrors } from "./formErrors";
 import { withNext } from "./SignInPage";
 
 type FieldName = "name" | "email" | "password";
@@ -17,17 +18,13 @@ function isFieldName(field: string): field is FieldName {
   return (FIELDS as readonly string[]).includes(field);
 }
 
-/** "password: too short" -> "Password is too short." style: the server's words, a field's voice. */
-function sentence(message: string): string {
-  const trimmed = message.trim();
-  if (!trimmed) return trimmed;
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+export function SignUpPage() {
+  const [sent, setSent] = useState<api.LinkSent | null>(null);
+  return sent ? <LinkSentCard sent={sent} /> : <SignUpForm onSent={setSent} />;
 }
 
-export function SignUpPage() {
+function SignUpForm({ onSent }: { onSent: (sent: api.LinkSent) => void }) {
   useDocumentTitle("Create account");
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
 
@@ -52,21 +49,12 @@ export function SignUpPage() {
 
     setSubmitting(true);
     try {
-      const message = await api.signUp(name.trim(), email.trim(), password);
-      const state: SignInLocationState = { notice: message, email: email.trim() };
-      navigate(withNext("/sign-in", next), { state });
+      onSent(await api.signUp(name.trim(), email.trim(), password));
     } catch (err) {
       setSubmitting(false);
-      const failure = api.asApiError(err);
-      const perField: FieldErrors = {};
-      const others: string[] = [];
-      for (const detail of failure.details) {
-        if (isFieldName(detail.field) && !perField[detail.field]) perField[detail.field] = sentence(detail.message);
-        else others.push(sentence(`${detail.field}: ${detail.message}`));
-      }
-      setFieldErrors(perField);
-      const hasFieldErrors = Object.keys(perField).length > 0;
-      setError(hasFieldErrors && others.length === 0 ? null : [failure.message, ...others].join(" "));
+      const failure = formErrors(api.asApiError(err), (field) => (isFieldName(field) ? field : null));
+      setFieldErrors(failure.fields);
+      setError(failure.message);
     }
   };
 
@@ -99,6 +87,47 @@ export function SignUpPage() {
       <p className="auth__switch">
         Already have an account? <Link to={withNext("/sign-in", next)}>Sign in</Link>
       </p>
+    </AuthCard>
+  );
+}
+
+/** After sign-up: where the link went, and a way to send it again. */
+function LinkSentCard({ sent }: { sent: api.LinkSent }) {
+  useDocumentTitle("Check your email");
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
+  const resend = useResend(sent.email);
+
+  return (
+    <AuthCard title="Check your email" subtitle="One more step before your list is ready.">
+      <p className="form-notice" role="status" data-testid="link-sent">
+        {sent.message}
+      </p>
+      <div role="status" aria-live="polite">
+        {resend.sent && <p className="auth__fine-print" data-testid="resend-sent">{resend.sent}</p>}
+      </div>
+      {resend.error && (
+        <div className="form-error" role="alert" data-testid="form-error">
+          <AlertIcon />
+          <p>{resend.error}</p>
+        </div>
+      )}
+      <p className="auth__fine-print">No mail after a few minutes? Check your spam folder, or send the link again.</p>
+      <div className="auth__actions">
+        <button
+          type="button"
+          className="button button--secondary button--block"
+          onClick={() => void resend.send()}
+          aria-busy={resend.busy || undefined}
+          disabled={resend.resting}
+        >
+          {resend.busy && <span className="spinner spinner--small" aria-hidden="true" />}
+          {resend.resting ? "Link sent" : "Resend link"}
+        </button>
+        <Link className="button button--primary button--block" to={withNext("/sign-in", next)} state={{ email: sent.email }}>
+          Sign in
+        </Link>
+      </div>
     </AuthCard>
   );
 }

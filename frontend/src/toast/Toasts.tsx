@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { CloseIcon } from "../components/Icons";
 import "./toasts.css";
 
-type ToastKind = "info" | "error";
+type ToastKind = "info" | "success" | "error";
 
 interface Toast {
   id: number;
@@ -17,8 +17,9 @@ const ToastContext = createContext<Notify | null>(null);
 const LIFETIME_MS = 6000;
 
 /**
- * Messages after background actions (My list changes). Successes are only announced to screen
- * readers (the button and the row already show them); failures also appear as a visible toast.
+ * Messages after background actions. `info` (My list changes) is only announced to screen readers
+ * (the button and the row already show it); `success` (after a page that is gone, such as a reset
+ * link's) and failures also appear as a visible toast.
  */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);

@@ -1,0 +1,105 @@
+import { useState, type FormEvent } from "react";
+import * as api from "../../api";
+import { useAuth } from "../../auth/AuthContext";
+import { AlertIcon, CheckIcon } from "../../components/Icons";
+import { Field } from "../AuthLayout";
+import { formErrors } from "../formErrors";
+
+type FieldName = "current" | "next";
+
+/** Change password: this browser stays signed in, every other one is signed out. */
+export function PasswordSection({ onChanged }: { onChanged: () => void }) {
+  const { signedIn, reload } = useAuth();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const errors: Partial<Record<FieldName, string>> = {};
+    if (!current) errors.current = "Enter your current password.";
+    if (!next) errors.next = "Choose a new password.";
+    setFieldErrors(errors);
+    setError(null);
+    setDone(false);
+    if (Object.keys(errors).length > 0) return;
+    setBusy(true);
+    try {
+      signedIn(await api.changePassword(current, next));
+      setCurrent("");
+      setNext("");
+      setDone(true);
+      onChanged();
+    } catch (err) {
+      const failure = api.asApiError(err);
+      if (failure.status === 401) {
+        // Changed, but this browser could not sign in again: the session is over here too.
+        await reload();
+        return;
+      }
+      if (failure.status === 400 && failure.details.length === 0) {
+        setFieldErrors({ current: failure.message });
+        return;
+      }
+      const shown = formErrors(failure, (field) =>
+        field === "newPassword" ? "next" : field === "currentPassword" ? "current" : null,
+      );
+      setFieldErrors(shown.fields);
+      setError(shown.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="password-title" data-testid="password-section">
+      <h2 className="panel__title" id="password-title">
+        Password
+      </h2>
+      <p className="panel__hint">Changing it signs you out on every other device.</p>
+      <div role="status">
+        {done && (
+          <p className="notice" data-testid="password-notice">
+            <CheckIcon />
+            <span>Your password was changed. Every other device was signed out.</span>
+          </p>
+        )}
+      </div>
+      {error && (
+        <div className="notice notice--error" role="alert">
+          <AlertIcon />
+          <p>{error}</p>
+        </div>
+      )}
+      <form className="form panel__form" onSubmit={submit} noValidate aria-label="Change password">
+        <Field
+          id="current-password"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+          error={fieldErrors.current}
+        />
+        <Field
+          id="new-password"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+          error={fieldErrors.next}
+          hint="8 to 128 characters. Very common passwords are refused."
+        />
+        <button type="submit" className="button button--primary" aria-busy={busy || undefined}>
+          {busy && <span className="spinner spinner--small" aria-hidden="true" />}
+          Change password
+        </button>
+      </form>
+    </section>
+  );
+}
