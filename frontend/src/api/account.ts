@@ -1,6 +1,6 @@
 /** The signed-in user's account: linked third-party sign-ins, sessions and the email address. */
 
-import { asRecord, request, segment } from "./http";
+import { ApiError, asRecord, request, segment } from "./http";
 import type { components } from "./schema";
 
 /**
@@ -35,9 +35,18 @@ export async function listIdentities(signal?: AbortSignal): Promise<Identity[]> 
   });
 }
 
+/** Deletes what `path` names; already gone (another tab, say) counts as done. */
+async function remove(path: string): Promise<void> {
+  try {
+    await request<unknown>("DELETE", path);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+}
+
 /** Unlinks a provider; a 409 (the user's only way left to sign in) carries the reason. */
 export async function unlinkIdentity(id: string): Promise<void> {
-  await request<unknown>("DELETE", `/api/auth/identities/${segment(id)}`);
+  await remove(`/api/auth/identities/${segment(id)}`);
 }
 
 /**
@@ -75,9 +84,9 @@ export async function listSessions(signal?: AbortSignal): Promise<AccountSession
   });
 }
 
-/** Signs one session out (another browser); a 404 means it had already ended. */
+/** Signs one session out (another browser); one that already ended counts as done. */
 export async function endSession(id: string): Promise<void> {
-  await request<unknown>("DELETE", `/api/auth/sessions/${segment(id)}`);
+  await remove(`/api/auth/sessions/${segment(id)}`);
 }
 
 /** Asks to move the account to `email`: a link goes there; resolves with where it went. */

@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { useAuth } from "../auth/AuthContext";
 import { useResend } from "../auth/useResend";
 import { AlertIcon } from "./Icons";
+import { ResendButton } from "./ResendButton";
 
 /** "Confirm your email": for a signed-in user whose address is not proved yet. */
 export function VerifyBanner() {
@@ -35,15 +36,7 @@ export function VerifyBanner() {
         )}
         {resend.error && <span className="banner__error"> {resend.error}</span>}
       </p>
-      <button
-        type="button"
-        className="button button--secondary button--small"
-        onClick={() => void resend.send()}
-        aria-busy={resend.busy || undefined}
-        disabled={resend.resting}
-      >
-        {resend.resting ? "Link sent" : "Resend link"}
-      </button>
+      <ResendButton resend={resend} className="button button--secondary button--small" />
     </aside>
   );
 }

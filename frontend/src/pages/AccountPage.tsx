@@ -130,12 +130,9 @@ export function AccountPage() {
     try {
       await api.unlinkIdentity(identity.id);
     } catch (err) {
-      // Already gone (another tab, say): the list just catches up below.
-      if (!(err instanceof api.ApiError && err.status === 404)) {
-        setBusyId(null);
-        setError(api.asApiError(err).message);
-        return;
-      }
+      setBusyId(null);
+      setError(api.asApiError(err).message);
+      return;
     }
     setBusyId(null);
     setIdentities((current) =>

@@ -1,5 +1,6 @@
 import type { HTMLInputTypeAttribute, ReactNode } from "react";
 import { Outlet } from "react-router";
+import { AlertIcon } from "../components/Icons";
 import { Logo } from "../components/Logo";
 import "../styles/auth.css";
 
@@ -29,6 +30,9 @@ export function AuthCard({ title, subtitle, children }: { title: string; subtitl
     </section>
   );
 }
+
+/** What a new password must be, as the server checks it. */
+export const NEW_PASSWORD_HINT = "8 to 128 characters. Very common passwords are refused.";
 
 interface FieldProps {
   id: string;
@@ -77,5 +81,26 @@ export function Field({ id, label, type, value, onChange, autoComplete, error, h
         </p>
       )}
     </div>
+  );
+}
+
+/** A form's failure that belongs to no single field, announced as it appears. */
+export function FormError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="form-error" role="alert" data-testid="form-error">
+      <AlertIcon />
+      <p>{message}</p>
+    </div>
+  );
+}
+
+/** A form's submit button, showing a spinner while the request runs. */
+export function SubmitButton({ busy, block = true, children }: { busy: boolean; block?: boolean; children: ReactNode }) {
+  return (
+    <button type="submit" className={`button button--primary${block ? " button--block" : ""}`} aria-busy={busy || undefined}>
+      {busy && <span className="spinner spinner--small" aria-hidden="true" />}
+      {children}
+    </button>
   );
 }

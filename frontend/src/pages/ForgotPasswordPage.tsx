@@ -2,9 +2,8 @@ import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "react-router";
 import * as api from "../api";
 import type { SignInLocationState } from "../auth/guards";
-import { AlertIcon } from "../components/Icons";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
-import { AuthCard, Field } from "./AuthLayout";
+import { AuthCard, Field, FormError, SubmitButton } from "./AuthLayout";
 
 /** "Forgot password?": an address in, a reset link out (the answer never says if it has an account). */
 export function ForgotPasswordPage() {
@@ -62,12 +61,7 @@ export function ForgotPasswordPage() {
 
   return (
     <AuthCard title="Reset your password" subtitle="Enter your account's email and we'll send you a link to choose a new password.">
-      {error && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <AlertIcon />
-          <p>{error}</p>
-        </div>
-      )}
+      <FormError message={error} />
       <form className="form" onSubmit={submit} noValidate aria-label="Reset your password">
         <Field
           id="forgot-email"
@@ -79,10 +73,7 @@ export function ForgotPasswordPage() {
           error={fieldError}
           autoFocus
         />
-        <button type="submit" className="button button--primary button--block" aria-busy={submitting || undefined}>
-          {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
-          Send reset link
-        </button>
+        <SubmitButton busy={submitting}>Send reset link</SubmitButton>
       </form>
       <p className="auth__switch">
         Remembered it? <Link to="/sign-in">Sign in</Link>

@@ -3,10 +3,9 @@ import { Link, useNavigate } from "react-router";
 import * as api from "../api";
 import { useAuth } from "../auth/AuthContext";
 import { useLinkToken } from "../auth/linkToken";
-import { AlertIcon } from "../components/Icons";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { useNotify } from "../toast/Toasts";
-import { AuthCard, Field } from "./AuthLayout";
+import { AuthCard, Field, FormError, NEW_PASSWORD_HINT, SubmitButton } from "./AuthLayout";
 import { formErrors } from "./formErrors";
 
 type FieldName = "password" | "confirm";
@@ -15,10 +14,7 @@ type FieldName = "password" | "confirm";
 export function DeadLink({ title, message, retryTo, retryLabel }: { title: string; message: string; retryTo: string; retryLabel: string }) {
   return (
     <AuthCard title={title} subtitle="Links we mail work once, for a short while.">
-      <div className="form-error" role="alert" data-testid="form-error">
-        <AlertIcon />
-        <p>{message}</p>
-      </div>
+      <FormError message={message} />
       <div className="auth__actions">
         <Link className="button button--primary button--block" to={retryTo}>
           {retryLabel}
@@ -85,12 +81,7 @@ export function ResetPasswordPage() {
 
   return (
     <AuthCard title="Choose a new password" subtitle="You'll be signed in with it, and signed out everywhere else.">
-      {error && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <AlertIcon />
-          <p>{error}</p>
-        </div>
-      )}
+      <FormError message={error} />
       <form className="form" onSubmit={submit} noValidate aria-label="Choose a new password">
         <Field
           id="reset-password"
@@ -100,7 +91,7 @@ export function ResetPasswordPage() {
           value={password}
           onChange={setPassword}
           error={fieldErrors.password}
-          hint="8 to 128 characters. Very common passwords are refused."
+          hint={NEW_PASSWORD_HINT}
           autoFocus
         />
         <Field
@@ -117,10 +108,7 @@ export function ResetPasswordPage() {
           <span className="checkbox__box" aria-hidden="true" />
           <span>Remember me</span>
         </label>
-        <button type="submit" className="button button--primary button--block" aria-busy={submitting || undefined}>
-          {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
-          Set new password
-        </button>
+        <SubmitButton busy={submitting}>Set new password</SubmitButton>
       </form>
     </AuthCard>
   );

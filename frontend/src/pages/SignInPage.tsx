@@ -4,9 +4,8 @@ import * as api from "../api";
 import { useAuth } from "../auth/AuthContext";
 import type { SignInLocationState } from "../auth/guards";
 import { safeNext } from "../auth/safeNext";
-import { AlertIcon } from "../components/Icons";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
-import { AuthCard, Field } from "./AuthLayout";
+import { AuthCard, Field, FormError, SubmitButton } from "./AuthLayout";
 
 const MAX_URL_ERROR_LENGTH = 300;
 
@@ -74,12 +73,7 @@ export function SignInPage() {
           {notice}
         </p>
       )}
-      {error && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <AlertIcon />
-          <p>{error}</p>
-        </div>
-      )}
+      <FormError message={error} />
       <form className="form" onSubmit={submit} noValidate aria-label="Sign in">
         <Field
           id="sign-in-email"
@@ -115,10 +109,7 @@ export function SignInPage() {
             Forgot password?
           </Link>
         </div>
-        <button type="submit" className="button button--primary button--block" aria-busy={submitting || undefined}>
-          {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
-          Sign in
-        </button>
+        <SubmitButton busy={submitting}>Sign in</SubmitButton>
       </form>
 
       {providers.length > 0 && (

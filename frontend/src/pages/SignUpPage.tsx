@@ -3,9 +3,9 @@ import { Link, useSearchParams } from "react-router";
 import * as api from "../api";
 import { safeNext } from "../auth/safeNext";
 import { useResend } from "../auth/useResend";
-import { AlertIcon } from "../components/Icons";
+import { ResendButton } from "../components/ResendButton";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
-import { AuthCard, Field } from "./AuthLayout";
+import { AuthCard, Field, FormError, NEW_PASSWORD_HINT, SubmitButton } from "./AuthLayout";
 import { formErrors } from "./formErrors";
 import { withNext } from "./SignInPage";
 
@@ -60,12 +60,7 @@ function SignUpForm({ onSent }: { onSent: (sent: api.LinkSent) => void }) {
 
   return (
     <AuthCard title="Create account" subtitle="Build your list of films to watch, on any screen.">
-      {error && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <AlertIcon />
-          <p>{error}</p>
-        </div>
-      )}
+      <FormError message={error} />
       <form className="form" onSubmit={submit} noValidate aria-label="Create account">
         <Field id="sign-up-name" label="Name" type="text" autoComplete="name" value={name} onChange={setName} error={fieldErrors.name} autoFocus />
         <Field id="sign-up-email" label="Email" type="email" autoComplete="email" value={email} onChange={setEmail} error={fieldErrors.email} />
@@ -77,12 +72,9 @@ function SignUpForm({ onSent }: { onSent: (sent: api.LinkSent) => void }) {
           value={password}
           onChange={setPassword}
           error={fieldErrors.password}
-          hint="8 to 128 characters. Very common passwords are refused."
+          hint={NEW_PASSWORD_HINT}
         />
-        <button type="submit" className="button button--primary button--block" aria-busy={submitting || undefined}>
-          {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
-          Create account
-        </button>
+        <SubmitButton busy={submitting}>Create account</SubmitButton>
       </form>
       <p className="auth__switch">
         Already have an account? <Link to={withNext("/sign-in", next)}>Sign in</Link>
@@ -106,24 +98,10 @@ function LinkSentCard({ sent }: { sent: api.LinkSent }) {
       <div role="status" aria-live="polite">
         {resend.sent && <p className="auth__fine-print" data-testid="resend-sent">{resend.sent}</p>}
       </div>
-      {resend.error && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          <AlertIcon />
-          <p>{resend.error}</p>
-        </div>
-      )}
+      <FormError message={resend.error} />
       <p className="auth__fine-print">No mail after a few minutes? Check your spam folder, or send the link again.</p>
       <div className="auth__actions">
-        <button
-          type="button"
-          className="button button--secondary button--block"
-          onClick={() => void resend.send()}
-          aria-busy={resend.busy || undefined}
-          disabled={resend.resting}
-        >
-          {resend.busy && <span className="spinner spinner--small" aria-hidden="true" />}
-          {resend.resting ? "Link sent" : "Resend link"}
-        </button>
+        <ResendButton resend={resend} className="button button--secondary button--block" />
         <Link className="button button--primary button--block" to={withNext("/sign-in", next)} state={{ email: sent.email }}>
           Sign in
         </Link>

@@ -5,10 +5,10 @@ import { useAuth } from "../auth/AuthContext";
 import type { SignInLocationState } from "../auth/guards";
 import { useLinkToken } from "../auth/linkToken";
 import { useResend } from "../auth/useResend";
-import { AlertIcon } from "../components/Icons";
+import { ResendButton } from "../components/ResendButton";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { useNotify } from "../toast/Toasts";
-import { AuthCard } from "./AuthLayout";
+import { AuthCard, FormError } from "./AuthLayout";
 import { DeadLink } from "./ResetPasswordPage";
 
 type Outcome = { status: "checking" } | { status: "failed"; message: string; offerResend: boolean };
@@ -78,23 +78,12 @@ function VerifyFailed({ message, offerResend }: { message: string; offerResend: 
   const canResend = offerResend && user !== null && user.emailVerified === false;
   return (
     <AuthCard title="We couldn't confirm your email" subtitle="Links we mail work once, for a short while.">
-      <div className="form-error" role="alert" data-testid="form-error">
-        <AlertIcon />
-        <p>{message}</p>
-      </div>
+      <FormError message={message} />
       <div role="status">{resend.sent && <p className="form-notice">{resend.sent}</p>}</div>
       {resend.error && <p className="field__error">{resend.error}</p>}
       <div className="auth__actions">
         {canResend && (
-          <button
-            type="button"
-            className="button button--secondary button--block"
-            onClick={() => void resend.send()}
-            aria-busy={resend.busy || undefined}
-            disabled={resend.resting}
-          >
-            {resend.resting ? "Link sent" : "Send me a new link"}
-          </button>
+          <ResendButton resend={resend} className="button button--secondary button--block" label="Send me a new link" />
         )}
         {user ? (
           <Link className="button button--primary button--block" to="/">

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from "react";
 import * as api from "../../api";
-import { AlertIcon, CheckIcon } from "../../components/Icons";
-import { Field } from "../AuthLayout";
+import { Field, SubmitButton } from "../AuthLayout";
 import { formErrors } from "../formErrors";
+import { SectionMessages } from "./SectionMessages";
 
 type FieldName = "email" | "password";
 
@@ -53,20 +53,7 @@ export function EmailSection({ email }: { email: string }) {
         Your address is <strong className="panel__value">{email}</strong>. To change it, we send a link to the new
         one; it becomes your address once you open it.
       </p>
-      <div role="status">
-        {sent && (
-          <p className="notice" data-testid="email-notice">
-            <CheckIcon />
-            <span>{sent}</span>
-          </p>
-        )}
-      </div>
-      {error && (
-        <div className="notice notice--error" role="alert" data-testid="email-error">
-          <AlertIcon />
-          <p>{error}</p>
-        </div>
-      )}
+      <SectionMessages name="email" notice={sent} error={error} />
       <form className="form panel__form" onSubmit={submit} noValidate aria-label="Change email">
         <Field id="new-email" label="New email" type="email" autoComplete="email" value={next} onChange={setNext} error={fieldErrors.email} />
         <Field
@@ -78,10 +65,7 @@ export function EmailSection({ email }: { email: string }) {
           onChange={setPassword}
           error={fieldErrors.password}
         />
-        <button type="submit" className="button button--primary" aria-busy={busy || undefined}>
-          {busy && <span className="spinner spinner--small" aria-hidden="true" />}
-          Send confirmation link
-        </button>
+        <SubmitButton busy={busy} block={false}>Send confirmation link</SubmitButton>
       </form>
     </section>
   );

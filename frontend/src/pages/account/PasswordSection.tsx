@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import * as api from "../../api";
 import { useAuth } from "../../auth/AuthContext";
-import { AlertIcon, CheckIcon } from "../../components/Icons";
-import { Field } from "../AuthLayout";
+import { Field, NEW_PASSWORD_HINT, SubmitButton } from "../AuthLayout";
 import { formErrors } from "../formErrors";
+import { SectionMessages } from "./SectionMessages";
 
 type FieldName = "current" | "next";
 
@@ -61,20 +61,11 @@ export function PasswordSection({ onChanged }: { onChanged: () => void }) {
         Password
       </h2>
       <p className="panel__hint">Changing it signs you out on every other device.</p>
-      <div role="status">
-        {done && (
-          <p className="notice" data-testid="password-notice">
-            <CheckIcon />
-            <span>Your password was changed. Every other device was signed out.</span>
-          </p>
-        )}
-      </div>
-      {error && (
-        <div className="notice notice--error" role="alert">
-          <AlertIcon />
-          <p>{error}</p>
-        </div>
-      )}
+      <SectionMessages
+        name="password"
+        notice={done ? "Your password was changed. Every other device was signed out." : null}
+        error={error}
+      />
       <form className="form panel__form" onSubmit={submit} noValidate aria-label="Change password">
         <Field
           id="current-password"
@@ -93,12 +84,9 @@ export function PasswordSection({ onChanged }: { onChanged: () => void }) {
           value={next}
           onChange={setNext}
           error={fieldErrors.next}
-          hint="8 to 128 characters. Very common passwords are refused."
+          hint={NEW_PASSWORD_HINT}
         />
-        <button type="submit" className="button button--primary" aria-busy={busy || undefined}>
-          {busy && <span className="spinner spinner--small" aria-hidden="true" />}
-          Change password
-        </button>
+        <SubmitButton busy={busy} block={false}>Change password</SubmitButton>
       </form>
     </section>
   );

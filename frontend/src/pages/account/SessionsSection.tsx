@@ -4,7 +4,7 @@ import * as api from "../../api";
 import { useAuth } from "../../auth/AuthContext";
 import type { SignInLocationState } from "../../auth/guards";
 import { ErrorState } from "../../components/ErrorState";
-import { AlertIcon } from "../../components/Icons";
+import { SectionMessages } from "./SectionMessages";
 
 type SessionsState =
   | { status: "loading" }
@@ -46,12 +46,9 @@ export function SessionsSection({ version }: { version: number }) {
     try {
       await api.endSession(session.id);
     } catch (err) {
-      // Already ended (it expired, or another tab did it): the list just catches up.
-      if (!(err instanceof api.ApiError && err.status === 404)) {
-        setBusyId(null);
-        setError(api.asApiError(err).message);
-        return;
-      }
+      setBusyId(null);
+      setError(api.asApiError(err).message);
+      return;
     }
     setBusyId(null);
     setState((current) =>
@@ -82,12 +79,7 @@ export function SessionsSection({ version }: { version: number }) {
         Where you're signed in
       </h2>
       <p className="panel__hint">Sign out a device you don't recognise, or every device at once.</p>
-      {error && (
-        <div className="notice notice--error" role="alert" data-testid="sessions-error">
-          <AlertIcon />
-          <p>{error}</p>
-        </div>
-      )}
+      <SectionMessages name="sessions" error={error} />
       {state.status === "loading" && <p className="panel__hint" aria-busy="true">Loading your sessions…</p>}
       {state.status === "error" && (
         <ErrorState compact title="We couldn't load your sessions" message={state.error.message} onRetry={() => setAttempt((n) => n + 1)} />
