@@ -8,6 +8,8 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -18,6 +20,21 @@ from tests.conftest import make_settings
 from tests.support import Api, LiveServer, built_spa, free_port
 
 CSRF = {"X-Cinepass-CSRF": "1"}
+CHROME_ON_LINUX = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+    " Chrome/126.0.0.0 Safari/537.36"
+)
+FIREFOX_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+)
+
+
+def link_token(link: str) -> str:
+    """The token of a mailed link (`<origin>/reset-password#token=...`): in its fragment."""
+    parts = urlsplit(link)
+    assert not parts.query, f"a token link carries nothing in its query: {link}"
+    (token,) = parse_qs(parts.fragment)["token"]
+    return token
 
 
 def new_cookie_key() -> str:
@@ -34,11 +51,19 @@ class Browser(httpx.Client):
     potentially trustworthy origin. So the jar is kept here by hand.
     """
 
-    def __init__(self, base_url: str, local_address: str | None = None):
+    def __init__(
+        self, base_url: str, local_address: str | None = None, user_agent: str | None = None
+    ):
         # `local_address` (say 127.0.0.2) makes this browser another client to the server.
         transport = httpx.HTTPTransport(local_address=local_address) if local_address else None
-        super().__init__(base_url=base_url, timeout=30, transport=transport)
+        headers = {"User-Agent": user_agent} if user_agent else None
+        super().__init__(base_url=base_url, timeout=30, transport=transport, headers=headers)
         self.session_cookie: str | None = None
+
+    def act(self, path: str, body: Any = None, method: str = "POST") -> httpx.Response:
+        """A state change as the SPA sends it: its CSRF header, from its own origin."""
+        headers = {**CSRF, "Origin": str(self.base_url).rstrip("/")}
+        return self.request(method, path, json=body, headers=headers)
 
     def send(self, request: httpx.Request, **kwargs: object) -> httpx.Response:  # type: ignore[override]
         if self.session_cookie is not None and "cookie" not in request.headers:
@@ -62,9 +87,9 @@ class Web:
     def same_origin(self) -> dict[str, str]:
         return {**CSRF, "Origin": self.url}
 
-    def browser(self) -> Browser:
+    def browser(self, user_agent: str | None = None) -> Browser:
         """A fresh client with its own cookie, like another browser."""
-        return Browser(self.url)
+        return Browser(self.url, user_agent=user_agent)
 
     def sign_in(
         self, client: Browser, email: str, password: str, remember: bool = False
