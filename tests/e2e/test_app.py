@@ -54,6 +54,8 @@ def test_sign_up_sign_in_search_and_keep_a_list(context: BrowserContext, site: W
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_test_id("link-sent")).to_contain_text(f"We sent a link to {email}")
+    page.get_by_role("link", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/sign-in"))
 
     page.get_by_label("Email").fill(email)
