@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from cinepass.mail.letters import LetterKind
+
 from tests.mail_inbox import Inbox
 from tests.web.conftest import CHROME_ON_LINUX, FIREFOX_ON_WINDOWS, Web, link_token
 

@@ -80,12 +80,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [],
   );
 
-  const signIn = useCallback(async (email: string, password: string, rememberMe: boolean) => {
-    const user = await api.signIn(email, password, rememberMe);
-    setState({ status: "signed-in", user });
-    return user;
-  }, []);
-
   const signedIn = useCallback((user: api.User) => setState({ status: "signed-in", user }), []);
 
   const reload = useCallback(async () => {
@@ -101,6 +95,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     });
     return user;
   }, []);
+
+  const signIn = useCallback(
+    async (email: string, password: string, rememberMe: boolean) => {
+      const user = await api.signIn(email, password, rememberMe);
+      setState({ status: "signed-in", user });
+      // A sign-in answer may not say whether the address is confirmed: the session does.
+      if (user.emailVerified === undefined) void reload();
+      return user;
+    },
+    [reload],
+  );
 
   const signOutEverywhere = useCallback(async () => {
     await api.signOutEverywhere();

@@ -1,7 +1,6 @@
 """The typed HTTP client for the cinepass API, shared by the admin CLI and the render server."""
 
 from cinepass.client.client import (
-    AccountUser,
     ApiError,
     ApiUnreachable,
     CinepassClient,
@@ -11,7 +10,6 @@ from cinepass.client.client import (
 )
 
 __all__ = [
-    "AccountUser",
     "ApiError",
     "ApiUnreachable",
     "CinepassClient",

@@ -10,27 +10,14 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from cinepass.auth.answers import SignedIn
+from cinepass.accounts.answers import EmailVerified
+from cinepass.auth.answers import AccountOut, SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
-from cinepass.schemas import ApiModel, Envelope, Page
+from cinepass.schemas import Envelope, Page
 from cinepass.user_movies.schemas import UserMovieOut
 
 M = TypeVar("M", bound=BaseModel)
 _USER_AGENT_MAX = 512
-
-
-class AccountUser(ApiModel):
-    id: str
-    name: str
-    email: str
-    email_verified: bool
-
-
-class EmailVerified(ApiModel):
-    user: AccountUser
-    token: str | None = None
-    refresh_token: str | None = None
-    expires_in: int | None = None
 
 
 class ApiError(Exception):
@@ -80,7 +67,7 @@ class VerifiedEmail:
     """What opening a verification link gives back: the account, and tokens when the API key
     may sign in (signin:auth); otherwise `signed_in` is None."""
 
-    user: AccountUser
+    user: AccountOut
     signed_in: SignedInTokens | None
 
 
@@ -171,7 +158,8 @@ class CinepassClient:
         client_address: str | None = None,
         user_agent: str | None = None,
     ) -> SignedInTokens:
-        """`user_agent`: the browser's, which the API keeps as the session's device."""
+        """`user_agent`: the browser's, which the API keeps as the session's device ("" when
+        the browser sent none; None sends this client's own)."""
         response = await self._call(
             "POST",
             "/api/auth/sign-in",
@@ -411,8 +399,9 @@ def _parse(model: type[M], response: httpx.Response) -> M:
 def _on_behalf_of(client_address: str | None, user_agent: str | None = None) -> dict[str, str]:
     """The headers that name the person's own client to the API: its address and browser."""
     headers = {"X-Forwarded-For": client_address} if client_address else {}
-    if user_agent:
+    if user_agent is not None:
         # Starlette reads header bytes as latin-1, httpx writes ASCII: keep what survives both.
+        # An empty one stands for a browser that sent none (not this client's own).
         headers["User-Agent"] = user_agent.encode("ascii", "replace").decode()[:_USER_AGENT_MAX]
     return headers
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import StringConstraints
 
 from cinepass.addresses import client_address
-from cinepass.client import AccountUser, ApiError, SignedInTokens
+from cinepass.auth.answers import AccountOut
+from cinepass.client import ApiError, SignedInTokens
 from cinepass.errors import BadRequest
 from cinepass.schemas import Envelope, RequestModel
 from cinepass.web.auth_routes import Text, UserAnswer, refusal
@@ -18,7 +19,7 @@ from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie, us
 
 router = APIRouter(prefix="/auth", tags=["render server"])
 
-Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+Token = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class VerifyEmailBody(RequestModel):
@@ -45,8 +46,9 @@ class PasswordChangeBody(RequestModel):
     new_password: Text
 
 
-def _user_agent(request: Request) -> str | None:
-    return request.headers.get("user-agent")
+def _user_agent(request: Request) -> str:
+    """The browser's User-Agent for the API to name the session's device; "" for none."""
+    return request.headers.get("user-agent", "")
 
 
 async def _replace_session(
@@ -67,7 +69,7 @@ async def _replace_session(
 
 
 async def _current_email(request: Request, response: Response, gateway: Gateway) -> str:
-    me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountUser])
+    me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountOut])
     return me.data.email
 
 

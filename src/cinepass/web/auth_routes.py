@@ -10,8 +10,9 @@ from fastapi.security import HTTPBasicCredentials
 from pydantic import StringConstraints
 
 from cinepass.addresses import client_address
+from cinepass.auth.answers import AccountOut
 from cinepass.auth.basic import Utf8Basic
-from cinepass.client import AccountUser, ApiError
+from cinepass.client import ApiError
 from cinepass.errors import (
     ApplicationError,
     BadRequest,
@@ -82,7 +83,7 @@ async def sign_in(
             gateway.api_key,
             remember_me=body.remember_me,
             client_address=client_address(request),
-            user_agent=request.headers.get("user-agent"),
+            user_agent=request.headers.get("user-agent", ""),
         )
     except ApiError as error:
         raise refusal(error) from None
@@ -142,5 +143,5 @@ async def sign_out(request: Request, gateway: GatewayDep) -> Response:
 
 @router.get("/session", summary="The signed-in user as the API has it now, or 401")
 async def current_session(request: Request, response: Response, gateway: GatewayDep) -> UserAnswer:
-    me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountUser])
+    me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountOut])
     return {"user": me.data.model_dump(by_alias=True)}

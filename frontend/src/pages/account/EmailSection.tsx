@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import * as api from "../../api";
 import { Field, SubmitButton } from "../AuthLayout";
-import { formErrors } from "../formErrors";
+import { formErrors, sentence } from "../formErrors";
 import { SectionMessages } from "./SectionMessages";
 
 type FieldName = "email" | "password";
@@ -29,7 +29,7 @@ export function EmailSection({ email }: { email: string }) {
     if (Object.keys(errors).length > 0) return;
     setBusy(true);
     try {
-      setSent(await api.changeEmail(address, password));
+      setSent(sentence(await api.changeEmail(address, password)));
       setNext("");
       setPassword("");
     } catch (err) {

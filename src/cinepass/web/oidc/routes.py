@@ -166,7 +166,7 @@ async def callback(
             id_token,
             gateway.api_key,
             client_address=client_address(request),
-            user_agent=request.headers.get("user-agent"),
+            user_agent=request.headers.get("user-agent", ""),
         )
     except ApiError as error:
         return _go("/sign-in", error=error.message)
