@@ -62,10 +62,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       )
       .catch((error: unknown) => {
         if (api.isAbortError(error)) return;
-        setState({
-          status: "error",
-          error: api.asApiError(error, api.UNAVAILABLE_MESSAGE),
-        });
+        const failed: AuthState = { status: "error", error: api.asApiError(error, api.UNAVAILABLE_MESSAGE) };
+        setState((current) => (current.status === "loading" ? failed : current));
       });
     return () => controller.abort();
   }, [attempt]);
@@ -79,8 +77,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       ),
     [],
   );
-
-  const signedIn = useCallback((user: api.User) => setState({ status: "signed-in", user }), []);
 
   const reload = useCallback(async () => {
     let user: api.User | null;
@@ -96,15 +92,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return user;
   }, []);
 
-  const signIn = useCallback(
-    async (email: string, password: string, rememberMe: boolean) => {
-      const user = await api.signIn(email, password, rememberMe);
+  const signedIn = useCallback(
+    (user: api.User) => {
       setState({ status: "signed-in", user });
       // A sign-in answer may not say whether the address is confirmed: the session does.
       if (user.emailVerified === undefined) void reload();
-      return user;
     },
     [reload],
+  );
+
+  const signIn = useCallback(
+    async (email: string, password: string, rememberMe: boolean) => {
+      const user = await api.signIn(email, password, rememberMe);
+      signedIn(user);
+      return user;
+    },
+    [signedIn],
   );
 
   const signOutEverywhere = useCallback(async () => {

@@ -9,7 +9,7 @@ type FieldName = "current" | "next";
 
 /** Change password: this browser stays signed in, every other one is signed out. */
 export function PasswordSection({ onChanged }: { onChanged: () => void }) {
-  const { signedIn, reload } = useAuth();
+  const { reload } = useAuth();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
@@ -29,7 +29,8 @@ export function PasswordSection({ onChanged }: { onChanged: () => void }) {
     if (Object.keys(errors).length > 0) return;
     setBusy(true);
     try {
-      signedIn(await api.changePassword(current, next));
+      // The same user, signed in again here: nothing about them changed.
+      await api.changePassword(current, next);
       setCurrent("");
       setNext("");
       setDone(true);
