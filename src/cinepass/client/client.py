@@ -415,6 +415,7 @@ def _tokens(response: httpx.Response) -> SignedInTokens:
         email=signed.user.email,
         refresh_token=signed.refresh_token or "",
         expires_in=signed.expires_in,
+        email_verified=signed.user.email_verified if isinstance(signed.user, AccountOut) else None,
     )
 
 
