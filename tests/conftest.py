@@ -15,6 +15,7 @@ from cinepass.db import migrate
 from cinepass.provisioning import Account, provisioning
 from cinepass.scopes import PRESETS
 from cinepass.users.models import Role
+from tests.mail_inbox import Inbox, SuiteMailSettings, suite_inbox
 from tests.support import Api, Database, LiveServer, postgres_database, run
 
 ADMIN_PASSWORD = "admin-password-for-tests"
@@ -50,6 +51,8 @@ SUITE_SETTINGS: dict[str, dict[str, object]] = {
         "account_mail_per_account": "10000 per minute",
     },
     "logging": {"level": "WARNING"},
+    # Mail goes to the suite's SMTP server (tests/mail_inbox.py), polled and retried fast.
+    "mail": SuiteMailSettings(),
 }
 
 
@@ -133,6 +136,12 @@ def user(api: Api) -> tuple[str, str]:
 async def _create_key(settings: Settings, scopes: list[str]) -> str:
     async with provisioning(settings) as setup:
         return await setup.api_key("test", scopes)
+
+
+@pytest.fixture(scope="session")
+def inbox() -> Inbox:
+    """What the suite's mail server received: `inbox.wait_for(email, LetterKind...)`."""
+    return suite_inbox()[0]
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from email.errors import NonASCIILocalPartDefect
+from email.headerregistry import AddressHeader, HeaderRegistry
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, cast
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -225,6 +228,52 @@ class MailSettings(Group):
     retry_seconds: float = variable("MAIL_RETRY_SECONDS", 30.0, gt=0)
     # How often each API process looks for mail to send.
     poll_seconds: float = variable("MAIL_POLL_SECONDS", 1.0, gt=0, le=60)
+
+    SMTP_SCHEMES: ClassVar[dict[str, int]] = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        url = urlsplit(value.get_secret_value())
+        try:
+            port_ok = url.port != 0
+        except ValueError:  # not a number, or out of range
+            port_ok = False
+        if (
+            url.scheme not in cls.SMTP_SCHEMES
+            or not url.hostname
+            or not port_ok
+            or url.path not in ("", "/")
+            or url.query
+            or url.fragment
+        ):
+            raise ValueError(
+                "must be smtp://HOST[:PORT], smtp+starttls://[USER:PASSWORD@]HOST[:PORT] or"
+                " smtps://[USER:PASSWORD@]HOST[:PORT] (USER and PASSWORD percent-encoded)"
+            )
+        return value
+
+    @field_validator("sender")
+    @classmethod
+    def _one_mailbox(cls, value: str) -> str:
+        problem = 'must be one address, e.g. "cinepass <no-reply@example.com>"'
+        try:
+            header = HeaderRegistry()("From", value)
+        except (IndexError, ValueError):  # CR/LF, or the parser failing on e.g. "x@"
+            raise ValueError(problem) from None
+        addresses = cast(AddressHeader, header).addresses
+        # A non-ASCII local part is an address (it needs a server with SMTPUTF8).
+        defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]
+        if defects or len(addresses) != 1 or not addresses[0].domain:
+            raise ValueError(problem)
+        return value
 
 
 class LogSettings(Group):

@@ -1,5 +1,5 @@
-"""The long-lived parts one API process shares: settings, database, events and the sign-in
-service with its keys, limits and revocations."""
+"""The long-lived parts one API process shares: settings, database, events, the sign-in
+service with its keys, limits and revocations, and the mailer with its background delivery."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ from cinepass.config import Settings
 from cinepass.db.engine import create_engine, create_sessionmaker
 from cinepass.events import Events
 from cinepass.key_encryption import KeyDecryptionError, KeyEncryption
+from cinepass.mail.delivery import MailDelivery
+from cinepass.mail.outbox import Mailer
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +59,8 @@ class AppContext:
     sessionmaker: async_sessionmaker[AsyncSession]
     events: Events
     auth: AuthService
+    mailer: Mailer
+    mail_delivery: MailDelivery
     _upkeep: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -89,7 +93,9 @@ class AppContext:
             ),
             signup_requires_api_key=settings.limits.signup_requires_api_key,
         )
-        return cls(settings, engine, sessionmaker, events, auth)
+        mailer = Mailer.from_settings(settings)
+        delivery = MailDelivery.from_settings(settings, sessionmaker)
+        return cls(settings, engine, sessionmaker, events, auth, mailer, delivery)
 
     async def start(self) -> None:
         auth = self.auth
@@ -101,6 +107,7 @@ class AppContext:
         await auth.revocations.start()
         await auth.hasher.dummy_hash()
         self._upkeep = asyncio.create_task(self._keep_up(), name="cinepass-upkeep")
+        await self.mail_delivery.start()
 
     async def _keep_up(self) -> None:
         """Read revocations and signing keys made by other processes, for as long as we run."""
@@ -113,6 +120,7 @@ class AppContext:
                 log.warning("background upkeep failed", error=f"{type(exc).__name__}: {exc}")
 
     async def close(self) -> None:
+        await self.mail_delivery.close()
         if self._upkeep is not None:
             self._upkeep.cancel()
             with contextlib.suppress(asyncio.CancelledError):
