@@ -53,15 +53,7 @@ export async function unlinkIdentity(id: string): Promise<void> {
  * A session of the signed-in user: one browser or app that signed in. `device` is named from the
  * User-Agent it signed in with ("Chrome on Linux"); `current` marks this browser's session.
  */
-export interface AccountSession {
-  id: string;
-  device: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  rememberMe: boolean;
-  current: boolean;
-}
+export type AccountSession = components["schemas"]["SessionOut"];
 
 /** The signed-in user's live sessions, newest first. */
 export async function listSessions(signal?: AbortSignal): Promise<AccountSession[]> {
@@ -75,8 +67,8 @@ export async function listSessions(signal?: AbortSignal): Promise<AccountSession
         id: record.id,
         device: optionalString(record.device) ?? "Unknown device",
         createdAt: typeof record.createdAt === "string" ? record.createdAt : "",
-        lastUsedAt: optionalString(record.lastUsedAt),
-        expiresAt: optionalString(record.expiresAt),
+        lastUsedAt: typeof record.lastUsedAt === "string" ? record.lastUsedAt : "",
+        expiresAt: typeof record.expiresAt === "string" ? record.expiresAt : "",
         rememberMe: record.rememberMe === true,
         current: record.current === true,
       },

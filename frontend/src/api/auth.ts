@@ -3,8 +3,11 @@
 import { ApiError, asRecord, isAbortError, request, segment } from "./http";
 import type { components } from "./schema";
 
-/** `emailVerified` is false until the user opens the link we mailed to their address. */
-export type User = components["schemas"]["UserOut"] & { emailVerified?: boolean };
+/**
+ * The signed-in user. `emailVerified` is false until they open the link we mailed to their
+ * address; the session always says it, a sign-in answer may not.
+ */
+export type User = components["schemas"]["UserOut"] & Partial<Pick<components["schemas"]["AccountOut"], "emailVerified">>;
 
 /** What the server says after it mailed (or, neutrally, may have mailed) a link. */
 export interface LinkSent {

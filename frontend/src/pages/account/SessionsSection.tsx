@@ -11,7 +11,7 @@ type SessionsState =
   | { status: "ready"; sessions: api.AccountSession[] }
   | { status: "error"; error: api.ApiError };
 
-function formatWhen(iso: string | null): string | null {
+function formatWhen(iso: string): string | null {
   const date = iso ? new Date(iso) : null;
   if (!date || Number.isNaN(date.getTime())) return null;
   return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(date);
@@ -108,7 +108,7 @@ export function SessionsSection({ version }: { version: number }) {
                         Signed in <time dateTime={session.createdAt}>{created}</time>
                       </span>
                     )}
-                    {used && session.lastUsedAt && (
+                    {used && (
                       <span>
                         Last used <time dateTime={session.lastUsedAt}>{used}</time>
                       </span>
