@@ -45,7 +45,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def recorded(page: Page) -> list[Request]:
     requests: list[Request] = []
-    page.on("request", requests.append)
+    page.on("request", lambda request: requests.append(request))
     return requests
 
 
@@ -58,7 +58,7 @@ def assert_the_token_went_nowhere_but_its_body(
         assert token not in request.url
         headers = request.all_headers()
         # The link pages are served with Referrer-Policy: no-referrer.
-        assert "referer" not in headers, (request.url, headers.get("referer"))
+        assert not headers.get("referer"), (request.url, headers["referer"])
         assert not any(token in value for value in headers.values())
     posts = [r for r in requests if urlsplit(r.url).path == route]
     assert len(posts) == 1, "posted once"

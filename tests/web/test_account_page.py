@@ -127,7 +127,6 @@ def test_changing_the_email_moves_the_account_once_the_link_is_opened(
     r = this.act("/api/auth/email", {"email": new, "password": PASSWORD})
     assert r.status_code == 202, r.text
     assert new in r.json()["message"]
-    inbox.wait_for(account, LetterKind.EMAIL_CHANGED_NOTICE)
     token = link_token(inbox.wait_for(new, LetterKind.CHANGE_EMAIL).link("/verify-email"))
     assert this.get("/auth/session").json()["user"]["email"] == account
 
@@ -135,6 +134,8 @@ def test_changing_the_email_moves_the_account_once_the_link_is_opened(
     assert opened.status_code == 200, opened.text
     me = this.get("/auth/session").json()["user"]
     assert (me["email"], me["emailVerified"], me["name"]) == (new, True, NAME)
+    # Once opened, the old address is told where the account went.
+    inbox.wait_for(account, LetterKind.EMAIL_CHANGED_NOTICE)
     with web.browser() as later:
         assert web.sign_in(later, new, PASSWORD).status_code == 200
         assert web.sign_in(later, account, PASSWORD).status_code == 401

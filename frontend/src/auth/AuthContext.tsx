@@ -15,7 +15,7 @@ export type SignedOutReason = "initial" | "expired" | "signed-out";
 export type AuthState =
   | { status: "loading" }
   | { status: "signed-in"; user: api.User }
-  | { status: "signed-out"; reason: SignedOutReason }
+  | { status: "signed-out"; reason: SignedOutReason; notice?: string }
   | { status: "error"; error: api.ApiError };
 
 /** `finished` is false when the server will end the session later (it was unreachable). */
@@ -35,7 +35,7 @@ interface AuthContextValue {
    */
   reload: () => Promise<api.User | null>;
   signOut: () => Promise<SignOutResult>;
-  /** Ends every session of the account; this browser is signed out too. */
+  /** Ends every session of the account; this browser is signed out too (sign-in says so). */
   signOutEverywhere: () => Promise<void>;
   retry: () => void;
 }
@@ -112,7 +112,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOutEverywhere = useCallback(async () => {
     await api.signOutEverywhere();
-    setState({ status: "signed-out", reason: "signed-out" });
+    setState({ status: "signed-out", reason: "signed-out", notice: "You're signed out on every device, this one too." });
   }, []);
 
   const signOut = useCallback(async (): Promise<SignOutResult> => {

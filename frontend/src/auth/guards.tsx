@@ -21,7 +21,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     const here = `${location.pathname}${location.search}${location.hash}`;
     const to = state.reason === "signed-out" ? "/sign-in" : signInPath(here);
     const navState: SignInLocationState | undefined =
-      state.reason === "expired" ? { expired: true } : undefined;
+      state.reason === "expired" ? { expired: true } : state.notice ? { notice: state.notice } : undefined;
     return <Navigate to={to} replace state={navState} />;
   }
   return children;

@@ -1,8 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import { useNavigate } from "react-router";
 import * as api from "../../api";
 import { useAuth } from "../../auth/AuthContext";
-import type { SignInLocationState } from "../../auth/guards";
 import { ErrorState } from "../../components/ErrorState";
 import { SectionMessages } from "./SectionMessages";
 
@@ -20,7 +18,6 @@ function formatWhen(iso: string): string | null {
 /** Where the account is signed in: each session can be signed out, or all of them at once. */
 export function SessionsSection({ version }: { version: number }) {
   const { signOutEverywhere } = useAuth();
-  const navigate = useNavigate();
   const heading = useRef<HTMLHeadingElement>(null);
   const [state, setState] = useState<SessionsState>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
@@ -64,9 +61,8 @@ export function SessionsSection({ version }: { version: number }) {
     setEverywhereBusy(true);
     setError(null);
     try {
+      // Signed out: the page's guard takes this browser to sign-in, which says why.
       await signOutEverywhere();
-      const state: SignInLocationState = { notice: "You're signed out on every device, this one too." };
-      navigate("/sign-in", { replace: true, state });
     } catch (err) {
       setEverywhereBusy(false);
       setError(api.asApiError(err).message);
