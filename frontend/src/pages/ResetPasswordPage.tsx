@@ -6,7 +6,7 @@ import { useLinkToken } from "../auth/linkToken";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { useNotify } from "../toast/Toasts";
 import { AuthCard, Field, FormError, NEW_PASSWORD_HINT, SubmitButton } from "./AuthLayout";
-import { formErrors } from "./formErrors";
+import { formErrors, sentence } from "./formErrors";
 
 type FieldName = "password" | "confirm";
 
@@ -14,7 +14,7 @@ type FieldName = "password" | "confirm";
 export function DeadLink({ title, message, retryTo, retryLabel }: { title: string; message: string; retryTo: string; retryLabel: string }) {
   return (
     <AuthCard title={title} subtitle="Links we mail work once, for a short while.">
-      <FormError message={message} />
+      <FormError message={sentence(message)} />
       <div className="auth__actions">
         <Link className="button button--primary button--block" to={retryTo}>
           {retryLabel}

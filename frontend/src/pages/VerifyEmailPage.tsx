@@ -9,6 +9,7 @@ import { ResendButton } from "../components/ResendButton";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { useNotify } from "../toast/Toasts";
 import { AuthCard, FormError } from "./AuthLayout";
+import { sentence } from "./formErrors";
 import { DeadLink } from "./ResetPasswordPage";
 
 type Outcome = { status: "checking" } | { status: "failed"; message: string; offerResend: boolean };
@@ -78,7 +79,7 @@ function VerifyFailed({ message, offerResend }: { message: string; offerResend: 
   const canResend = offerResend && user !== null && user.emailVerified === false;
   return (
     <AuthCard title="We couldn't confirm your email" subtitle="Links we mail work once, for a short while.">
-      <FormError message={message} />
+      <FormError message={sentence(message)} />
       <div role="status">{resend.sent && <p className="form-notice">{resend.sent}</p>}</div>
       {resend.error && <p className="field__error">{resend.error}</p>}
       <div className="auth__actions">
