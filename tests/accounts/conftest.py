@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from cinepass.api import create_app
+from cinepass.mail.letters import LetterKind
 from tests.conftest import make_settings
 from tests.mail_inbox import Inbox
 from tests.support import Api, LiveServer
@@ -32,9 +33,19 @@ def link_token(link: str, page: str) -> str:
     return token
 
 
-def mailed_token(inbox: Inbox, email: str, page: str) -> str:
-    """The token of the next mail to `email` holding a link to `page`."""
-    return link_token(inbox.wait_for(email, page).link(page), page)
+VERIFY_PAGE = "/verify-email"
+RESET_PAGE = "/reset-password"
+PAGES = {
+    LetterKind.VERIFY_EMAIL: VERIFY_PAGE,
+    LetterKind.CHANGE_EMAIL: VERIFY_PAGE,
+    LetterKind.PASSWORD_RESET: RESET_PAGE,
+}
+
+
+def mailed_token(inbox: Inbox, email: str, kind: LetterKind) -> str:
+    """The token of the next mail of `kind` to `email`."""
+    page = PAGES[kind]
+    return link_token(inbox.wait_for(email, kind).link(page), page)
 
 
 def verify(api: Api, token: str, **extra: object) -> httpx.Response:

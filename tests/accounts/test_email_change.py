@@ -3,11 +3,10 @@ the old address told (SECURITY.md rows 42 and 46)."""
 
 from __future__ import annotations
 
+from cinepass.mail.letters import LetterKind
 from tests.accounts.conftest import PASSWORD, mailed_token, unique_email, verify
 from tests.mail_inbox import Inbox
 from tests.support import Api, bearer
-
-VERIFY = "/verify-email"
 
 
 def test_the_email_changes_when_the_new_address_opens_its_link(api: Api, inbox: Inbox) -> None:
@@ -22,7 +21,7 @@ def test_the_email_changes_when_the_new_address_opens_its_link(api: Api, inbox: 
     assert new in r.json()["message"]
     assert api.sign_in(new, PASSWORD).status_code == 401, "not before the link is opened"
 
-    done = verify(api, mailed_token(inbox, new, VERIFY))
+    done = verify(api, mailed_token(inbox, new, LetterKind.CHANGE_EMAIL))
 
     assert done.status_code == 200, done.text
     assert done.json()["user"] == {
@@ -33,7 +32,7 @@ def test_the_email_changes_when_the_new_address_opens_its_link(api: Api, inbox: 
     }
     assert api.sign_in(new, PASSWORD).status_code == 200
     assert api.sign_in(old, PASSWORD).status_code == 401
-    notice = inbox.wait_for(old, new)
+    notice = inbox.wait_for(old, LetterKind.EMAIL_CHANGED_NOTICE)
     assert new in notice.text
 
 
@@ -79,7 +78,7 @@ def test_an_address_taken_before_the_link_is_opened_is_409(api: Api, inbox: Inbo
         headers=bearer(api.token(email, PASSWORD)),
     )
     assert r.status_code == 202
-    token = mailed_token(inbox, wanted, VERIFY)
+    token = mailed_token(inbox, wanted, LetterKind.CHANGE_EMAIL)
     api.sign_up(wanted)
 
     assert verify(api, token).status_code == 409
@@ -96,5 +95,5 @@ def test_a_newer_request_voids_the_older_link(api: Api, inbox: Inbox) -> None:
         )
         assert r.status_code == 202
 
-    assert verify(api, mailed_token(inbox, first, VERIFY)).status_code == 400
-    assert verify(api, mailed_token(inbox, second, VERIFY)).status_code == 200
+    assert verify(api, mailed_token(inbox, first, LetterKind.CHANGE_EMAIL)).status_code == 400
+    assert verify(api, mailed_token(inbox, second, LetterKind.CHANGE_EMAIL)).status_code == 200

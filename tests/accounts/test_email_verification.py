@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
-from tests.accounts.conftest import PASSWORD, link_token, mailed_token, unique_email, verify
+from cinepass.mail.letters import LetterKind
+from tests.accounts.conftest import (
+    PASSWORD,
+    VERIFY_PAGE,
+    link_token,
+    mailed_token,
+    unique_email,
+    verify,
+)
 from tests.mail_inbox import Inbox
 from tests.support import Api, bearer
 
-VERIFY = "/verify-email"
+VERIFY = LetterKind.VERIFY_EMAIL
 
 
 def me(api: Api, token: str) -> dict[str, object]:
@@ -37,7 +45,7 @@ def test_a_spanish_account_gets_its_link_and_proves_its_address(api: Api, inbox:
 
     mail = inbox.wait_for(email, VERIFY)
     assert "Íñigo Muñoz 🎬" in mail.text
-    r = verify(api, link_token(mail.link(VERIFY), VERIFY))
+    r = verify(api, link_token(mail.link(VERIFY_PAGE), VERIFY_PAGE))
 
     assert r.status_code == 200, r.text
     assert r.json()["user"]["email"] == email
@@ -48,7 +56,12 @@ def test_the_link_signs_in_a_client_whose_key_may_sign_in(api: Api, inbox: Inbox
     email = unique_email()
     api.sign_up(email)
 
-    r = verify(api, mailed_token(inbox, email, VERIFY), apiKeyToken=api.public_key, rememberMe=True)
+    r = verify(
+        api,
+        mailed_token(inbox, email, VERIFY),
+        apiKeyToken=api.public_key,
+        rememberMe=True,
+    )
 
     assert r.status_code == 200, r.text
     body = r.json()
@@ -146,7 +159,7 @@ def test_sign_up_with_a_taken_address_is_409_and_mails_its_owner(api: Api, inbox
     )
 
     assert r.status_code == 409
-    notice = inbox.wait_for(email, "/forgot-password")
+    notice = inbox.wait_for(email, LetterKind.ACCOUNT_EXISTS)
     assert "/sign-in" in notice.text
     assert "Mallory" not in notice.text
 
@@ -160,6 +173,6 @@ def test_changing_the_address_voids_a_pending_link(api: Api, inbox: Inbox) -> No
         "/api/auth/email", json={"email": moved, "password": PASSWORD}, headers=bearer(token)
     )
     assert r.status_code == 202, r.text
-    assert verify(api, mailed_token(inbox, moved, VERIFY)).status_code == 200
+    assert verify(api, mailed_token(inbox, moved, LetterKind.CHANGE_EMAIL)).status_code == 200
 
     assert verify(api, pending).status_code == 400
