@@ -7,9 +7,9 @@ import re
 import uuid
 from urllib.parse import urlsplit
 
-from cinepass.mail.letters import LetterKind
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
+from cinepass.mail.letters import LetterKind
 from tests.mail_inbox import Inbox
 from tests.web.conftest import Web, link_token
 

@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from cinepass.mail.letters import LetterKind
 
+from cinepass.mail.letters import LetterKind
 from tests.mail_inbox import Inbox
 from tests.web.conftest import (
     CHROME_ON_LINUX,
