@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from cinepass.mail.letters import LetterKind
 
+from cinepass.mail.letters import LetterKind
 from tests.mail_inbox import Inbox
 from tests.web.conftest import CHROME_ON_LINUX, FIREFOX_ON_WINDOWS, Web, link_token
 
@@ -92,14 +92,43 @@ def test_a_signed_in_browser_verifying_keeps_one_session(web: Web, inbox: Inbox)
     with web.browser(FIREFOX_ON_WINDOWS) as browser:
         assert web.sign_in(browser, email, PASSWORD).status_code == 200
         assert browser.get("/auth/session").json()["user"]["emailVerified"] is False
-        before = browser.session_cookie
+        held = browser.session_cookie
+        (before,) = browser.get("/api/auth/sessions").json()["data"]
         r = browser.act("/auth/verify-email", {"token": token, "rememberMe": True})
         assert r.status_code == 200, r.text
-        assert browser.session_cookie not in (None, before)
+        # The owner's own session stays (its other requests may be under way with it), and
+        # the one the link made ends at once.
+        assert browser.session_cookie == held
         assert browser.get("/auth/session").json()["user"]["emailVerified"] is True
         sessions = browser.get("/api/auth/sessions").json()["data"]
-        assert [s["current"] for s in sessions] == [True], "the session it replaced was ended"
+        assert [s["id"] for s in sessions] == [before["id"]]
         assert "Firefox" in sessions[0]["device"]
+
+
+def test_a_browser_signed_in_as_someone_else_becomes_the_links_owner(
+    web: Web, inbox: Inbox
+) -> None:
+    owner = spanish_address("dueña")
+    web.api.sign_up(owner, PASSWORD, name=NAME)
+    token = link_token(inbox.wait_for(owner, LetterKind.VERIFY_EMAIL).link("/verify-email"))
+    someone = signed_up(web, inbox, name="Otra Persona")
+    with web.browser() as browser:
+        assert web.sign_in(browser, someone, PASSWORD).status_code == 200
+        held = browser.session_cookie
+        r = browser.act("/auth/verify-email", {"token": token})
+        assert r.status_code == 200, r.text
+        assert browser.session_cookie not in (None, held)
+        assert browser.get("/auth/session").json()["user"]["email"] == owner
+    with web.browser() as replay:
+        replay.session_cookie = held
+        assert replay.get("/auth/session").status_code == 401, "the other user's session ended"
+
+
+def test_a_session_answer_without_a_cookie_clears_none(web: Web) -> None:
+    with web.browser() as browser:
+        r = browser.get("/auth/session")
+        assert r.status_code == 401
+        assert "set-cookie" not in r.headers
 
 
 def test_resend_mails_a_new_link_to_the_signed_in_users_address(web: Web, inbox: Inbox) -> None:

@@ -21,7 +21,8 @@ type Outcome = { status: "checking" } | { status: "failed"; message: string; off
 export function VerifyEmailPage() {
   useDocumentTitle("Confirm your email");
   const token = useLinkToken();
-  const { user, reload } = useAuth();
+  const { state, user, reload } = useAuth();
+  const settled = state.status !== "loading";
   const navigate = useNavigate();
   const notify = useNotify();
   const [outcome, setOutcome] = useState<Outcome>({ status: "checking" });
@@ -30,8 +31,9 @@ export function VerifyEmailPage() {
   before.current = user;
 
   useEffect(() => {
-    // Once: a token works only once, and a second post would report the first one's success as a failure.
-    if (!token || sent.current) return;
+    // Once: a token works only once, and a second post would report the first one's success as
+    // a failure. After the session is read: its request must not race the new cookie.
+    if (!token || sent.current || !settled) return;
     sent.current = true;
     api
       .verifyEmail(token)
@@ -51,7 +53,7 @@ export function VerifyEmailPage() {
         const failure = api.asApiError(err);
         setOutcome({ status: "failed", message: failure.message, offerResend: failure.status === 400 });
       });
-  }, [token, reload, navigate, notify]);
+  }, [token, settled, reload, navigate, notify]);
 
   if (!token) {
     return (

@@ -51,21 +51,34 @@ def _user_agent(request: Request) -> str:
     return request.headers.get("user-agent", "")
 
 
-async def _replace_session(
+async def _held_session(request: Request, gateway: Gateway) -> WebSession | None:
+    try:
+        return await gateway.current(request)
+    except CookieSessionEnded:
+        return None
+
+
+async def _sign_in_browser(
     request: Request,
     response: Response,
     gateway: Gateway,
     tokens: SignedInTokens,
     remember_me: bool,
+    *,
+    keep_own: bool = False,
 ) -> None:
-    """Sign this browser in with `tokens`; a session it held before is signed out."""
-    try:
-        previous: WebSession | None = await gateway.current(request)
-    except CookieSessionEnded:
-        previous = None
-    set_cookie(response, gateway.sealer, WebSession.signed_in(tokens, remember_me=remember_me))
-    if previous is not None:
-        await gateway.end(previous, client_address(request))
+    """Sign this browser in with `tokens`; a session it held before is signed out. With
+    `keep_own`, a session of the same user is kept instead and the new one ends: the page's
+    other requests, still under way with the old cookie, would otherwise find their session
+    ended and clear the new cookie."""
+    held = await _held_session(request, gateway)
+    fresh = WebSession.signed_in(tokens, remember_me=remember_me)
+    if keep_own and held is not None and held.user_id == fresh.user_id:
+        await gateway.end(fresh, client_address(request))
+        return
+    set_cookie(response, gateway.sealer, fresh)
+    if held is not None:
+        await gateway.end(held, client_address(request))
 
 
 async def _current_email(request: Request, response: Response, gateway: Gateway) -> str:
@@ -91,7 +104,9 @@ async def verify_email(
     except ApiError as error:
         raise refusal(error) from None
     if verified.signed_in is not None:
-        await _replace_session(request, response, gateway, verified.signed_in, body.remember_me)
+        await _sign_in_browser(
+            request, response, gateway, verified.signed_in, body.remember_me, keep_own=True
+        )
     return {"user": verified.user.model_dump(by_alias=True)}
 
 
@@ -161,7 +176,8 @@ async def confirm_password_reset(
         )
     except ApiError as error:
         raise refusal(error) from None
-    await _replace_session(request, response, gateway, signed, body.remember_me)
+    # Every other session of the user has ended at the API: this browser's too.
+    await _sign_in_browser(request, response, gateway, signed, body.remember_me)
     return {"user": user_answer(signed)}
 
 

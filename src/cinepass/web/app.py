@@ -24,7 +24,7 @@ from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import CookieSessionEnded, Gateway
 from cinepass.web.oidc import routes as oidc_routes
 from cinepass.web.oidc.providers import Providers
-from cinepass.web.session_cookie import CookieSealer, clear_cookie
+from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, clear_cookie
 from cinepass.web.spent import spent_record
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -50,10 +50,12 @@ def _session_keys(settings: Settings) -> list[str]:
     return [load_or_create_key(Path("var/web-session.key"))]
 
 
-async def _session_ended(_: Request, exc: Exception) -> Response:
+async def _session_ended(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CookieSessionEnded)
     response = error_response_for(exc)
-    clear_cookie(response)
+    # Only a cookie the request carried: one set meanwhile (a sign-in racing this request) stays.
+    if COOKIE_NAME in request.cookies:
+        clear_cookie(response)
     return response
 
 
