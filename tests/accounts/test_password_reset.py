@@ -118,7 +118,7 @@ def test_a_reset_link_expires(api: Api, inbox: Inbox) -> None:
     assert api.sign_in(email, PASSWORD).status_code == 200
 
 
-def test_a_password_change_voids_a_pending_reset_link(api: Api, inbox: Inbox) -> None:
+def test_a_password_change_voids_a_pending_reset_link_and_mails_a_notice(api: Api, inbox: Inbox) -> None:
     email = unique_email()
     api.sign_up(email)
     request_reset(api.http, api, email)
@@ -132,6 +132,8 @@ def test_a_password_change_voids_a_pending_reset_link(api: Api, inbox: Inbox) ->
 
     assert confirm_reset(api, token, "what the thief wanted").status_code == 400
     assert api.sign_in(email, NEW_PASSWORD).status_code == 200
+    notice = inbox.wait_for(email, LetterKind.PASSWORD_CHANGED)
+    assert "/forgot-password" in notice.text
 
 
 def test_a_weak_password_is_refused_and_the_link_still_works(api: Api, inbox: Inbox) -> None:
