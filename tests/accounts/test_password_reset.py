@@ -239,3 +239,15 @@ def test_a_reset_needs_a_key_that_may_sign_in(api: Api, make_key) -> None:  # ty
         "/api/auth/password-reset", json={"email": unique_email(), "apiKeyToken": key}
     )
     assert r.status_code == 403
+
+
+def test_a_link_serves_only_its_own_purpose(api: Api, inbox: Inbox) -> None:
+    email = unique_email()
+    api.sign_up(email)
+    verification = mailed_token(inbox, email, LetterKind.VERIFY_EMAIL)
+    request_reset(api.http, api, email)
+    reset = mailed_token(inbox, email, RESET)
+
+    assert confirm_reset(api, verification, NEW_PASSWORD).status_code == 400
+    assert verify(api, reset).status_code == 400
+    assert confirm_reset(api, reset, NEW_PASSWORD).status_code == 200
