@@ -1,9 +1,10 @@
 """Hooks for the schemathesis run of tests/test_openapi_conformance.py (loaded by its CLI).
 
 Each route gets the credentials it documents: sign-in the admin's Basic credentials, Bearer
-routes an admin token (fuzzing sign-out ends it; the 401 that follows fetches another), and
-password change a token of a throwaway user whose password the run knows, so that a change
-that succeeds locks nobody else out."""
+routes an admin token (fuzzing sign-out ends it; the 401 that follows fetches another), and the
+routes that change or end a whole account (password, email, sign out everywhere) a token of a
+throwaway user whose password the run knows, so that a change that succeeds locks nobody else
+out."""
 
 from __future__ import annotations
 
@@ -24,12 +25,19 @@ ADMIN_KEY = os.environ.get("CINEPASS_FUZZ_ADMIN_KEY", "")
 PUBLIC_KEY = os.environ.get("CINEPASS_FUZZ_PUBLIC_KEY", "")
 THROWAWAY_PASSWORD = os.environ.get("CINEPASS_FUZZ_THROWAWAY_PASSWORD", "")
 CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_CURSORS", "[]"))
+LINK_TOKENS = os.environ.get("CINEPASS_FUZZ_LINK_TOKENS", "")
 PASSWORD_CHANGE = "/api/auth/password"
+EMAIL_CHANGE = "/api/auth/email"
+THROWAWAY_ROUTES = (PASSWORD_CHANGE, EMAIL_CHANGE, "/api/auth/sign-out-everywhere")
+
+
+def _throwaway(ctx: Any) -> bool:
+    return str(ctx.operation.path) in THROWAWAY_ROUTES
 
 
 def _needs_bearer(ctx: Any) -> bool:
     security = ctx.operation.definition.raw.get("security") or []
-    return any("HTTPBearer" in requirement for requirement in security)
+    return not _throwaway(ctx) and any("HTTPBearer" in requirement for requirement in security)
 
 
 def _token(email: str, password: str, key: str) -> str:
@@ -53,7 +61,7 @@ class AdminCredentials:
         case.headers = {**(case.headers or {}), "Authorization": f"Basic {credentials}"}
 
 
-@schemathesis.auth(refresh_interval=None).apply_to(path=PASSWORD_CHANGE)
+@schemathesis.auth(refresh_interval=None).apply_to(_throwaway)
 class ThrowawayUser:
     def get(self, case: schemathesis.Case, ctx: Any) -> str:
         email = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
@@ -99,4 +107,28 @@ def known_current_password(ctx: Any, case: schemathesis.Case) -> schemathesis.Ca
     """Only the caller knows their password: a valid change states the throwaway user's."""
     if _positive(case) and isinstance(case.body, dict) and "currentPassword" in case.body:
         case.body["currentPassword"] = THROWAWAY_PASSWORD
+    return case
+
+
+def _fresh_link_token(case: schemathesis.Case, kind: str) -> schemathesis.Case:
+    """A mailed token works once and cannot be generated: a valid request carries a new one."""
+    if _positive(case) and isinstance(case.body, dict) and "token" in case.body:
+        case.body["token"] = httpx.get(f"{LINK_TOKENS}/{kind}", timeout=30).text
+    return case
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/auth/verify-email")
+def verification_token(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    return _fresh_link_token(case, "verify_email")
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/auth/password-reset/confirm")
+def reset_token(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    return _fresh_link_token(case, "password_reset")
+
+
+@schemathesis.hook("map_case").apply_to(path=EMAIL_CHANGE)
+def known_password(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    if _positive(case) and isinstance(case.body, dict) and "password" in case.body:
+        case.body["password"] = THROWAWAY_PASSWORD
     return case

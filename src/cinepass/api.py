@@ -11,8 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cinepass import health
+from cinepass.accounts import router as accounts_router
+from cinepass.accounts.mails import AccountMail
+from cinepass.accounts.service import AccountService
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
+from cinepass.auth.rate_limits import AbuseLimits
 from cinepass.auth.revocation import RevocationList
 from cinepass.auth.session_endings import SessionEndings
 from cinepass.body_limits import BodyLimits
@@ -22,35 +26,51 @@ from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.errors import install_error_handlers
 from cinepass.events import (
     ApiKeyRevoked,
+    EmailChanged,
     Events,
     PasswordChanged,
+    SignedOutEverywhere,
+    SignUpOfTakenEmail,
     UserDeleted,
     UserDisabled,
+    UserSignedUp,
 )
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
+from cinepass.mail.outbox import Mailer
 from cinepass.movies import router as movies_router
 from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
 
 # The only routes reachable without an access token.
-PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, auth_router.router, auth_router.jwks_router)
+PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth_router.router,
+    accounts_router.router,
+    auth_router.jwks_router,
+)
 # Every route of these requires a verified principal; each route adds the scopes it needs.
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_router.account_router,
+    accounts_router.account_router,
     movies_router.router,
     user_movies_router.router,
 )
 
 
-def subscribe(events: Events, revocations: RevocationList) -> None:
+def subscribe(events: Events, revocations: RevocationList, mail: AccountMail) -> None:
     """Who reacts to what: every subscriber of the API process (and of the CLI's changes)."""
     endings = SessionEndings(revocations)
     events.subscribe(UserDisabled, endings.user_gone)
     events.subscribe(UserDeleted, endings.user_gone)
     events.subscribe(ApiKeyRevoked, endings.api_key_revoked)
-    events.subscribe(PasswordChanged, endings.password_changed)
+    events.subscribe(PasswordChanged, endings.all_sessions_end)
+    events.subscribe(SignedOutEverywhere, endings.all_sessions_end)
+    events.subscribe(UserSignedUp, mail.signed_up)
+    events.subscribe(SignUpOfTakenEmail, mail.sign_up_of_taken_email)
+    events.subscribe(PasswordChanged, mail.password_changed)
+    events.subscribe(EmailChanged, mail.email_changed)
 
 
 @asynccontextmanager
@@ -61,7 +81,8 @@ async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, As
     sessionmaker = create_sessionmaker(engine)
     revocations = revocation_list(settings, sessionmaker)
     events = Events()
-    subscribe(events, revocations)
+    mail = AccountMail(Mailer.from_settings(settings), AbuseLimits(settings), settings.web.origin)
+    subscribe(events, revocations, mail)
     try:
         async with session_scope(sessionmaker) as db:
             yield events, db
@@ -77,9 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = AppContext.build(settings)
-        subscribe(context.events, context.auth.revocations)
+        mail = AccountMail(context.mailer, context.auth.limits, settings.web.origin)
+        subscribe(context.events, context.auth.revocations, mail)
         app.state.context = context
         app.state.auth = context.auth
+        app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)
         app.state.sessionmaker = context.sessionmaker
         try:
             await context.start()

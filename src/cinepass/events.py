@@ -29,6 +29,19 @@ class UserSignedUp(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class SignUpOfTakenEmail(Event):
+    """Someone tried to sign up with the address of an existing account."""
+
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmailChanged(Event):
+    user_id: str
+    old_email: str
+
+
+@dataclass(frozen=True, slots=True)
 class SignedIn(Event):
     user_id: str
     api_key_id: str
@@ -55,6 +68,13 @@ class PasswordChanged(Event):
 class SessionEnded(Event):
     session_id: str
     # The access token that asked for it (signing out), which ends with it.
+    token_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedOutEverywhere(Event):
+    user_id: str
+    # The access token that asked, which ends with the account's sessions.
     token_id: str | None = None
 
 

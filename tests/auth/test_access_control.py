@@ -30,6 +30,10 @@ ACCOUNT_ROUTES = [
     ("DELETE", "/api/auth/identities/{identity}", None),
     ("POST", "/api/auth/sign-out", None),
     ("POST", "/api/auth/password", None),
+    ("POST", "/api/auth/email", None),
+    ("GET", "/api/auth/sessions", None),
+    ("DELETE", "/api/auth/sessions/{session}", None),
+    ("POST", "/api/auth/sign-out-everywhere", None),
 ]
 ROUTES = SCOPED_ROUTES + ACCOUNT_ROUTES
 
@@ -47,7 +51,8 @@ def test_the_route_table_covers_every_protected_route() -> None:
             m,
             p.replace("{movie}", "{movie_id}")
             .replace("{entry}", "{user_movie_id}")
-            .replace("{identity}", "{identity_id}"),
+            .replace("{identity}", "{identity_id}")
+            .replace("{session}", "{session_id}"),
         )
         for m, p, _ in ROUTES
     }
@@ -61,7 +66,9 @@ def body_for(method: str, path: str, movie_id: str) -> dict[str, object] | None:
         return {"title": "Renamed"}
     if path == "/api/auth/password":
         return {"currentPassword": "whatever it is", "newPassword": "a brand new passphrase"}
-    if path == "/api/auth/sign-out":
+    if path == "/api/auth/email":
+        return {"email": "nueva@example.com", "password": "whatever it is"}
+    if path in ("/api/auth/sign-out", "/api/auth/sign-out-everywhere"):
         return None
     if path == "/api/auth/identities" and method == "POST":
         return {"idToken": "not.a.token"}
@@ -81,7 +88,9 @@ def test_no_token_is_401_with_a_bearer_challenge(
     api: Api, method: str, path: str, scope: str
 ) -> None:
     r = api.http.request(
-        method, path.format(movie="m", entry="e", identity="i"), json=body_for(method, path, "m")
+        method,
+        path.format(movie="m", entry="e", identity="i", session="s"),
+        json=body_for(method, path, "m"),
     )
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == "Bearer"

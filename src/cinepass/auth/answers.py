@@ -12,9 +12,17 @@ from cinepass.schemas import ApiModel, UtcDateTime
 
 
 class UserOut(ApiModel):
+    """Who signed in: the original contract's three fields."""
+
     id: str
     name: str
     email: str
+
+
+class AccountOut(UserOut):
+    email_verified: bool = Field(
+        description="Whether the owner proved the address (a mailed link, a reset, a provider)"
+    )
 
 
 class SignedIn(ApiModel):

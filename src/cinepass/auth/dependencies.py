@@ -29,6 +29,18 @@ async def get_client_address(request: Request) -> str:
 
 ClientAddress = Annotated[str, Depends(get_client_address)]
 
+_MAX_USER_AGENT = 512
+
+
+async def get_user_agent(request: Request) -> str | None:
+    """The client's User-Agent, kept with a new session to name its device (printable, capped)."""
+    raw = request.headers.get("user-agent", "")
+    printable = "".join(c for c in raw if c.isprintable())[:_MAX_USER_AGENT].strip()
+    return printable or None
+
+
+UserAgent = Annotated[str | None, Depends(get_user_agent)]
+
 _bearer = HTTPBearer(
     auto_error=False,
     description="An access token from POST /api/auth/sign-in.",

@@ -93,7 +93,8 @@ async def create_user(db: AsyncSession, issuer: TrustedIssuer, claims: dict[str,
             " then link this provider from your account page"
         )
     name = _display_name(claims.get("name"), fallback=email.split("@")[0])
-    user = await users_service.create(db, name=name, email=email, password_hash=None)
+    # The provider vouched for the address: it counts as proved.
+    user = await users_service.create(db, name=name, email=email, password_hash=None, verified=True)
     if not await insert_unless_taken(db, _identity(user.id, issuer, claims)):
         raise Conflict("this provider account was just linked; try again")
     return user
@@ -111,6 +112,14 @@ async def link(
     identity = _identity(user_id, issuer, claims)
     if not await insert_unless_taken(db, identity):
         raise Conflict("this provider account is linked to another user")
+    user = await users_service.get(db, user_id)
+    if (
+        user is not None
+        and identity.email is not None
+        and users_service.email_key(identity.email) == user.email_key
+    ):
+        # A provider that vouches for the account's own address proves it too.
+        user.email_verified_at = user.email_verified_at or utcnow()
     return identity, True
 
 

@@ -48,6 +48,11 @@ class AbuseLimits:
         self._per_address: RateLimitItem = parse(settings.limits.signin_failures_per_address)
         self._signup: RateLimitItem = parse(settings.limits.signup_per_address)
         self._refresh: RateLimitItem = parse(settings.limits.refresh_per_address)
+        self._mail_per_address: RateLimitItem = parse(settings.limits.account_mail_per_address)
+        self._mail_per_account: dict[str, RateLimitItem] = {
+            "reset": parse(settings.limits.password_reset_per_account),
+            "account": parse(settings.limits.account_mail_per_account),
+        }
         self._store_down = False
 
     async def _counted(self, work: Awaitable[T]) -> T:
@@ -97,6 +102,22 @@ class AbuseLimits:
 
     async def refresh(self, address: str) -> None:
         await self._spend(self._refresh, "refresh", address, "too many refreshes; try again later")
+
+    async def mail_request(self, address: str) -> None:
+        """A request that may mail someone (reset, resend), counted per client address: 429."""
+        await self._spend(
+            self._mail_per_address,
+            "mail-address",
+            address,
+            "too many requests for mail; try again later",
+        )
+
+    async def may_mail(self, kind: str, account: str) -> bool:
+        """Whether one more mail of `kind` ("reset" or "account") may go to this account; silent,
+        so that the answer is the same whether or not the account exists."""
+        return await self._counted(
+            self._limiter.hit(self._mail_per_account[kind], f"mail-{kind}", account.lower())
+        )
 
     async def check(self) -> bool:
         """Whether the counters' store answers (always true in memory)."""

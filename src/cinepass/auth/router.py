@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Response, status
 from fastapi.security import HTTPBasicCredentials
 
 from cinepass.auth import identities
-from cinepass.auth.answers import IdentityOut, SignedIn, UserOut
+from cinepass.auth.answers import AccountOut, IdentityOut, SignedIn, UserOut
 from cinepass.auth.basic import Utf8Basic
-from cinepass.auth.dependencies import AuthDep, ClientAddress, get_principal
+from cinepass.auth.dependencies import AuthDep, ClientAddress, UserAgent, get_principal
 from cinepass.auth.schemas import (
     IdentityLink,
     PasswordChange,
@@ -22,8 +22,11 @@ from cinepass.auth.schemas import (
 from cinepass.auth.service import SignInResult
 from cinepass.auth.tokens import Principal
 from cinepass.db.dependencies import DbSession
+from cinepass.errors import Unauthenticated
 from cinepass.responses import AUTHENTICATED, errors
 from cinepass.schemas import Envelope, ObjectId
+from cinepass.users import service as users_service
+from cinepass.users.models import User
 
 # Public: the routes that hand out tokens.
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -35,13 +38,18 @@ _basic = Utf8Basic(description="The user's email and password, UTF-8 (RFC 7617)"
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def _signed_in(auth: AuthDep, result: SignInResult) -> SignedIn:
-    user = result.user
+def account_out(user: User) -> AccountOut:
+    return AccountOut(
+        id=user.id, name=user.name, email=user.email, email_verified=user.email_verified
+    )
+
+
+def signed_in(auth: AuthDep, result: SignInResult) -> SignedIn:
     return SignedIn(
         token=result.access.token,
         refresh_token=result.refresh_token,
         expires_in=auth.tokens.ttl_seconds,
-        user=UserOut(id=user.id, name=user.name, email=user.email),
+        user=UserOut(id=result.user.id, name=result.user.name, email=result.user.email),
     )
 
 
@@ -69,6 +77,7 @@ async def sign_in(
     db: DbSession,
     auth: AuthDep,
     address: ClientAddress,
+    user_agent: UserAgent,
     credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
 ) -> SignedIn:
     result = await auth.sign_in(
@@ -78,8 +87,9 @@ async def sign_in(
         api_key_token=body.api_key_token,
         remember_me=body.remember_me,
         address=address,
+        user_agent=user_agent,
     )
-    return _signed_in(auth, result)
+    return signed_in(auth, result)
 
 
 @router.post(
@@ -89,10 +99,14 @@ async def sign_in(
     responses=errors(400, 401, 403, 409, 429, 503),
 )
 async def sign_provider(
-    body: ProviderSignIn, db: DbSession, auth: AuthDep, address: ClientAddress
+    body: ProviderSignIn,
+    db: DbSession,
+    auth: AuthDep,
+    address: ClientAddress,
+    user_agent: UserAgent,
 ) -> SignedIn:
-    result = await auth.sign_in_with_provider(db, body, address)
-    return _signed_in(auth, result)
+    result = await auth.sign_in_with_provider(db, body, address, user_agent)
+    return signed_in(auth, result)
 
 
 @router.post(
@@ -108,13 +122,15 @@ async def refresh(body: Refresh, db: DbSession, auth: AuthDep, address: ClientAd
         api_key_token=body.api_key_token,
         address=address,
     )
-    return _signed_in(auth, result)
+    return signed_in(auth, result)
 
 
-@account_router.get("/me", summary="Who the access token is for")
-async def me(principal: PrincipalDep) -> Envelope[UserOut]:
-    user = UserOut(id=principal.user_id, name=principal.name, email=principal.email)
-    return Envelope(data=user, message="user retrieved")
+@account_router.get("/me", summary="Who the access token is for, as the account is now")
+async def me(principal: PrincipalDep, db: DbSession) -> Envelope[AccountOut]:
+    user = await users_service.get(db, principal.user_id)
+    if user is None or user.disabled:
+        raise Unauthenticated("the account is disabled")
+    return Envelope(data=account_out(user), message="user retrieved")
 
 
 @account_router.get("/identities", summary="Your linked third-party accounts")

@@ -19,13 +19,21 @@ from cinepass.auth.revocation import JTI, SESSION, RevocationList
 from cinepass.auth.schemas import PasswordChange, ProviderSignIn, SignUp
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.auth.tokens import AccessTokens, IssuedToken, Principal
-from cinepass.errors import BadRequest, InsufficientScope, InvalidCredentials, Unauthenticated
+from cinepass.errors import (
+    BadRequest,
+    Conflict,
+    InsufficientScope,
+    InvalidCredentials,
+    Unauthenticated,
+)
 from cinepass.events import (
     Events,
     PasswordChanged,
     SessionEnded,
     SignedIn,
+    SignedOutEverywhere,
     SignInFailed,
+    SignUpOfTakenEmail,
     UserSignedUp,
 )
 from cinepass.users import service as users_service
@@ -76,9 +84,18 @@ class AuthService:
             await client_key(db, body.api_key_token, scopes.SIGNUP)
         await self.limits.sign_up(address)
         password_hash = await self.hasher.hash(body.password)
-        user = await users_service.create(
-            db, name=body.name, email=str(body.email), password_hash=password_hash
-        )
+        try:
+            user = await users_service.create(
+                db, name=body.name, email=str(body.email), password_hash=password_hash
+            )
+        except Conflict:
+            # The client is told (409, the API's contract); the owner is told by mail, which
+            # must outlive the refusal's rollback.
+            owner = await users_service.get_by_email(db, str(body.email))
+            if owner is not None:
+                await self.events.publish(SignUpOfTakenEmail(user_id=owner.id), db)
+                await db.commit()
+            raise
         await self.events.publish(UserSignedUp(user_id=user.id), db)
         return user
 
@@ -93,12 +110,14 @@ class AuthService:
             session_id=session_id,
         )
 
-    async def _open_session(
+    async def open_session(
         self,
         db: AsyncSession,
         user: User,
         key: ApiKey,
         remember_me: bool,
+        *,
+        user_agent: str | None = None,
         issuer: str | None = None,
     ) -> SignInResult:
         """A new session (12 h, or 30 days remembered), its first access token and, for keys
@@ -110,6 +129,7 @@ class AuthService:
             remember_me=remember_me,
             lifetime=self.lifetimes.remembered if remember_me else self.lifetimes.normal,
             offline=scopes.OFFLINE_ACCESS in key.scope_list,
+            user_agent=user_agent,
         )
         await self.keys.refresh_if_stale()
         session_id = issued.session.id
@@ -125,6 +145,7 @@ class AuthService:
         api_key_token: str | None,
         remember_me: bool,
         address: str,
+        user_agent: str | None = None,
     ) -> SignInResult:
         """Check the key, the limits, then the password; unknown users cost a wrong password's
         time."""
@@ -146,10 +167,10 @@ class AuthService:
             raise InvalidCredentials()
         if check.new_hash:
             user.password_hash = check.new_hash
-        return await self._open_session(db, user, key, remember_me)
+        return await self.open_session(db, user, key, remember_me, user_agent=user_agent)
 
     async def sign_in_with_provider(
-        self, db: AsyncSession, body: ProviderSignIn, address: str
+        self, db: AsyncSession, body: ProviderSignIn, address: str, user_agent: str | None = None
     ) -> SignInResult:
         """A verified ID token from a trusted issuer signs in as its (issuer, subject)'s user.
 
@@ -162,7 +183,9 @@ class AuthService:
             await self.limits.sign_up(address)
             user = await identities.create_user(db, issuer, claims)
             await self.events.publish(UserSignedUp(user_id=user.id), db)
-        return await self._open_session(db, user, key, body.remember_me, issuer.issuer)
+        return await self.open_session(
+            db, user, key, body.remember_me, user_agent=user_agent, issuer=issuer.issuer
+        )
 
     async def link_identity(
         self, db: AsyncSession, principal: Principal, id_token: str
@@ -218,22 +241,41 @@ class AuthService:
         else:
             await self.revocations.revoke(db, [self.revocations.event(JTI, principal.jti)])
 
-    async def change_password(
-        self, db: AsyncSession, principal: Principal, body: PasswordChange, address: str
-    ) -> None:
-        """Set a new password; every session and token of the account ends (a subscriber of
-        PasswordChanged ends them), this one included.
+    async def sign_out_everywhere(self, db: AsyncSession, principal: Principal) -> None:
+        """Every session and access token of the caller's account ends, this one included."""
+        await self.events.publish(
+            SignedOutEverywhere(user_id=principal.user_id, token_id=principal.jti), db
+        )
 
-        The current-password check is a sign-in in disguise, so it shares sign-in's limits.
+    async def confirmed_user(
+        self, db: AsyncSession, principal: Principal, password: str, address: str
+    ) -> User:
+        """The caller's account, once `password` is its current password.
+
+        The check is a sign-in in disguise, so it shares sign-in's limits.
         """
         user = await users_service.get(db, principal.user_id)
         if user is None or user.disabled:
             raise Unauthenticated("the account is disabled")
         await self.limits.before_sign_in(user.email_key, address)
-        check = await self.hasher.verify(body.current_password, user.password_hash)
+        check = await self.hasher.verify(password, user.password_hash)
         if not check.valid:
             await self.limits.sign_in_failed(user.email_key, address)
             await self.events.publish(SignInFailed(account=user.email_key, address=address), db)
             raise BadRequest("the current password is wrong")
-        user.password_hash = await self.hasher.hash(body.new_password)
-        await self.events.publish(PasswordChanged(user_id=user.id, token_id=principal.jti), db)
+        return user
+
+    async def set_password(
+        self, db: AsyncSession, user: User, password: str, token_id: str | None = None
+    ) -> None:
+        """A new password; every session and token of the account ends (subscribers of
+        PasswordChanged end them, void mailed links and mail the owner a notice)."""
+        user.password_hash = await self.hasher.hash(password)
+        await self.events.publish(PasswordChanged(user_id=user.id, token_id=token_id), db)
+
+    async def change_password(
+        self, db: AsyncSession, principal: Principal, body: PasswordChange, address: str
+    ) -> None:
+        """Set a new password, proved by the current one; this session ends too."""
+        user = await self.confirmed_user(db, principal, body.current_password, address)
+        await self.set_password(db, user, body.new_password, token_id=principal.jti)

@@ -6,7 +6,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.auth import sessions
 from cinepass.auth.revocation import CLIENT, JTI, SESSION, USER, RevocationEvent, RevocationList
-from cinepass.events import ApiKeyRevoked, PasswordChanged, UserDeleted, UserDisabled
+from cinepass.events import (
+    ApiKeyRevoked,
+    PasswordChanged,
+    SignedOutEverywhere,
+    UserDeleted,
+    UserDisabled,
+)
 
 
 class SessionEndings:
@@ -37,7 +43,10 @@ class SessionEndings:
         client = self._revocations.event(CLIENT, event.api_key_id)
         await self._end(db, api_key_id=event.api_key_id, also=[client])
 
-    async def password_changed(self, event: PasswordChanged, db: AsyncSession) -> None:
-        """Every session of the account ends, and the token that changed the password."""
+    async def all_sessions_end(
+        self, event: PasswordChanged | SignedOutEverywhere, db: AsyncSession
+    ) -> None:
+        """Every session of the account ends, and the token that asked. A sign-in right after
+        is not touched (unlike a revocation of the whole user, which would be to the second)."""
         token = [self._revocations.event(JTI, event.token_id)] if event.token_id else []
         await self._end(db, user_id=event.user_id, also=token)

@@ -53,6 +53,7 @@ async def start(
     remember_me: bool,
     lifetime: timedelta,
     offline: bool = True,
+    user_agent: str | None = None,
 ) -> Issued:
     """A new session whose refresh tokens all end at one absolute time.
 
@@ -66,6 +67,8 @@ async def start(
         remember_me=remember_me,
         expires_at=now + lifetime,
         created_at=now,
+        user_agent=user_agent,
+        last_used_at=now,
     )
     db.add(session)
     await db.flush()
@@ -96,6 +99,7 @@ async def rotate(db: AsyncSession, token: str) -> Issued:
     )
     if getattr(spent, "rowcount", 0) != 1:
         raise RefreshRejected("refresh token reuse detected; the session has ended", reused=True)
+    session.last_used_at = utcnow()
     return Issued(session=session, refresh_token=await _new_refresh_token(db, session.id))
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.db.base import Base
 
 
-async def insert_unless_taken(db: AsyncSession, row: Base) -> bool:
-    """Insert `row` inside a savepoint; False when a constraint refuses it (a concurrent
-    request inserted the same unique value first).
+async def unless_taken(db: AsyncSession, change: Callable[[], object]) -> bool:
+    """Make `change` (an insert, or new values on a loaded row) inside a savepoint; False when
+    a unique constraint refuses it (a concurrent request wrote the same value first).
 
     Only the savepoint rolls back: whatever the caller did earlier in its transaction (a user
     created during a provider sign-in, an entry updated) stays, and the caller decides what
@@ -18,7 +20,11 @@ async def insert_unless_taken(db: AsyncSession, row: Base) -> bool:
     """
     try:
         async with db.begin_nested():
-            db.add(row)
+            change()
     except IntegrityError:
         return False
     return True
+
+
+async def insert_unless_taken(db: AsyncSession, row: Base) -> bool:
+    return await unless_taken(db, lambda: db.add(row))

@@ -55,8 +55,12 @@ async def create(
     email: str,
     password_hash: str | None,
     role: Role = Role.USER,
+    verified: bool = False,
 ) -> User:
-    """Insert a user; an email already taken (in any letter case) raises Conflict."""
+    """Insert a user; an email already taken (in any letter case) raises Conflict.
+
+    `verified`: the address is proved already (an operator or a provider vouches for it)."""
+    now = utcnow()
     user = User(
         name=name.strip(),
         email=normalise_email(email),
@@ -64,7 +68,8 @@ async def create(
         password_hash=password_hash,
         role=role,
         disabled=False,
-        created_at=utcnow(),
+        created_at=now,
+        email_verified_at=now if verified else None,
     )
     # A savepoint, so that losing a race to the same email undoes this insert alone, not the
     # caller's earlier work in the transaction.
