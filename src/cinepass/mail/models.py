@@ -26,3 +26,10 @@ class OutgoingMail(IdMixin, CreatedAtMixin, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     last_error: Mapped[str | None] = mapped_column(String(500), default=None)
+
+    @property
+    def status(self) -> str:
+        """queued (due, or waiting to be tried again), sent, or failed (given up)."""
+        if self.sent_at is not None:
+            return "sent"
+        return "failed" if self.failed_at is not None else "queued"
