@@ -371,7 +371,10 @@ class Settings(BaseSettings):
                 }
                 for error in exc.errors()
             ]
-            raise ValidationError.from_exception_data(cls.__name__, details) from None
+            # hide_input: a bad value (an SMTP URL, a key) may hold a secret.
+            raise ValidationError.from_exception_data(
+                cls.__name__, details, hide_input=True
+            ) from None
 
 
 def _variable_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:

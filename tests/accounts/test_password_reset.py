@@ -118,7 +118,9 @@ def test_a_reset_link_expires(api: Api, inbox: Inbox) -> None:
     assert api.sign_in(email, PASSWORD).status_code == 200
 
 
-def test_a_password_change_voids_a_pending_reset_link_and_mails_a_notice(api: Api, inbox: Inbox) -> None:
+def test_a_password_change_voids_a_pending_reset_link_and_mails_a_notice(
+    api: Api, inbox: Inbox
+) -> None:
     email = unique_email()
     api.sign_up(email)
     request_reset(api.http, api, email)
