@@ -208,6 +208,17 @@ def test_a_bad_value_names_its_variable(
     assert re.search(where, str(raised.value)), str(raised.value)
 
 
+def test_a_bad_value_is_not_repeated_in_the_error(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SMTP URL carries its password: a typo in it must not print the password."""
+    monkeypatch.setenv("CINEPASS_SMTP_URL", "smtp+tls://ana:contraseña-secreta@mail.example")
+    with pytest.raises(ValidationError) as raised:
+        Settings()
+    assert "CINEPASS_SMTP_URL" in str(raised.value)
+    assert "contraseña-secreta" not in str(raised.value)
+
+
 def test_an_empty_smtp_url_is_unset_so_mail_goes_to_files(
     clean_environment: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
