@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -36,7 +36,7 @@ def database_url(
             yield url
 
 
-SUITE_SETTINGS: dict[str, dict[str, object]] = {
+SUITE_SETTINGS: dict[str, Mapping[str, object]] = {
     "tokens": {"issuer": "http://cinepass.test", "revocation_poll_seconds": 0.2},
     "signing_keys": {"refresh_seconds": 0.5, "encryption_keys": [KEY_ENCRYPTION_KEY]},
     # The suite signs up and fails sign-ins by the hundred from one address; the abuse

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping
 
 from cinepass.mail.catcher import LocalSmtpServer, ReceivedMail
@@ -27,8 +28,9 @@ class Inbox:
     """Every message a mail server received, for tests to wait for. Taking a mail
     (`wait_for`) removes it, so that a second `wait_for` waits for a second mail."""
 
-    def __init__(self) -> None:
-        self._mails: list[ReceivedMail] = []
+    def __init__(self, keep: int = 2000) -> None:
+        # The suite mails at every sign-up; a mail nobody took for this long is nobody's.
+        self._mails: deque[ReceivedMail] = deque(maxlen=keep)
         self._arrived = threading.Condition()
 
     def receive(self, mail: ReceivedMail) -> None:

@@ -25,6 +25,7 @@ ADMIN_KEY = os.environ.get("CINEPASS_FUZZ_ADMIN_KEY", "")
 PUBLIC_KEY = os.environ.get("CINEPASS_FUZZ_PUBLIC_KEY", "")
 THROWAWAY_PASSWORD = os.environ.get("CINEPASS_FUZZ_THROWAWAY_PASSWORD", "")
 CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_CURSORS", "[]"))
+LINK_TOKENS = os.environ.get("CINEPASS_FUZZ_LINK_TOKENS", "")
 PASSWORD_CHANGE = "/api/auth/password"
 EMAIL_CHANGE = "/api/auth/email"
 THROWAWAY_ROUTES = (PASSWORD_CHANGE, EMAIL_CHANGE, "/api/auth/sign-out-everywhere")
@@ -107,6 +108,23 @@ def known_current_password(ctx: Any, case: schemathesis.Case) -> schemathesis.Ca
     if _positive(case) and isinstance(case.body, dict) and "currentPassword" in case.body:
         case.body["currentPassword"] = THROWAWAY_PASSWORD
     return case
+
+
+def _fresh_link_token(case: schemathesis.Case, kind: str) -> schemathesis.Case:
+    """A mailed token works once and cannot be generated: a valid request carries a new one."""
+    if _positive(case) and isinstance(case.body, dict) and "token" in case.body:
+        case.body["token"] = httpx.get(f"{LINK_TOKENS}/{kind}", timeout=30).text
+    return case
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/auth/verify-email")
+def verification_token(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    return _fresh_link_token(case, "verify_email")
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/auth/password-reset/confirm")
+def reset_token(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    return _fresh_link_token(case, "password_reset")
 
 
 @schemathesis.hook("map_case").apply_to(path=EMAIL_CHANGE)

@@ -3,17 +3,25 @@
 The run is schemathesis' own CLI, as a user would run it, against a live API on the current
 backend that also trusts a stand-in OpenID provider; tests/schemathesis_hooks.py gives each route
 its credentials. Values no schema can describe are real ones: page cursors the server issued,
-ID tokens the provider signed, identities linked to the admin, the caller's current password."""
+ID tokens the provider signed, identities linked to the admin, the caller's current password, and
+mailed link tokens, minted on demand (each works once) by a small server of this test that signs
+up a throwaway account and reads its mail."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import threading
 import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from cinepass.mail.letters import LetterKind
+from tests.mail_inbox import suite_inbox
 from tests.oidc.conftest import ProviderApi, provider_api
 from tests.support import Api, bearer
 
@@ -44,6 +52,46 @@ def _linked_identities(provider: ProviderApi, token: str, count: int) -> list[st
     for _ in range(count):
         assert provider.link(token, provider.issuer.id_token()).status_code == 201
     return [identity["id"] for identity in provider.identities(token)]
+
+
+def _mint_link_token(api: Api, kind: LetterKind) -> str:
+    """A live token of a verification or reset mail, for a new throwaway account."""
+    inbox = suite_inbox()[0]
+    email = f"fuzz-link-{uuid.uuid4().hex[:12]}@example.com"
+    api.sign_up(email, password=THROWAWAY_PASSWORD)
+    mail = inbox.wait_for(email, LetterKind.VERIFY_EMAIL)
+    if kind is LetterKind.PASSWORD_RESET:
+        api.http.post(
+            "/api/auth/password-reset", json={"email": email, "apiKeyToken": api.public_key}
+        )
+        mail = inbox.wait_for(email, LetterKind.PASSWORD_RESET)
+    link = next(link for link in mail.links if "#token=" in link)
+    return link.partition("#token=")[2]
+
+
+@contextlib.contextmanager
+def _link_token_mint(api: Api) -> Iterator[str]:
+    """`GET <url>/verify_email` or `/password_reset`: a fresh link token, as text."""
+
+    class Mint(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            token = _mint_link_token(api, LetterKind(self.path.strip("/"))).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(token)))
+            self.end_headers()
+            self.wfile.write(token)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Mint)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _config(path: Path, provider: ProviderApi) -> Path:
@@ -113,8 +161,10 @@ def test_a_full_schemathesis_run_reports_nothing(provider_api: ProviderApi, tmp_
         "CINEPASS_FUZZ_PUBLIC_KEY": api.public_key,
         "CINEPASS_FUZZ_THROWAWAY_PASSWORD": THROWAWAY_PASSWORD,
     }
-    run = subprocess.run(
-        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    with _link_token_mint(api) as mint:
+        env["CINEPASS_FUZZ_LINK_TOKENS"] = mint
+        run = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
+        )
     report = run.stdout + run.stderr
     assert run.returncode == 0, report

@@ -193,6 +193,10 @@ def test_a_misspelt_setting_in_code_is_refused_not_ignored(clean_environment: Pa
         ("CINEPASS_SIGNING_ALGORITHM", "HS256", r"CINEPASS_SIGNING_ALGORITHM\n"),
         ("CINEPASS_TRUSTED_PROXIES", "127.0.0.1", r"CINEPASS_TRUSTED_PROXIES\n"),
         ("CINEPASS_OIDC_PROVIDERS", '[{"id": "x"}]', r"CINEPASS_OIDC_PROVIDERS\.0\.client_id\n"),
+        ("CINEPASS_SMTP_URL", "smtp+ssl://mail.example", r"CINEPASS_SMTP_URL\n.*smtps://"),
+        ("CINEPASS_SMTP_URL", "smtp://mail.example:25x", r"CINEPASS_SMTP_URL\n"),
+        ("CINEPASS_MAIL_FROM", "no-reply", r"CINEPASS_MAIL_FROM\n"),
+        ("CINEPASS_MAIL_FROM", "a@example.com, b@example.com", r"CINEPASS_MAIL_FROM\n"),
     ],
 )
 def test_a_bad_value_names_its_variable(
@@ -202,6 +206,24 @@ def test_a_bad_value_names_its_variable(
     with pytest.raises(ValidationError) as raised:
         Settings()
     assert re.search(where, str(raised.value)), str(raised.value)
+
+
+def test_a_bad_value_is_not_repeated_in_the_error(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SMTP URL carries its password: a typo in it must not print the password."""
+    monkeypatch.setenv("CINEPASS_SMTP_URL", "smtp+tls://ana:contraseña-secreta@mail.example")
+    with pytest.raises(ValidationError) as raised:
+        Settings()
+    assert "CINEPASS_SMTP_URL" in str(raised.value)
+    assert "contraseña-secreta" not in str(raised.value)
+
+
+def test_an_empty_smtp_url_is_unset_so_mail_goes_to_files(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CINEPASS_SMTP_URL", " ")
+    assert Settings().mail.smtp_url is None
 
 
 def test_a_bad_value_given_in_code_names_its_variable(clean_environment: Path) -> None:

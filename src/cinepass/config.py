@@ -322,7 +322,10 @@ class Settings(BaseSettings):
     """Every knob cinepass has, by concern: `settings.tokens.access_ttl_seconds` is read from
     `CINEPASS_ACCESS_TOKEN_TTL_SECONDS` (each field's alias names its variable)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="forbid")
+    # Errors never repeat a value: an SMTP URL or a key may hold a secret.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="forbid", hide_input_in_errors=True
+    )
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     tokens: TokenSettings = Field(default_factory=TokenSettings)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 from cinepass.mail.letters import LetterKind
 from tests.accounts.conftest import (
     PASSWORD,
@@ -176,3 +178,23 @@ def test_changing_the_address_voids_a_pending_link(api: Api, inbox: Inbox) -> No
     assert verify(api, mailed_token(inbox, moved, LetterKind.CHANGE_EMAIL)).status_code == 200
 
     assert verify(api, pending).status_code == 400
+
+
+def test_resent_links_are_limited_per_account_without_telling(
+    api: Api, limited_api: httpx.Client, inbox: Inbox
+) -> None:
+    email = unique_email()
+    api.sign_up(email)
+    mailed_token(inbox, email, VERIFY)
+
+    answers = {
+        limited_api.post(
+            "/api/auth/verify-email/resend", json={"email": email, "apiKeyToken": api.public_key}
+        ).text
+        for _ in range(5)
+    }
+
+    assert len(answers) == 1
+    for _ in range(3):
+        mailed_token(inbox, email, VERIFY)
+    inbox.none_for(email, within=1.0)

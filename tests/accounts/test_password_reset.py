@@ -118,7 +118,9 @@ def test_a_reset_link_expires(api: Api, inbox: Inbox) -> None:
     assert api.sign_in(email, PASSWORD).status_code == 200
 
 
-def test_a_password_change_voids_a_pending_reset_link(api: Api, inbox: Inbox) -> None:
+def test_a_password_change_voids_a_pending_reset_link_and_mails_a_notice(
+    api: Api, inbox: Inbox
+) -> None:
     email = unique_email()
     api.sign_up(email)
     request_reset(api.http, api, email)
@@ -132,6 +134,8 @@ def test_a_password_change_voids_a_pending_reset_link(api: Api, inbox: Inbox) ->
 
     assert confirm_reset(api, token, "what the thief wanted").status_code == 400
     assert api.sign_in(email, NEW_PASSWORD).status_code == 200
+    notice = inbox.wait_for(email, LetterKind.PASSWORD_CHANGED)
+    assert "/forgot-password" in notice.text
 
 
 def test_a_weak_password_is_refused_and_the_link_still_works(api: Api, inbox: Inbox) -> None:
@@ -237,3 +241,15 @@ def test_a_reset_needs_a_key_that_may_sign_in(api: Api, make_key) -> None:  # ty
         "/api/auth/password-reset", json={"email": unique_email(), "apiKeyToken": key}
     )
     assert r.status_code == 403
+
+
+def test_a_link_serves_only_its_own_purpose(api: Api, inbox: Inbox) -> None:
+    email = unique_email()
+    api.sign_up(email)
+    verification = mailed_token(inbox, email, LetterKind.VERIFY_EMAIL)
+    request_reset(api.http, api, email)
+    reset = mailed_token(inbox, email, RESET)
+
+    assert confirm_reset(api, verification, NEW_PASSWORD).status_code == 400
+    assert verify(api, reset).status_code == 400
+    assert confirm_reset(api, reset, NEW_PASSWORD).status_code == 200

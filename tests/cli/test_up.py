@@ -1,4 +1,5 @@
-"""`cinepass up`, the job behind `make run`: everything starts, the demo works, Ctrl-C stops it."""
+"""`cinepass up`, the job behind `make run`: everything starts, the demo works, mail shows in the
+console and under var/mail, Ctrl-C stops it."""
 
 from __future__ import annotations
 
@@ -6,17 +7,43 @@ import json
 import os
 import re
 import signal
+import smtplib
 import subprocess
 import sys
+import threading
 import time
+from email.headerregistry import Address
+from email.message import EmailMessage
 from pathlib import Path
+from typing import IO
 
 import httpx
 
-from tests.support import built_spa, free_port
+from tests.support import built_spa, eventually, free_port
 
 
-def test_up_starts_both_servers_prints_the_demo_account_and_stops_on_ctrl_c(
+def _keep_reading(stream: IO[str], lines: list[str]) -> None:
+    """Collect what `cinepass up` prints after its banner, without blocking the test."""
+
+    def read() -> None:
+        for line in stream:
+            lines.append(line)
+
+    threading.Thread(target=read, daemon=True).start()
+
+
+def _send_mail(smtp_url: str, link: str) -> None:
+    host, port = smtp_url.removeprefix("smtp://").split(":")
+    message = EmailMessage()
+    message["From"] = "cinepass <no-reply@cinepass.localhost>"
+    message["To"] = Address("Íñigo 🎬", "ñandú", "correo.es")
+    message["Subject"] = "Confirma tu dirección, Íñigo"
+    message.set_content(f"Hola Íñigo,\n\n{link}\n\nGracias.\n")
+    with smtplib.SMTP(host, int(port), timeout=10) as smtp:
+        smtp.send_message(message)
+
+
+def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
     spa = built_spa()
@@ -79,6 +106,20 @@ def test_up_starts_both_servers_prints_the_demo_account_and_stops_on_ctrl_c(
             json={"apiKeyToken": render_key},
         )
         assert "refreshToken" in keyed.json(), "the render server's key is a `web` key"
+
+        smtp_url = re.search(r"local SMTP server: (smtp://127\.0\.0\.1:\d+)", banner)
+        assert smtp_url, banner
+        after: list[str] = []
+        _keep_reading(process.stdout, after)
+        link = f"{web}/verify-email#token=abc-ñ-123"
+        _send_mail(smtp_url.group(1), link)
+        eventually(lambda: any(link in line for line in after), seconds=10)
+        shown = "".join(after)
+        assert "mail to ñandú@correo.es: Confirma tu dirección, Íñigo" in shown, shown
+        assert f"  {link}\n" in shown, "each link on a line of its own"
+        (kept,) = (tmp_path / "var" / "mail").glob("*-1.eml")
+        assert kept.stat().st_mode & 0o077 == 0, "mail holds live links: private"
+        assert link.encode() in kept.read_bytes()
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=30)

@@ -1,7 +1,9 @@
-"""`cinepass up`: the whole system on one machine: migrate, seed, API and render server."""
+"""`cinepass up`: the whole system on one machine: migrate, seed, API and render server, and a
+local mail server that shows each mail."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
@@ -9,17 +11,21 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
 import typer
+from rich.markup import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.cli.runtime import console, fail, load_settings, with_session
 from cinepass.cli.seed import seed
 from cinepass.config import get_settings
 from cinepass.db import migrate
+from cinepass.mail.catcher import LocalSmtpServer, ReceivedMail
+from cinepass.mail.transports import write_private
 from cinepass.provisioning import Provisioner
 from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
@@ -65,6 +71,24 @@ def _demo_secrets() -> dict[str, str]:
     with os.fdopen(fd, "w") as handle:
         json.dump(data, handle)
     return data
+
+
+class _ShownMail:
+    """What the local mail server does with each message: keep it as
+    `<mail dir>/<time>-<n>.eml` and print its recipient, subject and links."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._numbers = itertools.count(1)
+
+    def __call__(self, mail: ReceivedMail) -> None:
+        path = self.directory / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{next(self._numbers)}.eml"
+        write_private(path, mail.raw)
+        to = ", ".join(mail.envelope_to)
+        console.print(f"[bold]mail[/] to {escape(to)}: {escape(mail.subject)}", soft_wrap=True)
+        for link in mail.links:
+            console.print(f"  {escape(link)}", soft_wrap=True, highlight=False)
+        console.print(f"  [dim]{escape(str(path))}[/]", soft_wrap=True)
 
 
 def _wait_ready(url: str, children: list[subprocess.Popen[bytes]], seconds: float = 60) -> None:
@@ -133,6 +157,11 @@ def up(
         # The render server forwards each browser's address; the API believes only it.
         "CINEPASS_TRUSTED_PROXIES": '["127.0.0.1"]',
     }
+    # No mail server of the user's: a local one shows every mail here.
+    mail_server = None
+    if settings.mail.smtp_url is None:
+        mail_server = LocalSmtpServer(_ShownMail(settings.mail.directory)).start()
+        environment["CINEPASS_SMTP_URL"] = mail_server.url
     # A service manager's SIGTERM stops both servers as cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     command = [sys.executable, "-m", "cinepass"]
@@ -150,6 +179,12 @@ def up(
                 f"demo account: [bold]{demo_account['email']}[/]"
                 f"  password: [bold]{demo_account['password']}[/]"
             )
+        if mail_server is not None:
+            console.print(
+                f"mail: shown here and kept in {settings.mail.directory}/"
+                f"  (local SMTP server: {mail_server.url})",
+                soft_wrap=True,
+            )
         console.print("[dim]Ctrl-C stops both servers[/]")
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -158,3 +193,5 @@ def up(
         console.print("\nstopping…")
     finally:
         _stop(children)
+        if mail_server is not None:
+            mail_server.stop()

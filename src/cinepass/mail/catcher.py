@@ -7,14 +7,14 @@ import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from email import policy
 from email.message import EmailMessage
-from email.parser import Parser
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from cinepass.mail.messages import parse
 
 _LINK = re.compile(r"https?://\S+")
 
@@ -28,10 +28,7 @@ class ReceivedMail:
 
     @classmethod
     def parse(cls, envelope_from: str, envelope_to: list[str], raw: bytes) -> ReceivedMail:
-        # UTF-8 headers (SMTPUTF8) only read right from text; a broken byte must not stop us.
-        message = Parser(policy=policy.default).parsestr(raw.decode("utf-8", "replace"))
-        assert isinstance(message, EmailMessage)
-        return cls(envelope_from, tuple(envelope_to), raw, message)
+        return cls(envelope_from, tuple(envelope_to), raw, parse(raw))
 
     @property
     def subject(self) -> str:
@@ -87,18 +84,24 @@ class LocalSmtpServer:
         self, on_mail: Callable[[ReceivedMail], None], port: int | None = None, **options: Any
     ):
         self.port = port or _free_port()
-        self._controller = Controller(
-            _Handler(on_mail), hostname="127.0.0.1", port=self.port, **options
-        )
+        self._handler = _Handler(on_mail)
+        self._options = options
+        self._controller: Controller | None = None
         scheme = "smtps" if options.get("ssl_context") else "smtp"
         self.url = f"{scheme}://127.0.0.1:{self.port}"
 
     def start(self) -> LocalSmtpServer:
+        # Made here: a controller owns an event loop from its birth.
+        self._controller = Controller(
+            self._handler, hostname="127.0.0.1", port=self.port, **self._options
+        )
         self._controller.start()
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def __enter__(self) -> LocalSmtpServer:
         return self.start()

@@ -28,7 +28,7 @@ SUBJECTS: dict[LetterKind, str] = {
     LetterKind.PASSWORD_RESET: "Reset your cinepass password",
     LetterKind.PASSWORD_CHANGED: "Your cinepass password was changed",
     LetterKind.CHANGE_EMAIL: "Confirm your new email address",
-    LetterKind.EMAIL_CHANGED_NOTICE: "Your cinepass email address is changing",
+    LetterKind.EMAIL_CHANGED_NOTICE: "Your cinepass email address was changed",
 }
 
 VALUES: dict[LetterKind, frozenset[str]] = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.parser import Parser
+from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid
 
 from email_validator import EmailNotValidError, validate_email
@@ -22,6 +22,17 @@ _UNFOLDED = 998
 _STORED = policy.SMTPUTF8.clone(max_line_length=_UNFOLDED)
 # For a server without SMTPUTF8: every header written again, non-ASCII text as RFC 2047 words.
 _ASCII = policy.SMTP.clone(refold_source="all", max_line_length=_UNFOLDED)
+
+
+class _ReadUtf8Headers(policy.EmailPolicy):
+    """Reads headers in UTF-8 (RFC 6532), which the bytes parser would leave undecoded."""
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        name, value = super().header_source_parse(sourcelines)
+        return name, value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+
+
+_READ = _ReadUtf8Headers(linesep="\r\n", utf8=True, max_line_length=_UNFOLDED)
 # Longer names are cut: the To header stays within one line.
 MAX_NAME = 100
 
@@ -70,9 +81,8 @@ class Outgoing:
 
 
 def parse(data: bytes) -> EmailMessage:
-    # Headers may be UTF-8 and bodies are 7-bit, so the whole message decodes as UTF-8; the
-    # bytes parser would leave non-ASCII headers undecoded.
-    message = Parser(policy=_STORED).parsestr(data.decode("utf-8"))
+    """A message as a server receives it: headers ASCII or UTF-8, bodies in any encoding."""
+    message = BytesParser(policy=_READ).parsebytes(data)
     assert isinstance(message, EmailMessage)
     return message
 

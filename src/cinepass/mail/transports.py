@@ -92,18 +92,19 @@ class MailFiles:
 
     async def send(self, mail: Queued) -> None:
         path = self.directory / f"{mail.created_at:%Y%m%dT%H%M%SZ}-{mail.id}.eml"
-        await asyncio.to_thread(self._write, path, mail.message)
+        await asyncio.to_thread(write_private, path, mail.message)
         log.info("mail written to a file", to=mail.recipient, subject=mail.subject, path=str(path))
 
     def scrub(self, text: str) -> str:
         return text
 
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a message (its links hold live tokens) readable by its owner alone."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def transport(settings: MailSettings) -> Transport:

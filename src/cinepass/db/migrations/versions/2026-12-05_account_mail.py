@@ -35,7 +35,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outgoing_mail", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_outgoing_mail_next_attempt_at"), ["next_attempt_at"], unique=False
+            "ix_outgoing_mail_due",
+            ["next_attempt_at"],
+            unique=False,
+            sqlite_where=sa.text("sent_at IS NULL AND failed_at IS NULL"),
+            postgresql_where=sa.text("sent_at IS NULL AND failed_at IS NULL"),
         )
 
     op.create_table(
@@ -97,7 +101,7 @@ def downgrade() -> None:
 
     op.drop_table("account_tokens")
     with op.batch_alter_table("outgoing_mail", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_outgoing_mail_next_attempt_at"))
+        batch_op.drop_index("ix_outgoing_mail_due")
 
     op.drop_table("outgoing_mail")
     # ### end Alembic commands ###
