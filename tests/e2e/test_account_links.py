@@ -43,24 +43,34 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
 
 
-def recorded(page: Page) -> list[Request]:
-    requests: list[Request] = []
-    page.on("request", lambda request: requests.append(request))
+def recorded(page: Page) -> list[tuple[str, Request]]:
+    """Every request the page makes, with the path of the page that made it."""
+    requests: list[tuple[str, Request]] = []
+    page.on("request", lambda request: requests.append((urlsplit(page.url).path, request)))
     return requests
 
 
 def assert_the_token_went_nowhere_but_its_body(
-    site: Web, page: Page, requests: list[Request], token: str, route: str
+    site: Web,
+    page: Page,
+    requests: list[tuple[str, Request]],
+    token: str,
+    *,
+    landing: str,
+    route: str,
 ) -> None:
-    assert requests
-    for request in requests:
-        assert request.url.startswith(site.url), f"a request left the site: {request.url}"
+    """From the link's page (`landing`): nothing but the site is loaded, and the token goes
+    only in the body of one post to `route`; no URL or header ever carries it."""
+    assert any(path == landing for path, _ in requests)
+    for path, request in requests:
+        if path == landing:
+            assert request.url.startswith(site.url), f"the link page loaded {request.url}"
         assert token not in request.url
         headers = request.all_headers()
         # The link pages are served with Referrer-Policy: no-referrer.
         assert not headers.get("referer"), (request.url, headers["referer"])
         assert not any(token in value for value in headers.values())
-    posts = [r for r in requests if urlsplit(r.url).path == route]
+    posts = [r for _, r in requests if urlsplit(r.url).path == route]
     assert len(posts) == 1, "posted once"
     assert token in (posts[0].post_data or "")
     assert "token" not in page.url
@@ -94,7 +104,12 @@ def test_forgot_password_then_the_mailed_link_signs_the_browser_in(
     expect(page).to_have_url(f"{site.url}/")
     expect(page.get_by_test_id("toasts")).to_contain_text("Your password was changed")
     assert_the_token_went_nowhere_but_its_body(
-        site, page, requests, link_token(link), "/auth/password-reset/confirm"
+        site,
+        page,
+        requests,
+        link_token(link),
+        landing="/reset-password",
+        route="/auth/password-reset/confirm",
     )
     inbox.wait_for(email, LetterKind.PASSWORD_CHANGED)
 
@@ -155,7 +170,7 @@ def test_the_verify_page_sends_its_token_only_in_a_body(
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
     expect(page.get_by_test_id("verify-banner")).to_have_count(0)
     assert_the_token_went_nowhere_but_its_body(
-        site, page, requests, link_token(link), "/auth/verify-email"
+        site, page, requests, link_token(link), landing="/verify-email", route="/auth/verify-email"
     )
 
 
