@@ -4,12 +4,20 @@ reset) a browser opens, over real HTTP and SMTP in front of the live API."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 
 from cinepass.mail.letters import LetterKind
 from tests.mail_inbox import Inbox
-from tests.web.conftest import CHROME_ON_LINUX, FIREFOX_ON_WINDOWS, Web, link_token
+from tests.web.conftest import (
+    CHROME_ON_LINUX,
+    FIREFOX_ON_WINDOWS,
+    Browser,
+    Web,
+    link_token,
+    serve_api_and_web,
+)
 
 NAME = "Begoña Íñiguez 🎬"
 PASSWORD = "contraseña de ñandú 🍿"
@@ -209,6 +217,31 @@ def test_a_reset_link_signs_the_browser_in_and_ends_every_other_session(
     with web.browser() as later:
         assert web.sign_in(later, email, PASSWORD).status_code == 401
         assert web.sign_in(later, email, NEW_PASSWORD).status_code == 200
+
+
+def test_mail_requests_past_the_address_limit_are_429_for_each_browser_alone(
+    web: Web, web_static: Path
+) -> None:
+    nobody = spanish_address("nadie")
+    with (
+        serve_api_and_web(
+            web.api,
+            web_static,
+            requests={"trusted_proxies": ["127.0.0.1"]},
+            limits={"account_mail_per_address": "2 per hour"},
+        ) as site,
+        Browser(site.url, local_address="127.0.0.2") as first,
+        Browser(site.url, local_address="127.0.0.3") as second,
+    ):
+        answers = [
+            first.act("/auth/password-reset", {"email": nobody}),
+            first.act("/auth/verify-email/resend", {"email": nobody}),
+            first.act("/auth/password-reset", {"email": nobody}),
+        ]
+        assert [r.status_code for r in answers] == [202, 202, 429]
+        assert int(answers[-1].headers["retry-after"]) > 0
+        assert answers[-1].json()["statusCode"] == 429
+        assert second.act("/auth/password-reset", {"email": nobody}).status_code == 202
 
 
 @pytest.mark.parametrize(
