@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
@@ -41,6 +43,18 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
+
+
+@contextmanager
+def another_browser(chromium: Browser, site: Web, email: str) -> Iterator[Page]:
+    """A page of a browser of its own (a context: its own cookies), signed in as `email`."""
+    context = chromium.new_context(base_url=site.url)
+    try:
+        page = context.new_page()
+        sign_in(page, email)
+        yield page
+    finally:
+        context.close()
 
 
 def recorded(page: Page) -> list[tuple[str, Request]]:
@@ -190,14 +204,10 @@ def test_sign_out_everywhere_ends_a_second_browsers_session(
     email, _ = signed_up(site, inbox)
     here = context.new_page()
     sign_in(here, email)
-    elsewhere_context = chromium.new_context(base_url=site.url)
-    third_context = chromium.new_context(base_url=site.url)
-    try:
-        elsewhere = elsewhere_context.new_page()
-        sign_in(elsewhere, email)
-        third = third_context.new_page()
-        sign_in(third, email)
-
+    with (
+        another_browser(chromium, site, email) as elsewhere,
+        another_browser(chromium, site, email) as third,
+    ):
         here.goto("/account")
         sessions = here.get_by_test_id("sessions-section").get_by_test_id("session")
         expect(sessions).to_have_count(3)
@@ -223,9 +233,6 @@ def test_sign_out_everywhere_ends_a_second_browsers_session(
             expect(page).to_have_url(re.compile(r"/sign-in"))
         here.goto("/")
         expect(here).to_have_url(re.compile(r"/sign-in"))
-    finally:
-        elsewhere_context.close()
-        third_context.close()
 
 
 def test_changing_the_password_on_the_account_page_keeps_this_browser_signed_in(
@@ -234,10 +241,7 @@ def test_changing_the_password_on_the_account_page_keeps_this_browser_signed_in(
     email, _ = signed_up(site, inbox)
     here = context.new_page()
     sign_in(here, email)
-    other_context = chromium.new_context(base_url=site.url)
-    try:
-        other = other_context.new_page()
-        sign_in(other, email)
+    with another_browser(chromium, site, email) as other:
         here.goto("/account")
         section = here.get_by_test_id("password-section")
         section.get_by_label("Current password").fill(PASSWORD)
@@ -250,5 +254,3 @@ def test_changing_the_password_on_the_account_page_keeps_this_browser_signed_in(
         other.reload()
         expect(other).to_have_url(re.compile(r"/sign-in"))
         inbox.wait_for(email, LetterKind.PASSWORD_CHANGED)
-    finally:
-        other_context.close()
