@@ -58,8 +58,6 @@ class SignedInTokens:
     email: str
     refresh_token: str = ""
     expires_in: int = 0
-    # None when the API's answer does not say (an older API, or a route that never does).
-    email_verified: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -223,7 +221,6 @@ class CinepassClient:
             email=user.email,
             refresh_token=verified.refresh_token or "",
             expires_in=verified.expires_in or 0,
-            email_verified=user.email_verified,
         )
         return VerifiedEmail(user, tokens)
 
@@ -415,7 +412,6 @@ def _tokens(response: httpx.Response) -> SignedInTokens:
         email=signed.user.email,
         refresh_token=signed.refresh_token or "",
         expires_in=signed.expires_in,
-        email_verified=signed.user.email_verified if isinstance(signed.user, AccountOut) else None,
     )
 
 

@@ -52,11 +52,9 @@ class WebSession:
 
 
 def user_answer(tokens: SignedInTokens) -> dict[str, str | bool]:
-    """Who signed in, as the SPA reads it (`emailVerified` when the API said)."""
-    user: dict[str, str | bool] = {"id": tokens.user_id, "name": tokens.name, "email": tokens.email}
-    if tokens.email_verified is not None:
-        user["emailVerified"] = tokens.email_verified
-    return user
+    """Who signed in, as the SPA reads it: a sign-in's answer does not say whether the address
+    is proved, so the SPA reads `/auth/session` for that."""
+    return {"id": tokens.user_id, "name": tokens.name, "email": tokens.email}
 
 
 class CookieSealer:
