@@ -25,7 +25,7 @@ from cinepass.cli.seed import seed
 from cinepass.config import get_settings
 from cinepass.db import migrate
 from cinepass.mail.catcher import LocalSmtpServer, ReceivedMail
-from cinepass.mail.transports import write_private
+from cinepass.private_files import write_private
 from cinepass.provisioning import Provisioner
 from cinepass.scopes import PRESETS
 from cinepass.users import service as users_service
@@ -66,10 +66,7 @@ def _demo_secrets() -> dict[str, str]:
         data = {**data, "public_api_key": key, "preset": RENDER_PRESET}
     else:
         data = with_session(lambda db: _create_demo(Provisioner(db, settings), db))
-    DEMO_FILE.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(DEMO_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(data, handle)
+    write_private(DEMO_FILE, json.dumps(data).encode())
     return data
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ import structlog
 
 from cinepass.config import MailSettings
 from cinepass.mail.messages import for_server
+from cinepass.private_files import write_private
 
 log = structlog.get_logger(__name__)
 
@@ -97,14 +97,6 @@ class MailFiles:
 
     def scrub(self, text: str) -> str:
         return text
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write a message (its links hold live tokens) readable by its owner alone."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
 
 
 def transport(settings: MailSettings) -> Transport:
