@@ -68,10 +68,12 @@ class AppContext:
         engine = create_engine(settings)
         sessionmaker = create_sessionmaker(engine)
         events = Events()
+        # One set of key-encryption keys seals the signing keys and the queued mail.
+        encryption = KeyEncryption.from_settings(settings)
         keys = KeyRing(
             sessionmaker,
             settings.signing_keys.algorithm,
-            KeyEncryption.from_settings(settings),
+            encryption,
             settings.signing_keys.refresh_seconds,
         )
         auth = AuthService(
@@ -93,8 +95,8 @@ class AppContext:
             ),
             signup_requires_api_key=settings.limits.signup_requires_api_key,
         )
-        mailer = Mailer.from_settings(settings)
-        delivery = MailDelivery.from_settings(settings, sessionmaker)
+        mailer = Mailer.from_settings(settings, encryption)
+        delivery = MailDelivery.from_settings(settings, sessionmaker, encryption)
         return cls(settings, engine, sessionmaker, events, auth, mailer, delivery)
 
     async def start(self) -> None:

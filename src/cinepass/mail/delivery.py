@@ -58,12 +58,15 @@ class MailDelivery:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+        cls,
+        settings: Settings,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        encryption: KeyEncryption | None = None,
     ) -> MailDelivery:
         return cls(
             settings.mail,
             sessionmaker,
-            KeyEncryption.from_settings(settings),
+            encryption or KeyEncryption.from_settings(settings),
             transport(settings.mail),
         )
 

@@ -22,11 +22,11 @@ class Mailer:
         self.encryption = encryption
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Mailer:
+    def from_settings(cls, settings: Settings, encryption: KeyEncryption | None = None) -> Mailer:
         return cls(
             settings.mail.sender,
             Templates(settings.web.origin),
-            KeyEncryption.from_settings(settings),
+            encryption or KeyEncryption.from_settings(settings),
         )
 
     async def send(self, db: AsyncSession, letter: Letter) -> None:
