@@ -23,7 +23,7 @@ def new_account(site: Web) -> str:
 
 def sign_in(page: Page, email: str, remember: bool = False) -> None:
     page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     if remember:
         page.get_by_label("Remember me").check()
@@ -51,14 +51,14 @@ def test_sign_up_sign_in_search_and_keep_a_list(context: BrowserContext, site: W
 
     page.goto("/sign-up")
     page.get_by_label("Name").fill("Grace Hopper")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_test_id("link-sent")).to_contain_text(f"We sent a link to {email}")
     page.get_by_role("link", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/sign-in"))
 
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Account menu")).to_contain_text("GH")
@@ -181,7 +181,7 @@ def test_signed_out_visitors_go_to_sign_in_and_come_back_only_to_our_pages(
     expect(page).to_have_url(re.compile(r"/sign-in"))
     email = new_account(site)
     page.goto("/sign-in?next=https://evil.example/steal&returnTo=https://evil.example/")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
@@ -193,7 +193,7 @@ def test_a_wrong_password_shows_a_message_and_sets_no_cookie(
 ) -> None:
     page = context.new_page()
     page.goto("/sign-in")
-    page.get_by_label("Email").fill(new_account(site))
+    page.get_by_label("Email", exact=True).fill(new_account(site))
     page.get_by_label("Password").fill("not my password at all")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("form-error")).to_be_visible()

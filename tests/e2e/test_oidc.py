@@ -297,7 +297,7 @@ def test_a_matching_email_never_signs_in_as_the_local_owner_until_they_link_it(
     expect(page.get_by_test_id("form-error")).to_contain_text("link")
     assert cookie(ctx, SESSION) is None
 
-    page.get_by_label("Email").fill(stack.owner_email)
+    page.get_by_label("Email", exact=True).fill(stack.owner_email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()

@@ -21,13 +21,13 @@ def test_a_user_who_types_spanish_signs_up_signs_in_and_finds_films(
 
     page.goto("/sign-up")
     page.get_by_label("Name").fill("Begoña Íñiguez")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_test_id("link-sent")).to_contain_text(email)
 
     page.goto("/sign-in")
-    page.get_by_label("Email").fill(f"  {email.upper()} ")
+    page.get_by_label("Email", exact=True).fill(f"  {email.upper()} ")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Account menu")).to_contain_text("BÍ")
