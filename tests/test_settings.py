@@ -43,6 +43,11 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     ),
     "CINEPASS_SIGNUP_PER_ADDRESS": ("2 per hour", "limits.signup_per_address", None),
     "CINEPASS_REFRESH_PER_ADDRESS": ("8 per minute", "limits.refresh_per_address", None),
+    "CINEPASS_PASSKEY_CEREMONIES_PER_ADDRESS": (
+        "5 per minute",
+        "limits.passkey_ceremonies_per_address",
+        None,
+    ),
     "CINEPASS_PASSWORD_RESET_PER_ACCOUNT": (
         "2 per hour",
         "limits.password_reset_per_account",
@@ -61,6 +66,7 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_ADMIN_API_KEY": ("cpk_admin", "admin.api_key", SecretStr("cpk_admin")),
     "CINEPASS_ADMIN_EMAIL": ("ada@example.com", "admin.email", None),
     "CINEPASS_ADMIN_PASSWORD": ("a password", "admin.password", SecretStr("a password")),
+    "CINEPASS_ADMIN_OTP": ("123456", "admin.otp", SecretStr("123456")),
     "CINEPASS_OIDC_TRUSTED_ISSUERS": (
         '[{"issuer": "https://accounts.google.com", "audiences": ["web"]}]',
         "oidc.trusted_issuers",
@@ -91,6 +97,10 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_MAIL_MAX_ATTEMPTS": ("3", "mail.max_attempts", 3),
     "CINEPASS_MAIL_RETRY_SECONDS": ("2.5", "mail.retry_seconds", 2.5),
     "CINEPASS_MAIL_POLL_SECONDS": ("0.5", "mail.poll_seconds", 0.5),
+    "CINEPASS_WEBAUTHN_RP_ID": ("cinepass.example", "second_factor.webauthn_rp_id", None),
+    "CINEPASS_WEBAUTHN_RP_NAME": ("Cinepass ñ", "second_factor.webauthn_rp_name", None),
+    "CINEPASS_TOTP_ISSUER": ("Cinepass Año", "second_factor.totp_issuer", None),
+    "CINEPASS_ADMIN_REQUIRES_MFA": ("true", "second_factor.admin_requires_mfa", True),
     "CINEPASS_WEB_API_TIMEOUT_SECONDS": ("4", "web.api_timeout_seconds", 4.0),
     "CINEPASS_WEB_REQUEST_BODY_MAX_BYTES": ("4096", "web.body_max_bytes", 4096),
     "CINEPASS_WEB_TRUSTED_PROXIES": ('["10.0.0.2"]', "web.trusted_proxies", ["10.0.0.2"]),

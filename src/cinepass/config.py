@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import AddressHeader, HeaderRegistry
 from functools import lru_cache
@@ -137,6 +138,10 @@ class LimitSettings(Group):
     signin_failures_per_address: str = variable("SIGNIN_FAILURES_PER_ADDRESS", "30 per 15 minutes")
     signup_per_address: str = variable("SIGNUP_PER_ADDRESS", "20 per hour")
     refresh_per_address: str = variable("REFRESH_PER_ADDRESS", "120 per minute")
+    # Passkey sign-ins started (each stores a challenge until it expires).
+    passkey_ceremonies_per_address: str = variable(
+        "PASSKEY_CEREMONIES_PER_ADDRESS", "30 per minute"
+    )
     # Mails a client can cause: password resets per account; verification (and "you already
     # have an account") mails per account; both together per client address.
     password_reset_per_account: str = variable("PASSWORD_RESET_PER_ACCOUNT", "3 per hour")
@@ -183,6 +188,8 @@ class AdminSettings(Group):
     api_key: SecretStr | None = variable("ADMIN_API_KEY", None)
     email: str | None = variable("ADMIN_EMAIL", None)
     password: SecretStr | None = variable("ADMIN_PASSWORD", None)
+    # The second factor's code, for an admin account that has one (else the command asks).
+    otp: SecretStr | None = variable("ADMIN_OTP", None)
 
 
 class OidcSettings(Group):
@@ -276,6 +283,28 @@ class MailSettings(Group):
         return value
 
 
+class SecondFactorSettings(Group):
+    """Second factors: passkeys (WebAuthn) and authenticator-app codes (TOTP)."""
+
+    # The domain passkeys are bound to (WebAuthn's RP ID): the web origin's host or a parent
+    # domain of it. Unset: the host of CINEPASS_WEB_ORIGIN. Changing it orphans every passkey.
+    webauthn_rp_id: str | None = variable("WEBAUTHN_RP_ID", None)
+    webauthn_rp_name: str = variable("WEBAUTHN_RP_NAME", "cinepass", min_length=1, max_length=64)
+    # The name authenticator apps show beside the account.
+    totp_issuer: str = variable("TOTP_ISSUER", "cinepass", min_length=1, max_length=64)
+    # An admin signed in with one factor gets no admin-only scopes (create/update/delete).
+    admin_requires_mfa: bool = variable("ADMIN_REQUIRES_MFA", False)
+
+    @field_validator("webauthn_rp_id")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.fullmatch(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?", value):
+            raise ValueError('must be a lower-case domain name, e.g. "cinepass.example"')
+        return value
+
+
 class LogSettings(Group):
     format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
     level: str = variable("LOG_LEVEL", "INFO")
@@ -339,6 +368,7 @@ class Settings(BaseSettings):
     oidc: OidcSettings = Field(default_factory=OidcSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+    second_factor: SecondFactorSettings = Field(default_factory=SecondFactorSettings)
     logging: LogSettings = Field(default_factory=LogSettings)
 
     @classmethod

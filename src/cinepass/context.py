@@ -61,6 +61,8 @@ class AppContext:
     auth: AuthService
     mailer: Mailer
     mail_delivery: MailDelivery
+    # Seals what must be readable again but not from a copy of the database (TOTP secrets).
+    encryption: KeyEncryption
     _upkeep: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -94,10 +96,11 @@ class AppContext:
                 remembered=timedelta(seconds=settings.tokens.remember_me_ttl_seconds),
             ),
             signup_requires_api_key=settings.limits.signup_requires_api_key,
+            admin_requires_mfa=settings.second_factor.admin_requires_mfa,
         )
         mailer = Mailer.from_settings(settings, encryption)
         delivery = MailDelivery.from_settings(settings, sessionmaker, encryption)
-        return cls(settings, engine, sessionmaker, events, auth, mailer, delivery)
+        return cls(settings, engine, sessionmaker, events, auth, mailer, delivery, encryption)
 
     async def start(self) -> None:
         auth = self.auth

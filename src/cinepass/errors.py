@@ -5,7 +5,8 @@
     ├── Unauthenticated         401  (WWW-Authenticate: Bearer)
     │   └── InvalidToken        401  (error="invalid_token")
     ├── Forbidden               403
-    │   └── InsufficientScope   403  (error="insufficient_scope")
+    │   ├── InsufficientScope   403  (error="insufficient_scope")
+    │   └── StepUpRequired      403  (error="insufficient_user_authentication", RFC 9470)
     ├── NotFound                404
     ├── Conflict                409
     ├── TooManyRequests         429  (Retry-After)
@@ -40,6 +41,9 @@ log = structlog.get_logger(__name__)
 class ApplicationError(Exception):
     status_code: int = HTTPStatus.INTERNAL_SERVER_ERROR
     default_message: str = "internal error"
+    # The body's `error`: the status's phrase, unless a client must tell this refusal apart
+    # from others of its status (and act on it: a step-up prompt).
+    code: str | None = None
 
     def __init__(
         self,
@@ -47,10 +51,12 @@ class ApplicationError(Exception):
         *,
         headers: dict[str, str] | None = None,
         details: list[dict[str, Any]] | None = None,
+        code: str | None = None,
     ):
         self.message = message or self.default_message
         self.headers = headers or {}
         self.details = details
+        self.code = code or self.code
         super().__init__(self.message)
 
 
@@ -99,6 +105,27 @@ class InsufficientScope(Forbidden):
         )
 
 
+STEP_UP_SECONDS = 600
+
+
+class StepUpRequired(Forbidden):
+    """The change needs a sign-in younger than STEP_UP_SECONDS (RFC 9470's challenge)."""
+
+    code = "insufficient_user_authentication"
+    default_message = (
+        "confirm it is you: this change needs a sign-in from the last 10 minutes; sign in again"
+    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            headers={
+                "WWW-Authenticate": f'Bearer error="{self.code}",'
+                f' error_description="a more recent sign-in is required", max_age={STEP_UP_SECONDS}'
+            },
+        )
+
+
 class NotFound(ApplicationError):
     status_code = HTTPStatus.NOT_FOUND
     default_message = "not found"
@@ -125,20 +152,26 @@ class ServiceUnavailable(ApplicationError):
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
 
 
-def error_body(status_code: int, message: str, **extra: Any) -> dict[str, Any]:
+def error_body(
+    status_code: int, message: str, code: str | None = None, **extra: Any
+) -> dict[str, Any]:
     return {
         "statusCode": status_code,
-        "error": HTTPStatus(status_code).phrase,
+        "error": code or HTTPStatus(status_code).phrase,
         "message": message,
         **extra,
     }
 
 
 def error_response(
-    status_code: int, message: str, headers: dict[str, str] | None = None, **extra: Any
+    status_code: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    code: str | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     return JSONResponse(
-        error_body(status_code, message, **extra), status_code=status_code, headers=headers
+        error_body(status_code, message, code, **extra), status_code=status_code, headers=headers
     )
 
 
@@ -167,6 +200,7 @@ def error_for_status(
     *,
     retry_after: int | None = None,
     details: list[dict[str, Any]] | None = None,
+    code: str | None = None,
 ) -> ApplicationError:
     """Another server's error answer as ours, to pass on: its status, message and wait.
 
@@ -184,13 +218,14 @@ def error_for_status(
         error = kind(message)
         error.status_code = status_code
     error.details = details
+    error.code = code
     return error
 
 
 def error_response_for(exc: ApplicationError) -> JSONResponse:
     """The envelope, status and headers an ApplicationError is answered with."""
     extra = {"details": exc.details} if exc.details is not None else {}
-    return error_response(exc.status_code, exc.message, exc.headers, **extra)
+    return error_response(exc.status_code, exc.message, exc.headers, exc.code, **extra)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:

@@ -36,5 +36,14 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 AUTHENTICATED = errors(400, 401, 403, 503)
+# Routes that change how the account signs in: a 403 may also ask for a fresh sign-in.
+STEP_UP: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorBody,
+        "description": "The token lacks a scope; or, with error"
+        ' "insufficient_user_authentication", its sign-in is older than 10 minutes: sign in'
+        " again (step-up) and retry",
+    }
+}
 # What any route can answer, before it runs: BodyLimits and the HTTP protocol see every request.
 EVERY_ROUTE = errors(413, 431)

@@ -55,11 +55,12 @@ PRESETS: dict[str, tuple[str, ...]] = {
     "web": (*_PUBLIC, OFFLINE_ACCESS),
 }
 
-_ADMIN_ONLY = frozenset({CREATE_MOVIES, UPDATE_MOVIES, DELETE_MOVIES})
+# What only admins may do: change the catalogue.
+ADMIN_WRITES = frozenset({CREATE_MOVIES, UPDATE_MOVIES, DELETE_MOVIES})
 
 ROLE_ALLOWS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(ALL_SCOPES),
-    Role.USER: frozenset(ALL_SCOPES) - _ADMIN_ONLY,
+    Role.USER: frozenset(ALL_SCOPES) - ADMIN_WRITES,
 }
 
 
@@ -67,8 +68,14 @@ def unknown_scopes(scopes: Iterable[str]) -> list[str]:
     return sorted(set(scopes) - set(ALL_SCOPES))
 
 
-def granted_scopes(key_scopes: Iterable[str], role: Role) -> list[str]:
-    """What a token may carry: the key's scopes that the user's role allows, in a stable order."""
+def granted_scopes(key_scopes: Iterable[str], role: Role, *, writes: bool = True) -> list[str]:
+    """What a token may carry: the key's scopes that the user's role allows, in a stable order.
+
+    Without `writes` (an admin signed in with one factor where policy asks for two), none of
+    the admin-only scopes.
+    """
     allowed = ROLE_ALLOWS[role] - CLIENT_ONLY
+    if not writes:
+        allowed -= ADMIN_WRITES
     wanted = set(key_scopes)
     return [s for s in ALL_SCOPES if s in wanted and s in allowed]

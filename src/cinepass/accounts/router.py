@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 
 from cinepass import scopes
 from cinepass.accounts.answers import EmailVerified, SessionOut
 from cinepass.accounts.schemas import EmailChange, MailRequest, PasswordReset, VerifyEmail
 from cinepass.accounts.service import AccountService
 from cinepass.auth.answers import SignedIn
-from cinepass.auth.dependencies import AuthDep, ClientAddress, UserAgent, get_principal
-from cinepass.auth.router import account_out, signed_in
+from cinepass.auth.dependencies import (
+    AuthDep,
+    ClientAddress,
+    RecentPrincipal,
+    UserAgent,
+    get_principal,
+)
+from cinepass.auth.router import SIGN_IN_ANSWERS, account_out, sign_in_answer, signed_in
 from cinepass.auth.tokens import Principal
 from cinepass.db.dependencies import DbSession
-from cinepass.responses import AUTHENTICATED, errors
+from cinepass.responses import AUTHENTICATED, STEP_UP, errors
 from cinepass.schemas import Envelope, ObjectId
 
 
@@ -104,9 +110,10 @@ async def request_password_reset(
 
 @router.post(
     "/password-reset/confirm",
+    response_model=SignedIn,
     response_model_exclude_none=True,
     summary="Set a new password with a reset link's token; every other session ends",
-    responses=errors(400, 401, 403),
+    responses={**SIGN_IN_ANSWERS, **errors(400, 401, 403)},
 )
 async def confirm_password_reset(
     body: PasswordReset,
@@ -114,20 +121,20 @@ async def confirm_password_reset(
     auth: AuthDep,
     accounts: AccountsDep,
     user_agent: UserAgent,
-) -> SignedIn:
-    result = await accounts.reset_password(db, body, user_agent)
-    return signed_in(auth, result)
+) -> SignedIn | Response:
+    outcome = await accounts.reset_password(db, body, user_agent)
+    return sign_in_answer(auth, outcome)
 
 
 @account_router.post(
     "/email",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Change your email: a link goes to the new address, which counts once opened",
-    responses=errors(400, 409, 429),
+    responses={**errors(400, 409, 429), **STEP_UP},
 )
 async def change_email(
     body: EmailChange,
-    principal: PrincipalDep,
+    principal: RecentPrincipal,
     db: DbSession,
     accounts: AccountsDep,
     address: ClientAddress,

@@ -15,9 +15,9 @@ from cinepass.accounts.devices import device_name
 from cinepass.accounts.mails import AccountMail
 from cinepass.accounts.models import AccountToken, Purpose
 from cinepass.accounts.schemas import EmailChange, MailRequest, PasswordReset, VerifyEmail
-from cinepass.auth import identities
+from cinepass.auth import identities, methods
 from cinepass.auth.models import UserSession
-from cinepass.auth.service import AuthService, SignInResult, client_key
+from cinepass.auth.service import AuthService, SignInOutcome, SignInResult, client_key
 from cinepass.auth.tokens import Principal
 from cinepass.db.base import utcnow
 from cinepass.db.engine import session_scope
@@ -66,10 +66,11 @@ class AccountService:
         elif found.email != user.email_key:
             raise BadRequest(LINK_REFUSED)  # sent to an address the account no longer has
         user.email_verified_at = user.email_verified_at or utcnow()
-        if key is None:
+        if key is None or user.mfa_enabled_at is not None:
+            # A link is one factor: an account with a second factor signs in with both.
             return user, None
-        result = await self.auth.open_session(
-            db, user, key, body.remember_me, user_agent=user_agent
+        result = await self.auth.start_session(
+            db, user, key, body.remember_me, amr=[methods.MAILED_LINK], user_agent=user_agent
         )
         return user, result
 
@@ -113,9 +114,10 @@ class AccountService:
 
     async def reset_password(
         self, db: AsyncSession, body: PasswordReset, user_agent: str | None
-    ) -> SignInResult:
+    ) -> SignInOutcome:
         """Set the password a reset link allows; every other session ends, the address is
-        proved, and the browser that did it is signed in."""
+        proved, and the browser that did it is signed in (or, for an account with a second
+        factor, asked for it: the mailbox is not a second factor)."""
         key = await client_key(db, body.api_key_token, scopes.SIGNIN)
         found = await self._spend(db, body.token, {Purpose.RESET_PASSWORD})
         user = await self._usable_user(db, found)
@@ -127,7 +129,9 @@ class AccountService:
             await self._unlink_all(db, user.id)
             user.email_verified_at = utcnow()
         await self.auth.set_password(db, user, body.password)
-        return await self.auth.open_session(db, user, key, body.remember_me, user_agent=user_agent)
+        return await self.auth.open_session(
+            db, user, key, body.remember_me, amr=[methods.MAILED_LINK], user_agent=user_agent
+        )
 
     async def _unlink_all(self, db: AsyncSession, user_id: str) -> None:
         for identity in await identities.list_for(db, user_id):

@@ -6,6 +6,8 @@ list: the typed client and the render server import these alone.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from cinepass.schemas import ApiModel, UtcDateTime
@@ -32,6 +34,25 @@ class SignedIn(ApiModel):
     )
     expires_in: int = Field(description="Seconds until the access token expires")
     user: UserOut
+
+
+SecondFactorMethod = Literal["totp", "recovery_code"]
+SECOND_FACTOR_METHODS: tuple[SecondFactorMethod, ...] = ("totp", "recovery_code")
+
+
+class SecondFactorRequired(ApiModel):
+    """A sign-in whose first factor was right, of an account with a second factor (202):
+    no tokens until POST /api/auth/sign-in/mfa completes it with a code."""
+
+    mfa_required: Literal[True] = True
+    mfa_token: str = Field(
+        description="Single-use, for POST /api/auth/sign-in/mfa only, by the same API key"
+    )
+    expires_in: int = Field(description="Seconds left to complete the sign-in")
+    methods: list[SecondFactorMethod] = Field(
+        default_factory=lambda: list(SECOND_FACTOR_METHODS),
+        description="What completes it: a code from the authenticator app or a recovery code",
+    )
 
 
 class IdentityOut(ApiModel):

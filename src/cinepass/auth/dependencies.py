@@ -10,7 +10,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityS
 from cinepass import addresses
 from cinepass.auth.service import AuthService
 from cinepass.auth.tokens import Principal
-from cinepass.errors import BadRequest, InsufficientScope, InvalidToken, Unauthenticated
+from cinepass.errors import (
+    STEP_UP_SECONDS,
+    BadRequest,
+    InsufficientScope,
+    InvalidToken,
+    StepUpRequired,
+    Unauthenticated,
+)
 
 
 async def get_auth(request: Request) -> AuthService:
@@ -82,3 +89,17 @@ async def _verify(
 def scoped(*scopes: str) -> Any:
     """`Annotated[Principal, scoped(READ_MOVIES)]`: the caller, holding every scope named."""
     return Security(get_principal, scopes=list(scopes))
+
+
+async def get_recent_principal(
+    principal: Annotated[Principal, Depends(get_principal)],
+) -> Principal:
+    """The caller, if they signed in within the last 10 minutes (SECURITY.md row 53): a
+    sensitive change asks for a fresh sign-in, not only a valid token."""
+    if not principal.signed_in_within(STEP_UP_SECONDS):
+        raise StepUpRequired()
+    return principal
+
+
+# For routes that change how the account signs in: password, email, passkeys, second factor.
+RecentPrincipal = Annotated[Principal, Depends(get_recent_principal)]

@@ -38,6 +38,8 @@ class UserSession(IdMixin, CreatedAtMixin, Base):
     user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
     # Sign-in, then each refresh: as fresh as the access token lifetime.
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # How the sign-in proved the user (auth.methods, space-separated); its time is created_at.
+    amr: Mapped[str] = mapped_column(String(64), default="pwd")
 
 
 class RefreshToken(IdMixin, CreatedAtMixin, Base):

@@ -48,6 +48,7 @@ class AbuseLimits:
         self._per_address: RateLimitItem = parse(settings.limits.signin_failures_per_address)
         self._signup: RateLimitItem = parse(settings.limits.signup_per_address)
         self._refresh: RateLimitItem = parse(settings.limits.refresh_per_address)
+        self._passkey: RateLimitItem = parse(settings.limits.passkey_ceremonies_per_address)
         self._mail_per_address: RateLimitItem = parse(settings.limits.account_mail_per_address)
         self._mail_per_account: dict[str, RateLimitItem] = {
             "reset": parse(settings.limits.password_reset_per_account),
@@ -102,6 +103,12 @@ class AbuseLimits:
 
     async def refresh(self, address: str) -> None:
         await self._spend(self._refresh, "refresh", address, "too many refreshes; try again later")
+
+    async def passkey_ceremony(self, address: str) -> None:
+        """A passkey sign-in started (each stores a challenge), counted per client address."""
+        await self._spend(
+            self._passkey, "passkey", address, "too many passkey sign-ins; try again later"
+        )
 
     async def mail_request(self, address: str) -> None:
         """A request that may mail someone (reset, resend), counted per client address: 429."""

@@ -5,12 +5,25 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response, status
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasicCredentials
 
 from cinepass.auth import identities
-from cinepass.auth.answers import AccountOut, IdentityOut, SignedIn, UserOut
+from cinepass.auth.answers import (
+    AccountOut,
+    IdentityOut,
+    SecondFactorRequired,
+    SignedIn,
+    UserOut,
+)
 from cinepass.auth.basic import Utf8Basic
-from cinepass.auth.dependencies import AuthDep, ClientAddress, UserAgent, get_principal
+from cinepass.auth.dependencies import (
+    AuthDep,
+    ClientAddress,
+    RecentPrincipal,
+    UserAgent,
+    get_principal,
+)
 from cinepass.auth.schemas import (
     IdentityLink,
     PasswordChange,
@@ -19,11 +32,11 @@ from cinepass.auth.schemas import (
     SignIn,
     SignUp,
 )
-from cinepass.auth.service import SignInResult
+from cinepass.auth.service import SecondFactorPending, SignInOutcome, SignInResult
 from cinepass.auth.tokens import Principal
 from cinepass.db.dependencies import DbSession
 from cinepass.errors import Unauthenticated
-from cinepass.responses import AUTHENTICATED, errors
+from cinepass.responses import AUTHENTICATED, STEP_UP, errors
 from cinepass.schemas import Envelope, ObjectId
 from cinepass.users import service as users_service
 from cinepass.users.models import User
@@ -53,6 +66,28 @@ def signed_in(auth: AuthDep, result: SignInResult) -> SignedIn:
     )
 
 
+# The routes that sign in answer 200 with tokens, or 202 when a second factor must follow.
+SIGN_IN_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Signed in"},
+    202: {
+        "model": SecondFactorRequired,
+        "description": "The account has a second factor: complete with POST /api/auth/sign-in/mfa",
+    },
+}
+
+
+def sign_in_answer(auth: AuthDep, outcome: SignInOutcome) -> SignedIn | Response:
+    """200 and the tokens, or 202 and the second-factor challenge (no tokens)."""
+    if isinstance(outcome, SecondFactorPending):
+        pending = SecondFactorRequired(mfa_token=outcome.mfa_token, expires_in=outcome.expires_in)
+        return JSONResponse(
+            pending.model_dump(mode="json", by_alias=True),
+            status_code=status.HTTP_202_ACCEPTED,
+            headers={"Cache-Control": "no-store"},
+        )
+    return signed_in(auth, outcome)
+
+
 @router.post(
     "/sign-up",
     status_code=status.HTTP_201_CREATED,
@@ -68,9 +103,10 @@ async def sign_up(
 
 @router.post(
     "/sign-in",
+    response_model=SignedIn,
     response_model_exclude_none=True,
     summary="Exchange email, password and an API key for an access and a refresh token",
-    responses=errors(400, 401, 403, 429, 503),
+    responses={**SIGN_IN_ANSWERS, **errors(400, 401, 403, 429, 503)},
 )
 async def sign_in(
     body: SignIn,
@@ -79,8 +115,8 @@ async def sign_in(
     address: ClientAddress,
     user_agent: UserAgent,
     credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
-) -> SignedIn:
-    result = await auth.sign_in(
+) -> SignedIn | Response:
+    outcome = await auth.sign_in(
         db,
         email=credentials.username if credentials else None,
         password=credentials.password if credentials else None,
@@ -89,14 +125,15 @@ async def sign_in(
         address=address,
         user_agent=user_agent,
     )
-    return signed_in(auth, result)
+    return sign_in_answer(auth, outcome)
 
 
 @router.post(
     "/sign-provider",
+    response_model=SignedIn,
     response_model_exclude_none=True,
     summary="Exchange a trusted provider's ID token (key needs signin:provider) for tokens",
-    responses=errors(400, 401, 403, 409, 429, 503),
+    responses={**SIGN_IN_ANSWERS, **errors(400, 401, 403, 409, 429, 503)},
 )
 async def sign_provider(
     body: ProviderSignIn,
@@ -104,9 +141,9 @@ async def sign_provider(
     auth: AuthDep,
     address: ClientAddress,
     user_agent: UserAgent,
-) -> SignedIn:
-    result = await auth.sign_in_with_provider(db, body, address, user_agent)
-    return signed_in(auth, result)
+) -> SignedIn | Response:
+    outcome = await auth.sign_in_with_provider(db, body, address, user_agent)
+    return sign_in_answer(auth, outcome)
 
 
 @router.post(
@@ -178,11 +215,11 @@ async def sign_out(principal: PrincipalDep, db: DbSession, auth: AuthDep) -> Env
 @account_router.post(
     "/password",
     summary="Change your password; every session of the account ends",
-    responses=errors(400, 429),
+    responses={**errors(400, 429), **STEP_UP},
 )
 async def change_password(
     body: PasswordChange,
-    principal: PrincipalDep,
+    principal: RecentPrincipal,
     db: DbSession,
     auth: AuthDep,
     address: ClientAddress,

@@ -10,15 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cinepass import scopes
 from cinepass.api_keys import service as api_keys_service
 from cinepass.api_keys.models import ApiKey
-from cinepass.auth import identities, sessions
+from cinepass.auth import identities, methods, sessions
 from cinepass.auth.id_tokens import IdTokenVerifier
-from cinepass.auth.models import Identity
+from cinepass.auth.models import Identity, UserSession
 from cinepass.auth.passwords import PasswordHasher
 from cinepass.auth.rate_limits import AbuseLimits
 from cinepass.auth.revocation import JTI, SESSION, RevocationList
 from cinepass.auth.schemas import PasswordChange, ProviderSignIn, SignUp
 from cinepass.auth.signing_keys import KeyRing
 from cinepass.auth.tokens import AccessTokens, IssuedToken, Principal
+from cinepass.challenges import store as challenges
+from cinepass.challenges.models import Flow
 from cinepass.errors import (
     BadRequest,
     Conflict,
@@ -37,7 +39,7 @@ from cinepass.events import (
     UserSignedUp,
 )
 from cinepass.users import service as users_service
-from cinepass.users.models import User
+from cinepass.users.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,19 @@ class SignInResult:
     user: User
     access: IssuedToken
     refresh_token: str | None
+
+
+@dataclass(frozen=True)
+class SecondFactorPending:
+    """A first factor that was right, of an account with a second factor: no tokens yet, only
+    the handle of a challenge that a code completes (`cinepass.mfa`)."""
+
+    user: User
+    mfa_token: str
+    expires_in: int
+
+
+SignInOutcome = SignInResult | SecondFactorPending
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,8 @@ class AuthService:
     events: Events
     lifetimes: SessionLifetimes
     signup_requires_api_key: bool
+    # CINEPASS_ADMIN_REQUIRES_MFA: an admin's one-factor sign-in gets no admin-only scopes.
+    admin_requires_mfa: bool = False
 
     async def sign_up(self, db: AsyncSession, body: SignUp, address: str) -> User:
         if body.api_key_token is not None or self.signup_requires_api_key:
@@ -99,15 +116,21 @@ class AuthService:
         await self.events.publish(UserSignedUp(user_id=user.id), db)
         return user
 
-    def _issue(self, user: User, key: ApiKey, session_id: str) -> IssuedToken:
+    def _issue(self, user: User, key: ApiKey, session: UserSession) -> IssuedToken:
+        amr = methods.decode(session.amr)
+        writes = not (
+            self.admin_requires_mfa and user.role is Role.ADMIN and not methods.is_multi_factor(amr)
+        )
         return self.tokens.issue(
             user_id=user.id,
             name=user.name,
             email=user.email,
             role=user.role.value,
-            scopes=scopes.granted_scopes(key.scope_list, user.role),
+            scopes=scopes.granted_scopes(key.scope_list, user.role, writes=writes),
             client_id=key.id,
-            session_id=session_id,
+            session_id=session.id,
+            amr=amr,
+            auth_time=int(session.created_at.timestamp()),
         )
 
     async def open_session(
@@ -117,11 +140,53 @@ class AuthService:
         key: ApiKey,
         remember_me: bool,
         *,
+        amr: list[str],
+        user_agent: str | None = None,
+        issuer: str | None = None,
+    ) -> SignInOutcome:
+        """A new session (12 h, or 30 days remembered), its first access token and, for keys
+        holding offline_access, its first refresh token.
+
+        Every sign-in ends here, so that none skips the second factor: a one-factor sign-in
+        (`amr`) of an account that has one gets a challenge instead (SECURITY.md row 52).
+        """
+        if user.mfa_enabled_at is not None and not methods.is_multi_factor(amr):
+            return await self._second_factor_pending(db, user, key, remember_me, amr, user_agent)
+        return await self.start_session(
+            db, user, key, remember_me, amr=amr, user_agent=user_agent, issuer=issuer
+        )
+
+    async def _second_factor_pending(
+        self,
+        db: AsyncSession,
+        user: User,
+        key: ApiKey,
+        remember_me: bool,
+        amr: list[str],
+        user_agent: str | None,
+    ) -> SecondFactorPending:
+        handle = await challenges.start(
+            db,
+            Flow.SECOND_FACTOR,
+            user_id=user.id,
+            api_key_id=key.id,
+            data={"rememberMe": remember_me, "amr": amr, "userAgent": user_agent},
+        )
+        expires_in = int(challenges.LIFETIME.total_seconds())
+        return SecondFactorPending(user=user, mfa_token=handle, expires_in=expires_in)
+
+    async def start_session(
+        self,
+        db: AsyncSession,
+        user: User,
+        key: ApiKey,
+        remember_me: bool,
+        *,
+        amr: list[str],
         user_agent: str | None = None,
         issuer: str | None = None,
     ) -> SignInResult:
-        """A new session (12 h, or 30 days remembered), its first access token and, for keys
-        holding offline_access, its first refresh token."""
+        """open_session once every factor the account needs was given."""
         issued = await sessions.start(
             db,
             user_id=user.id,
@@ -130,11 +195,12 @@ class AuthService:
             lifetime=self.lifetimes.remembered if remember_me else self.lifetimes.normal,
             offline=scopes.OFFLINE_ACCESS in key.scope_list,
             user_agent=user_agent,
+            amr=methods.encode(amr),
         )
         await self.keys.refresh_if_stale()
-        session_id = issued.session.id
-        await self.events.publish(SignedIn(user.id, key.id, session_id, issuer), db)
-        return SignInResult(user, self._issue(user, key, session_id), issued.refresh_token)
+        session = issued.session
+        await self.events.publish(SignedIn(user.id, key.id, session.id, issuer), db)
+        return SignInResult(user, self._issue(user, key, session), issued.refresh_token)
 
     async def sign_in(
         self,
@@ -146,7 +212,7 @@ class AuthService:
         remember_me: bool,
         address: str,
         user_agent: str | None = None,
-    ) -> SignInResult:
+    ) -> SignInOutcome:
         """Check the key, the limits, then the password; unknown users cost a wrong password's
         time."""
         key = await client_key(db, api_key_token, scopes.SIGNIN)
@@ -167,11 +233,13 @@ class AuthService:
             raise InvalidCredentials()
         if check.new_hash:
             user.password_hash = check.new_hash
-        return await self.open_session(db, user, key, remember_me, user_agent=user_agent)
+        return await self.open_session(
+            db, user, key, remember_me, amr=[methods.PASSWORD], user_agent=user_agent
+        )
 
     async def sign_in_with_provider(
         self, db: AsyncSession, body: ProviderSignIn, address: str, user_agent: str | None = None
-    ) -> SignInResult:
+    ) -> SignInOutcome:
         """A verified ID token from a trusted issuer signs in as its (issuer, subject)'s user.
 
         A first sign-in creates an account, so it counts as a sign-up of the client's address.
@@ -184,7 +252,13 @@ class AuthService:
             user = await identities.create_user(db, issuer, claims)
             await self.events.publish(UserSignedUp(user_id=user.id), db)
         return await self.open_session(
-            db, user, key, body.remember_me, user_agent=user_agent, issuer=issuer.issuer
+            db,
+            user,
+            key,
+            body.remember_me,
+            amr=[methods.FEDERATED],
+            user_agent=user_agent,
+            issuer=issuer.issuer,
         )
 
     async def link_identity(
@@ -221,7 +295,7 @@ class AuthService:
         if user is None or user.disabled:
             raise Unauthenticated("the account is disabled", challenge="")
         await self.keys.refresh_if_stale()
-        return SignInResult(user, self._issue(user, key, issued.session.id), issued.refresh_token)
+        return SignInResult(user, self._issue(user, key, issued.session), issued.refresh_token)
 
     async def end_session(
         self, db: AsyncSession, session_id: str, token_id: str | None = None

@@ -54,6 +54,7 @@ async def start(
     lifetime: timedelta,
     offline: bool = True,
     user_agent: str | None = None,
+    amr: str = "pwd",
 ) -> Issued:
     """A new session whose refresh tokens all end at one absolute time.
 
@@ -69,6 +70,7 @@ async def start(
         created_at=now,
         user_agent=user_agent,
         last_used_at=now,
+        amr=amr,
     )
     db.add(session)
     await db.flush()

@@ -36,10 +36,16 @@ class Principal:
     issued_at: int
     expires_at: int
     session_id: str | None = None
+    # How, and when, the user last proved who they are (RFC 8176 `amr`, OIDC `auth_time`).
+    amr: tuple[str, ...] = ()
+    auth_time: int = 0
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    def signed_in_within(self, seconds: int) -> bool:
+        return time.time() - self.auth_time <= seconds
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class AccessTokens:
         scopes: list[str],
         client_id: str,
         session_id: str,
+        amr: list[str],
+        auth_time: int,
     ) -> IssuedToken:
         key = self._keys.signing_key()
         now = int(time.time())
@@ -94,6 +102,8 @@ class AccessTokens:
             "name": name,
             "email": email,
             "role": role,
+            "amr": amr,
+            "auth_time": auth_time,
         }
         token = jwt.encode(
             claims,
@@ -180,6 +190,14 @@ def _principal(claims: dict[str, Any]) -> Principal:
             issued_at=int(claims["iat"]),
             expires_at=int(claims["exp"]),
             session_id=str(claims["sid"]) if "sid" in claims else None,
+            amr=_methods(claims.get("amr", [])),
+            auth_time=int(claims.get("auth_time", 0)),
         )
     except (KeyError, TypeError, ValueError):
         raise InvalidToken() from None
+
+
+def _methods(amr: Any) -> tuple[str, ...]:
+    if not isinstance(amr, list) or not all(isinstance(m, str) for m in amr):
+        raise ValueError("amr must be a list of strings")
+    return tuple(amr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -35,6 +36,14 @@ class ApiError(Exception):
         self.body = body or {}
         self.retry_after = retry_after
         super().__init__(f"{status_code}: {message}")
+
+    @property
+    def code(self) -> str | None:
+        """The body's `error` where it names this refusal (a step-up) rather than the status."""
+        error = self.body.get("error")
+        if not isinstance(error, str) or error in {s.phrase for s in HTTPStatus}:
+            return None
+        return error
 
 
 class ApiUnreachable(ApiError):

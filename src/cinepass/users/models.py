@@ -32,6 +32,9 @@ class User(IdMixin, CreatedAtMixin, Base):
     # When the owner proved the address (a link we mailed, a reset, a provider that vouches);
     # None until then. Changing the email clears it.
     email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # When the owner turned on a second factor (cinepass.mfa): a sign-in by one factor then
+    # stops at a challenge for the second.
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
 
     @property
     def email_verified(self) -> bool:

@@ -69,7 +69,9 @@ class _Pending:
 
 def upstream_failure(error: ApiError) -> ApplicationError:
     """An API failure, as the browser should see it."""
-    failure = error_for_status(error.status_code, error.message, retry_after=error.retry_after)
+    failure = error_for_status(
+        error.status_code, error.message, retry_after=error.retry_after, code=error.code
+    )
     if isinstance(failure, ServiceUnavailable):
         return ServiceUnavailable(
             "the catalogue service is unavailable; try again shortly",

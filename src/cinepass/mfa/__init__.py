@@ -1,0 +1,1 @@
+"""The second factor: authenticator-app codes (TOTP, RFC 6238) and single-use recovery codes."""

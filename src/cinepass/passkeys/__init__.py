@@ -1,0 +1,1 @@
+"""Passkeys: WebAuthn credentials that sign in on their own, with no password."""
