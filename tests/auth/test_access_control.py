@@ -34,6 +34,11 @@ ACCOUNT_ROUTES = [
     ("GET", "/api/auth/sessions", None),
     ("DELETE", "/api/auth/sessions/{session}", None),
     ("POST", "/api/auth/sign-out-everywhere", None),
+    ("GET", "/api/auth/mfa", None),
+    ("POST", "/api/auth/mfa/totp", None),
+    ("POST", "/api/auth/mfa/totp/confirm", None),
+    ("POST", "/api/auth/mfa/disable", None),
+    ("POST", "/api/auth/mfa/recovery-codes", None),
 ]
 ROUTES = SCOPED_ROUTES + ACCOUNT_ROUTES
 
