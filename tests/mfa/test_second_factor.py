@@ -307,7 +307,11 @@ def test_a_user_without_it_signs_in_as_before(api: Api) -> None:
 def test_codes_in_other_scripts_are_wrong_codes_not_errors(api: Api) -> None:
     user = user_with_totp(api)
     mfa_token = user.mfa_token()
-    for code in ("１２３４５６", "١٢٣٤٥٦", "ñandú-ñandú-ñand", "🎬🎬🎬🎬🎬🎬", "12345６"):
+    fullwidth, arabic_indic = (
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+        "\u0661\u0662\u0663\u0664\u0665\u0666",
+    )
+    for code in (fullwidth, arabic_indic, "ñandú-ñandú-ñand", "🎬🎬🎬🎬🎬🎬", "12345\uff16"):
         r = user.complete(mfa_token, code)
         assert r.status_code == 401, (code, r.text)
         assert r.json()["message"] == "the code is wrong or was already used"
