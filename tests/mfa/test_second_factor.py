@@ -256,15 +256,18 @@ def test_the_step_up_refuses_an_old_sign_in_and_accepts_a_fresh_one(api: Api) ->
     signed = user.sign_in()
     stale = api.stale_token(signed)
     assert claims(stale)["auth_time"] < claims(signed.json()["token"])["auth_time"] - 600
-    for path, body in (
-        ("/api/auth/mfa/totp", None),
+    for method, path, body in (
+        ("POST", "/api/auth/mfa/totp", None),
+        ("POST", "/api/auth/identities", {"idToken": "a.b.c"}),
+        ("DELETE", "/api/auth/identities/" + "0" * 32, None),
         (
+            "POST",
             "/api/auth/password",
             {"currentPassword": user.password, "newPassword": "nueva ñ clave 1"},
         ),
-        ("/api/auth/email", {"email": "nuevo-ñ@correo.es", "password": user.password}),
+        ("POST", "/api/auth/email", {"email": "nuevo-ñ@correo.es", "password": user.password}),
     ):
-        r = api.http.post(path, json=body, headers=bearer(stale))
+        r = api.http.request(method, path, json=body, headers=bearer(stale))
         assert r.status_code == 403, (path, r.text)
         assert r.json()["error"] == "insufficient_user_authentication", path
         challenge = r.headers["www-authenticate"]
