@@ -318,3 +318,20 @@ def test_codes_in_other_scripts_are_wrong_codes_not_errors(api: Api) -> None:
         r = user.complete(mfa_token, code)
         assert r.status_code == 401, (code, r.text)
         assert r.json()["message"] == "the code is wrong or was already used"
+
+
+def test_the_owner_is_mailed_when_the_second_factor_goes_on_or_off(api: Api, inbox) -> None:  # type: ignore[no-untyped-def]
+    from cinepass.mail.letters import LetterKind
+
+    user = user_with_totp(api)
+    on = inbox.wait_for(user.email, LetterKind.SIGN_IN_METHODS_CHANGED)
+    assert "Two-step verification was turned on" in on.text
+    assert on.link("/forgot-password").endswith("/forgot-password")
+    token = user.complete(user.mfa_token(), user.recovery_codes[0]).json()["token"]
+    r = api.http.post(
+        "/api/auth/mfa/disable", json={"code": user.recovery_codes[1]}, headers=bearer(token)
+    )
+    assert r.status_code == 200, r.text
+    off = inbox.wait_for(user.email, LetterKind.SIGN_IN_METHODS_CHANGED)
+    assert "Two-step verification was turned off" in off.text
+    assert user.recovery_codes[2] not in off.text

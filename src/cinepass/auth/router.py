@@ -202,9 +202,9 @@ async def link_identity(
     responses={**errors(404, 409), **STEP_UP},
 )
 async def unlink_identity(
-    identity_id: ObjectId, principal: RecentPrincipal, db: DbSession
+    identity_id: ObjectId, principal: RecentPrincipal, db: DbSession, auth: AuthDep
 ) -> Envelope[str]:
-    await identities.unlink(db, principal.user_id, identity_id)
+    await auth.unlink_identity(db, principal, identity_id)
     return Envelope(data=identity_id, message="identity unlinked")
 
 

@@ -15,7 +15,7 @@ from cinepass.challenges import store as challenges
 from cinepass.challenges.models import Flow
 from cinepass.db.base import utcnow
 from cinepass.errors import Conflict, Forbidden, Unauthenticated
-from cinepass.events import SignInFailed
+from cinepass.events import MethodChange, SignInFailed, SignInMethodsChanged
 from cinepass.key_encryption import KeyEncryption
 from cinepass.mfa import recovery_codes, totp
 from cinepass.mfa.answers import MfaStatus, TotpSetup
@@ -84,6 +84,7 @@ class SecondFactorService:
         now = utcnow()
         row.confirmed_at, row.last_used_step = now, step
         user.mfa_enabled_at = now
+        await self._changed(db, user, MethodChange.SECOND_FACTOR_ON)
         return await recovery_codes.replace(db, self.auth.hasher, user.id)
 
     async def disable(
@@ -94,12 +95,14 @@ class SecondFactorService:
         await db.execute(delete(TotpSecret).where(TotpSecret.user_id == user.id))
         await recovery_codes.remove_all(db, user.id)
         user.mfa_enabled_at = None
+        await self._changed(db, user, MethodChange.SECOND_FACTOR_OFF)
 
     async def new_recovery_codes(
         self, db: AsyncSession, principal: Principal, code: str, address: str
     ) -> list[str]:
         user = await self._enabled_user(db, principal)
         await self._prove(db, user, code, address, Forbidden(WRONG_CODE))
+        await self._changed(db, user, MethodChange.RECOVERY_CODES_RENEWED)
         return await recovery_codes.replace(db, self.auth.hasher, user.id)
 
     async def complete_sign_in(
@@ -128,6 +131,9 @@ class SecondFactorService:
             amr=methods.with_second_factor(first, methods.ONE_TIME_CODE),
             user_agent=agent if isinstance(agent, str) else None,
         )
+
+    async def _changed(self, db: AsyncSession, user: User, change: MethodChange) -> None:
+        await self.auth.events.publish(SignInMethodsChanged(user_id=user.id, change=change), db)
 
     async def _enabled_user(self, db: AsyncSession, principal: Principal) -> User:
         user = await self._user(db, principal)
