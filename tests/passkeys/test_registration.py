@@ -271,3 +271,9 @@ def test_a_user_with_a_password_may_remove_every_passkey(
     only = passkeys.register(member.token, passkeys.authenticator())
     r = passkeys.http.delete(f"/api/auth/passkeys/{only['id']}", headers=bearer(member.token))
     assert r.status_code == 200
+
+
+def test_registration_is_no_passkeys_id(passkeys: Passkeys, member: Member) -> None:
+    r = passkeys.http.delete("/api/auth/passkeys/registration", headers=bearer(member.token))
+    assert r.status_code == 405
+    assert r.headers["allow"] == "POST"
