@@ -38,6 +38,8 @@ from cinepass.events import (
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.mail.outbox import Mailer
+from cinepass.mfa import router as mfa_router
+from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
 from cinepass.passkeys import router as passkeys_router
 from cinepass.request_guards import QueryRules, guard_request
@@ -49,6 +51,7 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     auth_router.router,
     accounts_router.router,
+    mfa_router.router,
     passkeys_router.router,
     auth_router.jwks_router,
 )
@@ -56,6 +59,7 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_router.account_router,
     accounts_router.account_router,
+    mfa_router.account_router,
     passkeys_router.account_router,
     movies_router.router,
     user_movies_router.router,
@@ -107,6 +111,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)
         app.state.sessionmaker = context.sessionmaker
+        app.state.second_factor = SecondFactorService(
+            context.auth, context.encryption, settings.second_factor.totp_issuer
+        )
         try:
             await context.start()
             yield

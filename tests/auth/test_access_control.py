@@ -39,6 +39,11 @@ ACCOUNT_ROUTES = [
     ("GET", "/api/auth/passkeys", None),
     ("PATCH", "/api/auth/passkeys/{passkey}", None),
     ("DELETE", "/api/auth/passkeys/{passkey}", None),
+    ("GET", "/api/auth/mfa", None),
+    ("POST", "/api/auth/mfa/totp", None),
+    ("POST", "/api/auth/mfa/totp/confirm", None),
+    ("POST", "/api/auth/mfa/disable", None),
+    ("POST", "/api/auth/mfa/recovery-codes", None),
 ]
 ROUTES = SCOPED_ROUTES + ACCOUNT_ROUTES
 # Passkey ids are UUIDs (in hex): any other segment is no route at all (404).
@@ -77,6 +82,14 @@ def body_for(method: str, path: str, movie_id: str) -> dict[str, object] | None:
     if path == "/api/auth/email":
         return {"email": "nueva@example.com", "password": "whatever it is"}
     if path in ("/api/auth/sign-out", "/api/auth/sign-out-everywhere"):
+        return None
+    if path in (
+        "/api/auth/mfa/totp/confirm",
+        "/api/auth/mfa/disable",
+        "/api/auth/mfa/recovery-codes",
+    ):
+        return {"code": "123456"}
+    if path == "/api/auth/mfa/totp":
         return None
     if path == "/api/auth/passkeys/registration":
         return {}

@@ -5,6 +5,7 @@ from cinepass.client.client import (
     ApiUnreachable,
     CinepassClient,
     Forwarded,
+    SecondFactorNeeded,
     SignedInTokens,
     VerifiedEmail,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "ApiUnreachable",
     "CinepassClient",
     "Forwarded",
+    "SecondFactorNeeded",
     "SignedInTokens",
     "VerifiedEmail",
 ]

@@ -12,7 +12,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from cinepass.accounts.answers import EmailVerified
-from cinepass.auth.answers import AccountOut, SignedIn
+from cinepass.auth.answers import AccountOut, SecondFactorRequired, SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.schemas import Envelope, Page
 from cinepass.user_movies.schemas import UserMovieOut
@@ -51,6 +51,16 @@ class ApiUnreachable(ApiError):
 
     def __init__(self, message: str):
         super().__init__(503, message)
+
+
+class SecondFactorNeeded(ApiError):
+    """A sign-in (202) whose first factor was right, of an account with a second factor: no
+    tokens until `complete_sign_in` gives its code with `mfa_token`."""
+
+    def __init__(self, mfa_token: str, expires_in: int):
+        super().__init__(202, "this account has a second factor: give its code")
+        self.mfa_token = mfa_token
+        self.expires_in = expires_in
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,23 @@ class CinepassClient:
             auth=httpx.BasicAuth(email, password),
             json={"apiKeyToken": api_key, "rememberMe": remember_me},
             headers=_on_behalf_of(client_address, user_agent),
+        )
+        return _tokens(response)
+
+    async def complete_sign_in(
+        self,
+        mfa_token: str,
+        code: str,
+        api_key: str,
+        *,
+        client_address: str | None = None,
+    ) -> SignedInTokens:
+        """Finish a sign-in that answered SecondFactorNeeded with a TOTP or recovery code."""
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-in/mfa",
+            json={"mfaToken": mfa_token, "code": code, "apiKeyToken": api_key},
+            headers=_on_behalf_of(client_address),
         )
         return _tokens(response)
 
@@ -413,6 +440,10 @@ def _on_behalf_of(client_address: str | None, user_agent: str | None = None) -> 
 
 
 def _tokens(response: httpx.Response) -> SignedInTokens:
+    """A sign-in's tokens; SecondFactorNeeded when it answered 202 instead."""
+    if response.status_code == HTTPStatus.ACCEPTED:
+        pending = _parse(SecondFactorRequired, response)
+        raise SecondFactorNeeded(pending.mfa_token, pending.expires_in)
     signed = _parse(SignedIn, response)
     return SignedInTokens(
         token=signed.token,
