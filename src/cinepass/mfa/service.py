@@ -14,7 +14,7 @@ from cinepass.auth.tokens import Principal
 from cinepass.challenges import store as challenges
 from cinepass.challenges.models import Flow
 from cinepass.db.base import utcnow
-from cinepass.errors import BadRequest, Conflict, Unauthenticated
+from cinepass.errors import Conflict, Forbidden, Unauthenticated
 from cinepass.events import SignInFailed
 from cinepass.key_encryption import KeyEncryption
 from cinepass.mfa import recovery_codes, totp
@@ -77,7 +77,7 @@ class SecondFactorService:
             raise Conflict("start setting up two-step verification first")
         step = totp.matching_step(self._secret(row), _digits(code))
         if step is None:
-            raise BadRequest(
+            raise Forbidden(
                 "the code is wrong: check that your device's clock is right and type the newest"
                 " code"
             )
@@ -90,7 +90,7 @@ class SecondFactorService:
         self, db: AsyncSession, principal: Principal, code: str, address: str
     ) -> None:
         user = await self._enabled_user(db, principal)
-        await self._prove(db, user, code, address, BadRequest(WRONG_CODE))
+        await self._prove(db, user, code, address, Forbidden(WRONG_CODE))
         await db.execute(delete(TotpSecret).where(TotpSecret.user_id == user.id))
         await recovery_codes.remove_all(db, user.id)
         user.mfa_enabled_at = None
@@ -99,7 +99,7 @@ class SecondFactorService:
         self, db: AsyncSession, principal: Principal, code: str, address: str
     ) -> list[str]:
         user = await self._enabled_user(db, principal)
-        await self._prove(db, user, code, address, BadRequest(WRONG_CODE))
+        await self._prove(db, user, code, address, Forbidden(WRONG_CODE))
         return await recovery_codes.replace(db, self.auth.hasher, user.id)
 
     async def complete_sign_in(
@@ -151,13 +151,10 @@ class SecondFactorService:
         raise refusal
 
     async def _totp_accepted(self, db: AsyncSession, user_id: str, code: str) -> bool:
-        digits = _digits(code)
-        if len(digits) != totp.DIGITS or not digits.isdigit():
-            return False
         row = await db.get(TotpSecret, user_id)
         if row is None or row.confirmed_at is None:
             return False
-        step = totp.matching_step(self._secret(row), digits)
+        step = totp.matching_step(self._secret(row), _digits(code))
         if step is None:
             return False
         # Only a step newer than the last accepted one: a code is good once, even within its
