@@ -139,7 +139,24 @@ def known_password(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
+# The admin's passkey that signs in (kept), and how many others the run lets the admin hold
+# (an account holds at most 20): the newest beyond them go, so the oldest, the run's path values
+# for PATCH and DELETE, stay.
+_SIGN_IN_PASSKEY: list[str] = []
+_KEEP_AT_MOST = 12
+
+
+def _prune_passkeys(token: str) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    r = httpx.get(f"{API}/api/auth/passkeys", headers=headers)
+    r.raise_for_status()
+    others = [p["id"] for p in r.json()["data"] if p["id"] not in _SIGN_IN_PASSKEY]
+    for passkey_id in others[_KEEP_AT_MOST:]:
+        httpx.delete(f"{API}/api/auth/passkeys/{passkey_id}", headers=headers)
+
+
 def _passkey_registration(token: str) -> tuple[str, dict[str, Any]]:
+    _prune_passkeys(token)
     r = httpx.post(
         f"{API}/api/auth/passkeys/registration",
         json={},
@@ -165,6 +182,7 @@ def _admin_authenticator() -> Authenticator:
             headers={"Authorization": f"Bearer {token}"},
         )
         r.raise_for_status()
+        _SIGN_IN_PASSKEY.append(r.json()["data"]["id"])
         _AUTHENTICATORS.append(authenticator)
     return _AUTHENTICATORS[0]
 

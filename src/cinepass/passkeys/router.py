@@ -60,7 +60,7 @@ def ceremony_out(ceremony: Ceremony) -> PasskeyCeremony:
 @account_router.post(
     "/registration",
     summary="Start adding a passkey: options for navigator.credentials.create()",
-    responses={**errors(429, 503), **STEP_UP},
+    responses={**errors(409, 429, 503), **STEP_UP},
 )
 async def start_registration(
     body: RegistrationStart,
