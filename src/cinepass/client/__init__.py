@@ -5,7 +5,10 @@ from cinepass.client.client import (
     ApiUnreachable,
     CinepassClient,
     Forwarded,
+    PasskeyCeremony,
+    SecondFactorChallenge,
     SignedInTokens,
+    SignInAnswer,
     VerifiedEmail,
 )
 
@@ -14,6 +17,9 @@ __all__ = [
     "ApiUnreachable",
     "CinepassClient",
     "Forwarded",
+    "PasskeyCeremony",
+    "SecondFactorChallenge",
+    "SignInAnswer",
     "SignedInTokens",
     "VerifiedEmail",
 ]

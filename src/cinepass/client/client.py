@@ -12,7 +12,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from cinepass.accounts.answers import EmailVerified
-from cinepass.auth.answers import AccountOut, SignedIn
+from cinepass.auth.answers import AccountOut, SecondFactorRequired, SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.schemas import Envelope, Page
 from cinepass.user_movies.schemas import UserMovieOut
@@ -67,6 +67,29 @@ class SignedInTokens:
     email: str
     refresh_token: str = ""
     expires_in: int = 0
+
+
+@dataclass(frozen=True)
+class SecondFactorChallenge:
+    """A sign-in whose first factor was right, of an account with a second factor (a 202):
+    no tokens until `complete_second_factor` gives the code. `mfa_token` is single-use."""
+
+    mfa_token: str
+    expires_in: int
+    methods: tuple[str, ...]
+
+
+SignInAnswer = SignedInTokens | SecondFactorChallenge
+"""What a route that signs in gives back: the tokens, or the second factor it waits for."""
+
+
+@dataclass(frozen=True)
+class PasskeyCeremony:
+    """A WebAuthn ceremony the API started: its single-use token and the options (JSON) for
+    the browser's navigator.credentials call."""
+
+    ceremony_token: str
+    options: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -164,7 +187,7 @@ class CinepassClient:
         remember_me: bool = False,
         client_address: str | None = None,
         user_agent: str | None = None,
-    ) -> SignedInTokens:
+    ) -> SignInAnswer:
         """`user_agent`: the browser's, which the API keeps as the session's device ("" when
         the browser sent none; None sends this client's own)."""
         response = await self._call(
@@ -174,7 +197,7 @@ class CinepassClient:
             json={"apiKeyToken": api_key, "rememberMe": remember_me},
             headers=_on_behalf_of(client_address, user_agent),
         )
-        return _tokens(response)
+        return _sign_in_answer(response)
 
     async def refresh(
         self, refresh_token: str, api_key: str, *, client_address: str | None = None
@@ -194,14 +217,14 @@ class CinepassClient:
         *,
         client_address: str | None = None,
         user_agent: str | None = None,
-    ) -> SignedInTokens:
+    ) -> SignInAnswer:
         response = await self._call(
             "POST",
             "/api/auth/sign-provider",
             json={"idToken": id_token, "apiKeyToken": api_key},
             headers=_on_behalf_of(client_address, user_agent),
         )
-        return _tokens(response)
+        return _sign_in_answer(response)
 
     async def verify_email(
         self,
@@ -264,7 +287,7 @@ class CinepassClient:
         remember_me: bool = False,
         client_address: str | None = None,
         user_agent: str | None = None,
-    ) -> SignedInTokens:
+    ) -> SignInAnswer:
         """Set a new password with a mailed reset token: every other session ends."""
         response = await self._call(
             "POST",
@@ -277,7 +300,66 @@ class CinepassClient:
             },
             headers=_on_behalf_of(client_address, user_agent),
         )
+        return _sign_in_answer(response)
+
+    async def complete_second_factor(
+        self,
+        mfa_token: str,
+        code: str,
+        api_key: str,
+        *,
+        client_address: str | None = None,
+        user_agent: str | None = None,
+    ) -> SignedInTokens:
+        """Finish a sign-in that answered `SecondFactorChallenge`: a TOTP or a recovery code."""
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-in/mfa",
+            json={"mfaToken": mfa_token, "code": code, "apiKeyToken": api_key},
+            headers=_on_behalf_of(client_address, user_agent),
+        )
         return _tokens(response)
+
+    async def passkey_options(
+        self, api_key: str, *, client_address: str | None = None
+    ) -> PasskeyCeremony:
+        """Start a passkey sign-in: the options for navigator.credentials.get()."""
+        response = await self._call(
+            "POST",
+            "/api/auth/passkey/options",
+            json={"apiKeyToken": api_key},
+            headers=_on_behalf_of(client_address),
+        )
+        return _ceremony(response)
+
+    async def sign_in_with_passkey(
+        self,
+        ceremony_token: str,
+        credential: dict[str, Any],
+        api_key: str,
+        *,
+        remember_me: bool = False,
+        client_address: str | None = None,
+        user_agent: str | None = None,
+    ) -> SignedInTokens:
+        """Finish a passkey sign-in with the browser's AuthenticationResponseJSON."""
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-in/passkey",
+            json={
+                "ceremonyToken": ceremony_token,
+                "credential": credential,
+                "apiKeyToken": api_key,
+                "rememberMe": remember_me,
+            },
+            headers=_on_behalf_of(client_address, user_agent),
+        )
+        return _tokens(response)
+
+    async def passkey_registration(self, token: str) -> PasskeyCeremony:
+        """Start adding a passkey to the signed-in user (a step-up route)."""
+        response = await self._call("POST", "/api/auth/passkeys/registration", token=token, json={})
+        return _ceremony(response)
 
     async def sign_out(self, token: str, *, client_address: str | None = None) -> None:
         await self._call(
@@ -422,6 +504,33 @@ def _tokens(response: httpx.Response) -> SignedInTokens:
         refresh_token=signed.refresh_token or "",
         expires_in=signed.expires_in,
     )
+
+
+def _sign_in_answer(response: httpx.Response) -> SignInAnswer:
+    if response.status_code == 202:
+        pending = _parse(SecondFactorRequired, response)
+        return SecondFactorChallenge(
+            mfa_token=pending.mfa_token,
+            expires_in=pending.expires_in,
+            methods=tuple(pending.methods),
+        )
+    return _tokens(response)
+
+
+class _Ceremony(BaseModel):
+    ceremonyToken: str  # noqa: N815 (the API's JSON name)
+    options: dict[str, Any]
+
+
+def _ceremony(response: httpx.Response) -> PasskeyCeremony:
+    try:
+        body = response.json()
+        # An Envelope's `data`, or the ceremony itself.
+        data = body.get("data", body) if isinstance(body, dict) else body
+        ceremony = _Ceremony.model_validate(data)
+    except (ValueError, ValidationError):
+        raise ApiError(502, f"unexpected answer from {response.request.url.path}") from None
+    return PasskeyCeremony(ceremony.ceremonyToken, ceremony.options)
 
 
 def _segment(value: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cinepass.cli.runtime import fail, load_settings
-from cinepass.client import ApiError, ApiUnreachable, CinepassClient
+from cinepass.client import ApiError, ApiUnreachable, CinepassClient, SecondFactorChallenge
 from cinepass.errors import (
     ApplicationError,
     Forbidden,
@@ -37,7 +37,10 @@ class SignedInAdmin:
     token: str = ""
 
     async def sign_in(self) -> None:
-        self.token = (await self.client.sign_in(*self.credentials)).token
+        answer = await self.client.sign_in(*self.credentials)
+        if isinstance(answer, SecondFactorChallenge):
+            raise ApiError(401, "this account has a second factor: set CINEPASS_ADMIN_OTP")
+        self.token = answer.token
 
 
 def token_refused(exc: ApiError) -> bool:

@@ -16,13 +16,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cinepass.addresses import client_address
-from cinepass.client import ApiError
+from cinepass.client import ApiError, SecondFactorChallenge
 from cinepass.config import OidcProvider
 from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response_for
 from cinepass.web.gateway import CookieSessionEnded, Gateway, GatewayDep
 from cinepass.web.oidc.providers import Providers
 from cinepass.web.oidc.return_to import safe_return_to
 from cinepass.web.session_cookie import WebSession, set_cookie
+from cinepass.web.sign_in_steps import set_pending
 from cinepass.web.spent import record_key
 
 FLOW_COOKIE = "__Host-cinepass-oidc"
@@ -170,6 +171,11 @@ async def callback(
         )
     except ApiError as error:
         return _go("/sign-in", error=error.message)
+    if isinstance(signed, SecondFactorChallenge):
+        # The SPA's sign-in page asks for the code, then goes on to where the flow was going.
+        pending = _go(f"/sign-in?step=code&next={quote(str(flow['return_to']), safe='/')}")
+        set_pending(pending, gateway.sealer, signed, remember_me=False)
+        return pending
     session = WebSession.signed_in(signed, remember_me=False)
     response = _go(str(flow["return_to"]))
     set_cookie(response, gateway.sealer, session)
