@@ -12,10 +12,12 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 import uvicorn
 from sqlalchemy import text
@@ -149,6 +151,12 @@ class Database:
         rows = self.query(sql, **params)
         return rows[0][0] if rows else None
 
+    def moment(self, at: datetime) -> datetime | str:
+        """A time as a raw query's parameter: SQLite keeps naive UTC text, as cinepass writes."""
+        if self.url.startswith("sqlite"):
+            return at.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+        return at
+
 
 def movie_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
@@ -217,6 +225,30 @@ class Api:
 
     def admin_token(self) -> str:
         return self.token(self.admin_email, self.admin_password, self.admin_key)
+
+    def stale_token(self, signed_in: httpx.Response, minutes: int = 11) -> str:
+        """An access token of the same session whose sign-in is `minutes` old, the honest way:
+        the session's sign-in time moves back, then its refresh token gets a new access token
+        (which carries the session's auth_time)."""
+        body = signed_in.json()
+        session_id = self._claims(body["token"])["sid"]
+        self.db.query(
+            "UPDATE sessions SET created_at = :at WHERE id = :id",
+            at=self.db.moment(datetime.now(UTC) - timedelta(minutes=minutes)),
+            id=session_id,
+        )
+        r = self.http.post(
+            "/api/auth/refresh",
+            json={"refreshToken": body["refreshToken"], "apiKeyToken": self.public_key},
+        )
+        assert r.status_code == 200, r.text
+        token: str = r.json()["token"]
+        return token
+
+    @staticmethod
+    def _claims(token: str) -> dict[str, Any]:
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+        return claims
 
     def create_movie(self, token: str | None = None, **overrides: Any) -> str:
         r = self.http.post(

@@ -38,6 +38,8 @@ from cinepass.events import (
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.mail.outbox import Mailer
+from cinepass.mfa import router as mfa_router
+from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
 from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
@@ -48,12 +50,14 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     auth_router.router,
     accounts_router.router,
+    mfa_router.router,
     auth_router.jwks_router,
 )
 # Every route of these requires a verified principal; each route adds the scopes it needs.
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_router.account_router,
     accounts_router.account_router,
+    mfa_router.account_router,
     movies_router.router,
     user_movies_router.router,
 )
@@ -104,6 +108,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)
         app.state.sessionmaker = context.sessionmaker
+        app.state.second_factor = SecondFactorService(
+            context.auth, context.encryption, settings.second_factor.totp_issuer
+        )
         try:
             await context.start()
             yield

@@ -14,12 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.api_keys import service as api_keys_service
 from cinepass.auth.passwords import PasswordHasher
-from cinepass.client.client import (
-    ApiError,
-    CinepassClient,
-    SecondFactorChallenge,
-    SignedInTokens,
-)
+from cinepass.client.client import CinepassClient, SignedInTokens
 from cinepass.config import Settings
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.users import service as users_service
@@ -76,7 +71,4 @@ async def provisioning(settings: Settings) -> AsyncIterator[Provisioner]:
 async def sign_in(api_url: str, account: Account, api_key: str) -> SignedInTokens:
     """Sign in over HTTP as any client does; raises `ApiError` when the API refuses."""
     async with CinepassClient(api_url, timeout=30) as client:
-        answer = await client.sign_in(account.email, account.password, api_key)
-    if isinstance(answer, SecondFactorChallenge):
-        raise ApiError(401, f"{account.email} has a second factor: sign in with its code")
-    return answer
+        return await client.sign_in(account.email, account.password, api_key)

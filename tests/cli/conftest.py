@@ -66,6 +66,7 @@ class Cli:
             cwd=self.cwd,
             env=env,
             capture_output=True,
+            stdin=subprocess.DEVNULL,
             text=True,
             timeout=120,
             check=False,

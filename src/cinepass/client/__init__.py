@@ -6,9 +6,8 @@ from cinepass.client.client import (
     CinepassClient,
     Forwarded,
     PasskeyCeremony,
-    SecondFactorChallenge,
+    SecondFactorNeeded,
     SignedInTokens,
-    SignInAnswer,
     VerifiedEmail,
 )
 
@@ -18,8 +17,7 @@ __all__ = [
     "CinepassClient",
     "Forwarded",
     "PasskeyCeremony",
-    "SecondFactorChallenge",
-    "SignInAnswer",
+    "SecondFactorNeeded",
     "SignedInTokens",
     "VerifiedEmail",
 ]

@@ -53,6 +53,16 @@ class ApiUnreachable(ApiError):
         super().__init__(503, message)
 
 
+class SecondFactorNeeded(ApiError):
+    """A sign-in (202) whose first factor was right, of an account with a second factor: no
+    tokens until `complete_sign_in` gives its code with `mfa_token`."""
+
+    def __init__(self, mfa_token: str, expires_in: int):
+        super().__init__(202, "this account has a second factor: give its code")
+        self.mfa_token = mfa_token
+        self.expires_in = expires_in
+
+
 @dataclass(frozen=True)
 class SignedInTokens:
     """What sign-in and refresh give back: the tokens and who they are for.
@@ -67,20 +77,6 @@ class SignedInTokens:
     email: str
     refresh_token: str = ""
     expires_in: int = 0
-
-
-@dataclass(frozen=True)
-class SecondFactorChallenge:
-    """A sign-in whose first factor was right, of an account with a second factor (a 202):
-    no tokens until `complete_second_factor` gives the code. `mfa_token` is single-use."""
-
-    mfa_token: str
-    expires_in: int
-    methods: tuple[str, ...]
-
-
-SignInAnswer = SignedInTokens | SecondFactorChallenge
-"""What a route that signs in gives back: the tokens, or the second factor it waits for."""
 
 
 @dataclass(frozen=True)
@@ -187,7 +183,7 @@ class CinepassClient:
         remember_me: bool = False,
         client_address: str | None = None,
         user_agent: str | None = None,
-    ) -> SignInAnswer:
+    ) -> SignedInTokens:
         """`user_agent`: the browser's, which the API keeps as the session's device ("" when
         the browser sent none; None sends this client's own)."""
         response = await self._call(
@@ -197,7 +193,25 @@ class CinepassClient:
             json={"apiKeyToken": api_key, "rememberMe": remember_me},
             headers=_on_behalf_of(client_address, user_agent),
         )
-        return _sign_in_answer(response)
+        return _tokens(response)
+
+    async def complete_sign_in(
+        self,
+        mfa_token: str,
+        code: str,
+        api_key: str,
+        *,
+        client_address: str | None = None,
+        user_agent: str | None = None,
+    ) -> SignedInTokens:
+        """Finish a sign-in that answered SecondFactorNeeded with a TOTP or recovery code."""
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-in/mfa",
+            json={"mfaToken": mfa_token, "code": code, "apiKeyToken": api_key},
+            headers=_on_behalf_of(client_address, user_agent),
+        )
+        return _tokens(response)
 
     async def refresh(
         self, refresh_token: str, api_key: str, *, client_address: str | None = None
@@ -217,14 +231,14 @@ class CinepassClient:
         *,
         client_address: str | None = None,
         user_agent: str | None = None,
-    ) -> SignInAnswer:
+    ) -> SignedInTokens:
         response = await self._call(
             "POST",
             "/api/auth/sign-provider",
             json={"idToken": id_token, "apiKeyToken": api_key},
             headers=_on_behalf_of(client_address, user_agent),
         )
-        return _sign_in_answer(response)
+        return _tokens(response)
 
     async def verify_email(
         self,
@@ -287,7 +301,7 @@ class CinepassClient:
         remember_me: bool = False,
         client_address: str | None = None,
         user_agent: str | None = None,
-    ) -> SignInAnswer:
+    ) -> SignedInTokens:
         """Set a new password with a mailed reset token: every other session ends."""
         response = await self._call(
             "POST",
@@ -298,24 +312,6 @@ class CinepassClient:
                 "apiKeyToken": api_key,
                 "rememberMe": remember_me,
             },
-            headers=_on_behalf_of(client_address, user_agent),
-        )
-        return _sign_in_answer(response)
-
-    async def complete_second_factor(
-        self,
-        mfa_token: str,
-        code: str,
-        api_key: str,
-        *,
-        client_address: str | None = None,
-        user_agent: str | None = None,
-    ) -> SignedInTokens:
-        """Finish a sign-in that answered `SecondFactorChallenge`: a TOTP or a recovery code."""
-        response = await self._call(
-            "POST",
-            "/api/auth/sign-in/mfa",
-            json={"mfaToken": mfa_token, "code": code, "apiKeyToken": api_key},
             headers=_on_behalf_of(client_address, user_agent),
         )
         return _tokens(response)
@@ -495,6 +491,10 @@ def _on_behalf_of(client_address: str | None, user_agent: str | None = None) -> 
 
 
 def _tokens(response: httpx.Response) -> SignedInTokens:
+    """A sign-in's tokens; SecondFactorNeeded when it answered 202 instead."""
+    if response.status_code == HTTPStatus.ACCEPTED:
+        pending = _parse(SecondFactorRequired, response)
+        raise SecondFactorNeeded(pending.mfa_token, pending.expires_in)
     signed = _parse(SignedIn, response)
     return SignedInTokens(
         token=signed.token,
@@ -504,17 +504,6 @@ def _tokens(response: httpx.Response) -> SignedInTokens:
         refresh_token=signed.refresh_token or "",
         expires_in=signed.expires_in,
     )
-
-
-def _sign_in_answer(response: httpx.Response) -> SignInAnswer:
-    if response.status_code == 202:
-        pending = _parse(SecondFactorRequired, response)
-        return SecondFactorChallenge(
-            mfa_token=pending.mfa_token,
-            expires_in=pending.expires_in,
-            methods=tuple(pending.methods),
-        )
-    return _tokens(response)
 
 
 class _Ceremony(BaseModel):

@@ -10,7 +10,7 @@ from pydantic import StringConstraints
 
 from cinepass.addresses import client_address
 from cinepass.auth.answers import AccountOut
-from cinepass.client import ApiError, SecondFactorChallenge, SignedInTokens
+from cinepass.client import ApiError, SecondFactorNeeded, SignedInTokens
 from cinepass.errors import BadRequest
 from cinepass.schemas import Envelope, RequestModel
 from cinepass.web.auth_routes import Text, UserAnswer, refusal
@@ -169,16 +169,16 @@ async def confirm_password_reset(
             client_address=client_address(request),
             user_agent=_user_agent(request),
         )
-    except ApiError as error:
-        raise refusal(error) from None
-    if isinstance(signed, SecondFactorChallenge):
+    except SecondFactorNeeded as pending:
         # Every session of the user has ended at the API: this browser's too.
-        response = second_factor_answer(gateway.sealer, signed, body.remember_me)
+        response = second_factor_answer(gateway.sealer, pending, body.remember_me)
         held = await held_session(request, gateway)
         if held is not None:
             await gateway.end(held, client_address(request))
             clear_cookie(response)
         return response
+    except ApiError as error:
+        raise refusal(error) from None
     return await finish_sign_in(request, gateway, signed, body.remember_me)
 
 
@@ -211,15 +211,15 @@ async def change_password(
             client_address=client_address(request),
             user_agent=_user_agent(request),
         )
-    except ApiError:
-        raise CookieSessionEnded("your password was changed; sign in with the new one") from None
-    if isinstance(signed, SecondFactorChallenge):
+    except SecondFactorNeeded as challenge:
         await gateway.spend(session)
         pending = second_factor_answer(
-            gateway.sealer, signed, session.remember_me, user_id=session.user_id
+            gateway.sealer, challenge, session.remember_me, user_id=session.user_id
         )
         clear_cookie(pending)
         return pending
+    except ApiError:
+        raise CookieSessionEnded("your password was changed; sign in with the new one") from None
     set_cookie(
         response, gateway.sealer, WebSession.signed_in(signed, remember_me=session.remember_me)
     )

@@ -12,7 +12,7 @@ from pydantic import StringConstraints
 from cinepass.addresses import client_address
 from cinepass.auth.answers import AccountOut
 from cinepass.auth.basic import Utf8Basic
-from cinepass.client import ApiError, SecondFactorChallenge
+from cinepass.client import ApiError, SecondFactorNeeded
 from cinepass.errors import (
     ApplicationError,
     BadRequest,
@@ -80,7 +80,7 @@ async def sign_in(
     email = body.email if body.email is not None else (basic.username if basic else "")
     password = body.password if body.password is not None else (basic.password if basic else "")
     try:
-        answer = await gateway.client.sign_in(
+        signed = await gateway.client.sign_in(
             email,
             password,
             gateway.api_key,
@@ -88,12 +88,12 @@ async def sign_in(
             client_address=client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )
+    except SecondFactorNeeded as pending:
+        return second_factor_answer(gateway.sealer, pending, body.remember_me)
     except ApiError as error:
         raise refusal(error) from None
-    if isinstance(answer, SecondFactorChallenge):
-        return second_factor_answer(gateway.sealer, answer, body.remember_me)
     # Always a new cookie: whatever the browser held before (planted or not) is replaced.
-    return await finish_sign_in(request, gateway, answer, body.remember_me)
+    return await finish_sign_in(request, gateway, signed, body.remember_me)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from cinepass.addresses import client_address
 from cinepass.auth.answers import AccountOut
-from cinepass.client import ApiError, SecondFactorChallenge
+from cinepass.client import ApiError, SecondFactorNeeded
 from cinepass.errors import Unauthenticated, error_response_for
 from cinepass.schemas import Envelope, RequestModel
 from cinepass.web.auth_routes import Text, refusal
@@ -59,7 +59,7 @@ async def sign_in_second_factor(
     if await gateway.spent.is_spent(spent_key):
         return _expired()
     try:
-        signed = await gateway.client.complete_second_factor(
+        signed = await gateway.client.complete_sign_in(
             pending.mfa_token,
             body.code,
             gateway.api_key,
@@ -93,7 +93,7 @@ async def reauthenticate(
     refreshed = Response()
     me = await gateway.fetch(request, refreshed, "/api/auth/me", Envelope[AccountOut])
     try:
-        answer = await gateway.client.sign_in(
+        signed = await gateway.client.sign_in(
             me.data.email,
             body.password,
             gateway.api_key,
@@ -101,6 +101,12 @@ async def reauthenticate(
             client_address=client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )
+    except SecondFactorNeeded as challenge:
+        response = second_factor_answer(
+            gateway.sealer, challenge, session.remember_me, user_id=session.user_id
+        )
+        carry_cookies(refreshed, response)
+        return response
     except ApiError as error:
         failure = refusal(error)
         if isinstance(failure, Unauthenticated):
@@ -108,12 +114,6 @@ async def reauthenticate(
         response = error_response_for(failure)
         carry_cookies(refreshed, response)
         return response
-    if isinstance(answer, SecondFactorChallenge):
-        response = second_factor_answer(
-            gateway.sealer, answer, session.remember_me, user_id=session.user_id
-        )
-        carry_cookies(refreshed, response)
-        return response
     return await finish_sign_in(
-        request, gateway, answer, session.remember_me, as_user=session.user_id
+        request, gateway, signed, session.remember_me, as_user=session.user_id
     )

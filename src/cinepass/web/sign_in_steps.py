@@ -15,7 +15,8 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from cinepass.addresses import client_address
-from cinepass.client import SecondFactorChallenge, SignedInTokens
+from cinepass.auth.answers import SECOND_FACTOR_METHODS
+from cinepass.client import SecondFactorNeeded, SignedInTokens
 from cinepass.errors import Forbidden
 from cinepass.web.gateway import CookieSessionEnded, Gateway
 from cinepass.web.session_cookie import CookieSealer, WebSession, set_cookie, user_answer
@@ -52,14 +53,14 @@ def clear_pending(response: Response) -> None:
     response.delete_cookie(PENDING_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
 
 
-def _lifetime(challenge: SecondFactorChallenge) -> int:
+def _lifetime(challenge: SecondFactorNeeded) -> int:
     return max(1, min(challenge.expires_in, PENDING_MAX_SECONDS))
 
 
 def set_pending(
     response: Response,
     sealer: CookieSealer,
-    challenge: SecondFactorChallenge,
+    challenge: SecondFactorNeeded,
     remember_me: bool,
     *,
     user_id: str = "",
@@ -83,7 +84,7 @@ def set_pending(
 
 def second_factor_answer(
     sealer: CookieSealer,
-    challenge: SecondFactorChallenge,
+    challenge: SecondFactorNeeded,
     remember_me: bool,
     *,
     user_id: str = "",
@@ -92,7 +93,7 @@ def second_factor_answer(
     body = {
         "mfaRequired": True,
         "expiresIn": _lifetime(challenge),
-        "methods": list(challenge.methods),
+        "methods": list(SECOND_FACTOR_METHODS),
     }
     response = JSONResponse(body, status_code=202, headers=NO_STORE)
     set_pending(response, sealer, challenge, remember_me, user_id=user_id)

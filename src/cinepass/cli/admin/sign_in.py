@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import typer
+
 from cinepass.cli.runtime import fail, load_settings
-from cinepass.client import ApiError, ApiUnreachable, CinepassClient, SecondFactorChallenge
+from cinepass.client import ApiError, ApiUnreachable, CinepassClient, SecondFactorNeeded
 from cinepass.errors import (
     ApplicationError,
     Forbidden,
@@ -34,13 +37,31 @@ class SignedInAdmin:
 
     client: CinepassClient
     credentials: tuple[str, str, str]
+    # CINEPASS_ADMIN_OTP: the second factor's code, for an account that has one.
+    otp: str | None = None
     token: str = ""
 
     async def sign_in(self) -> None:
-        answer = await self.client.sign_in(*self.credentials)
-        if isinstance(answer, SecondFactorChallenge):
-            raise ApiError(401, "this account has a second factor: set CINEPASS_ADMIN_OTP")
-        self.token = answer.token
+        email, password, api_key = self.credentials
+        try:
+            signed = await self.client.sign_in(email, password, api_key)
+        except SecondFactorNeeded as pending:
+            code = self.otp or _ask_for_code()
+            signed = await self.client.complete_sign_in(pending.mfa_token, code, api_key)
+        self.token = signed.token
+
+
+def _ask_for_code() -> str:
+    if not sys.stdin.isatty():
+        fail(
+            "the admin account has two-step verification: its sign-in needs a code",
+            "set CINEPASS_ADMIN_OTP to the authenticator app's current code (or a recovery"
+            " code), or run the command in a terminal to be asked for it",
+        )
+    code: str = typer.prompt(
+        "Code from the authenticator app (or a recovery code)", hide_input=True
+    )
+    return code
 
 
 def token_refused(exc: ApiError) -> bool:
@@ -55,12 +76,22 @@ def explain_failure(exc: ApiError) -> tuple[str, str | None]:
     message = f"the API answered {exc.status_code}: {exc.message}"
     kind = error_class(exc.status_code)
     if kind is Unauthenticated:
+        if "code" in exc.message or "sign-in has expired" in exc.message:
+            return message, (
+                "check CINEPASS_ADMIN_OTP: an app code works once and for about 30 seconds,"
+                " a recovery code once"
+            )
         if "api key" in exc.message.lower():
             return message, (
                 "check CINEPASS_ADMIN_API_KEY (a revoked key no longer works); create one with"
                 " `cinepass api-keys create --name admin-cli --preset admin`"
             )
         return message, "check CINEPASS_ADMIN_EMAIL and CINEPASS_ADMIN_PASSWORD"
+    if kind is Forbidden and "insufficient_scope" in exc.message:
+        return message, (
+            f"{_HINTS[Forbidden]}; where the API sets CINEPASS_ADMIN_REQUIRES_MFA, the admin"
+            " account also needs two-step verification (account page) and CINEPASS_ADMIN_OTP"
+        )
     return message, _HINTS.get(kind)
 
 
@@ -90,7 +121,8 @@ def signed_in(work: Callable[[SignedInAdmin], Awaitable[T]]) -> T:
 
     async def main() -> T:
         async with CinepassClient(settings.api.url) as client:
-            admin = SignedInAdmin(client, credentials)
+            otp = settings.admin.otp.get_secret_value() if settings.admin.otp else None
+            admin = SignedInAdmin(client, credentials, otp)
             await admin.sign_in()
             return await work(admin)
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cinepass.addresses import client_address
-from cinepass.client import ApiError, SecondFactorChallenge
+from cinepass.client import ApiError, SecondFactorNeeded
 from cinepass.config import OidcProvider
 from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response_for
 from cinepass.web.gateway import CookieSessionEnded, Gateway, GatewayDep
@@ -169,13 +169,13 @@ async def callback(
             client_address=client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )
-    except ApiError as error:
-        return _go("/sign-in", error=error.message)
-    if isinstance(signed, SecondFactorChallenge):
+    except SecondFactorNeeded as challenge:
         # The SPA's sign-in page asks for the code, then goes on to where the flow was going.
         pending = _go(f"/sign-in?step=code&next={quote(str(flow['return_to']), safe='/')}")
-        set_pending(pending, gateway.sealer, signed, remember_me=False)
+        set_pending(pending, gateway.sealer, challenge, remember_me=False)
         return pending
+    except ApiError as error:
+        return _go("/sign-in", error=error.message)
     session = WebSession.signed_in(signed, remember_me=False)
     response = _go(str(flow["return_to"]))
     set_cookie(response, gateway.sealer, session)

@@ -1,0 +1,45 @@
+"""Authenticator-app codes (RFC 6238): secrets, the enrolment URI and QR code, code checks."""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+import pyotp
+import segno
+
+# 32 base32 characters: 160 bits, RFC 4226's recommended length (SECURITY.md row 50).
+SECRET_LENGTH = 32
+DIGITS = 6
+STEP_SECONDS = 30
+# A code of the step before or after now is accepted too: clocks drift (RFC 6238 section 6).
+SKEW_STEPS = 1
+
+
+def new_secret() -> str:
+    return pyotp.random_base32(SECRET_LENGTH)
+
+
+def enrolment_uri(secret: str, account: str, issuer: str) -> str:
+    """The otpauth:// URI authenticator apps read from the QR code."""
+    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).provisioning_uri(
+        name=account, issuer_name=issuer
+    )
+
+
+def qr_svg(uri: str) -> str:
+    """The URI as a QR code: a standalone SVG document, made here (no third-party service)."""
+    svg: str = segno.make(uri, error="m").svg_inline(scale=4, border=2)
+    return svg
+
+
+def matching_step(secret: str, code: str, now: float | None = None) -> int | None:
+    """The time step whose code `code` is, within the skew; None if it is none of them."""
+    totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
+    current = int((time.time() if now is None else now) // STEP_SECONDS)
+    found = None
+    for step in range(current - SKEW_STEPS, current + SKEW_STEPS + 1):
+        # Every candidate is compared, in constant time, whichever matches.
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            found = step
+    return found
