@@ -49,6 +49,7 @@ SUITE_SETTINGS: dict[str, Mapping[str, object]] = {
         "password_reset_per_account": "10000 per minute",
         "account_mail_per_address": "10000 per minute",
         "account_mail_per_account": "10000 per minute",
+        "passkey_ceremonies_per_address": "10000 per minute",
     },
     "logging": {"level": "WARNING"},
     # Mail goes to the suite's SMTP server (tests/mail_inbox.py), polled and retried fast.

@@ -41,6 +41,7 @@ from cinepass.mail.outbox import Mailer
 from cinepass.mfa import router as mfa_router
 from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
+from cinepass.passkeys import router as passkeys_router
 from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
@@ -51,6 +52,7 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     auth_router.router,
     accounts_router.router,
     mfa_router.router,
+    passkeys_router.router,
     auth_router.jwks_router,
 )
 # Every route of these requires a verified principal; each route adds the scopes it needs.
@@ -58,6 +60,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_router.account_router,
     accounts_router.account_router,
     mfa_router.account_router,
+    passkeys_router.account_router,
     movies_router.router,
     user_movies_router.router,
 )
