@@ -50,7 +50,9 @@ export function passkeyCancelled(error: unknown): boolean {
 /** What to tell the user when a passkey ceremony failed. */
 export function passkeyMessage(error: unknown, fallback: string): string {
   if (error instanceof api.ApiError) return error.message;
-  if (passkeyCancelled(error)) return "The passkey request was cancelled or timed out. Try again.";
+  if (passkeyCancelled(error)) {
+    return "No passkey was used: the request was cancelled, or this device has no passkey for cinepass.";
+  }
   if (error instanceof WebAuthnError && error.code === "ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED") {
     return "This device already has a passkey for your account.";
   }

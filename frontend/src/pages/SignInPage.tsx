@@ -91,7 +91,7 @@ function CredentialsStep({ onCodeWanted }: { onCodeWanted: () => void }) {
     try {
       signedIn(await signInWithPasskey({ rememberMe }));
     } catch (err) {
-      if (!passkeyCancelled(err) || err instanceof api.ApiError) setError(passkeyMessage(err, PASSKEY_FAILED));
+      setError(passkeyMessage(err, PASSKEY_FAILED));
       setPasskeyBusy(false);
       setAutofillAttempt((n) => n + 1);
     }
