@@ -323,3 +323,23 @@ def test_a_stale_sign_in_gets_the_step_up_refusal_and_passes_after_reauthenticat
         r = browser.act("/api/auth/mfa/totp", {})
         assert r.status_code == 201, r.text
         assert r.json()["data"]["qrSvg"].lstrip().startswith("<")
+
+
+def test_a_password_change_on_an_account_with_a_second_factor_signs_in_again_with_a_code(
+    web: Web, api: Api
+) -> None:
+    user = user_with_totp(api)
+    new_password = "otra contraseña ñandú 🎬"
+    with web.browser() as browser:
+        pending = pending_cookie(web.sign_in(browser, user.email, user.password))
+        assert send_code(browser, pending, code_at(user.secret, 1)).status_code == 200
+        r = browser.act(
+            "/auth/password", {"currentPassword": user.password, "newPassword": new_password}
+        )
+        assert r.status_code == 202, r.text
+        assert "cpc_" not in r.text
+        # Every session ended at the API, this browser's too: it signs in again with a code.
+        assert browser.session_cookie is None
+        again = pending_cookie(r)
+        assert send_code(browser, again, user.recovery_codes[0]).status_code == 200
+        assert browser.get("/auth/session").json()["user"]["email"] == user.email
