@@ -4,7 +4,9 @@ Each route gets the credentials it documents: sign-in the admin's Basic credenti
 routes an admin token (fuzzing sign-out ends it; the 401 that follows fetches another), and the
 routes that change or end a whole account (password, email, sign out everywhere) a token of a
 throwaway user whose password the run knows, so that a change that succeeds locks nobody else
-out."""
+out. Passkey credentials come from a software authenticator (tests/passkeys/authenticator.py)
+answering real ceremonies: a valid registration adds a passkey to the admin, a valid sign-in
+uses one."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from typing import Any
 import httpx
 import schemathesis
 
+from tests.passkeys.authenticator import Authenticator
+
 API = os.environ.get("CINEPASS_FUZZ_API", "")
 EMAIL = os.environ.get("CINEPASS_FUZZ_EMAIL", "")
 PASSWORD = os.environ.get("CINEPASS_FUZZ_PASSWORD", "")
@@ -26,6 +30,7 @@ PUBLIC_KEY = os.environ.get("CINEPASS_FUZZ_PUBLIC_KEY", "")
 THROWAWAY_PASSWORD = os.environ.get("CINEPASS_FUZZ_THROWAWAY_PASSWORD", "")
 CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_CURSORS", "[]"))
 LINK_TOKENS = os.environ.get("CINEPASS_FUZZ_LINK_TOKENS", "")
+WEB_ORIGIN = os.environ.get("CINEPASS_FUZZ_WEB_ORIGIN", "")
 PASSWORD_CHANGE = "/api/auth/password"
 EMAIL_CHANGE = "/api/auth/email"
 THROWAWAY_ROUTES = (PASSWORD_CHANGE, EMAIL_CHANGE, "/api/auth/sign-out-everywhere")
@@ -131,4 +136,58 @@ def reset_token(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
 def known_password(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
     if _positive(case) and isinstance(case.body, dict) and "password" in case.body:
         case.body["password"] = THROWAWAY_PASSWORD
+    return case
+
+
+def _passkey_registration(token: str) -> tuple[str, dict[str, Any]]:
+    r = httpx.post(
+        f"{API}/api/auth/passkeys/registration",
+        json={},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    r.raise_for_status()
+    data = r.json()["data"]
+    return data["ceremonyToken"], data["options"]
+
+
+_AUTHENTICATORS: list[Authenticator] = []
+
+
+def _admin_authenticator() -> Authenticator:
+    """An authenticator holding a passkey of the admin (registered on first use)."""
+    if not _AUTHENTICATORS:
+        token = _token(EMAIL, PASSWORD, ADMIN_KEY)
+        ceremony, options = _passkey_registration(token)
+        authenticator = Authenticator(rp_id=options["rp"]["id"], origin=WEB_ORIGIN)
+        r = httpx.post(
+            f"{API}/api/auth/passkeys",
+            json={"ceremonyToken": ceremony, "credential": authenticator.create(options)},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        r.raise_for_status()
+        _AUTHENTICATORS.append(authenticator)
+    return _AUTHENTICATORS[0]
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/auth/passkeys", method="POST")
+def passkey_registration(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """A credential only an authenticator can make, for a ceremony only the server can start:
+    a valid request answers a real ceremony of the admin (the user the run's token is for)."""
+    if _positive(case) and isinstance(case.body, dict):
+        ceremony, options = _passkey_registration(_token(EMAIL, PASSWORD, ADMIN_KEY))
+        authenticator = Authenticator(rp_id=options["rp"]["id"], origin=WEB_ORIGIN)
+        case.body["ceremonyToken"] = ceremony
+        case.body["credential"] = authenticator.create(options)
+    return case
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/auth/sign-in/passkey")
+def passkey_sign_in(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """A valid sign-in is one of the admin's passkeys answering a ceremony the server started."""
+    if _positive(case) and isinstance(case.body, dict):
+        r = httpx.post(f"{API}/api/auth/passkey/options", json={"apiKeyToken": PUBLIC_KEY})
+        r.raise_for_status()
+        case.body["apiKeyToken"] = PUBLIC_KEY
+        case.body["ceremonyToken"] = r.json()["ceremonyToken"]
+        case.body["credential"] = _admin_authenticator().get(r.json()["options"])
     return case

@@ -3,9 +3,10 @@
 The run is schemathesis' own CLI, as a user would run it, against a live API on the current
 backend that also trusts a stand-in OpenID provider; tests/schemathesis_hooks.py gives each route
 its credentials. Values no schema can describe are real ones: page cursors the server issued,
-ID tokens the provider signed, identities linked to the admin, the caller's current password, and
-mailed link tokens, minted on demand (each works once) by a small server of this test that signs
-up a throwaway account and reads its mail."""
+ID tokens the provider signed, identities linked to the admin, passkeys of the admin (made by the
+software authenticator of tests/passkeys), the caller's current password, and mailed link tokens,
+minted on demand (each works once) by a small server of this test that signs up a throwaway
+account and reads its mail."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from cinepass.config import Settings
 from cinepass.mail.letters import LetterKind
 from tests.mail_inbox import suite_inbox
 from tests.oidc.conftest import ProviderApi, provider_api
+from tests.passkeys.authenticator import Authenticator
 from tests.support import Api, bearer
 
 __all__ = ["provider_api"]  # the fixture of tests/oidc, used here too
@@ -52,6 +55,23 @@ def _linked_identities(provider: ProviderApi, token: str, count: int) -> list[st
     for _ in range(count):
         assert provider.link(token, provider.issuer.id_token()).status_code == 201
     return [identity["id"] for identity in provider.identities(token)]
+
+
+def _admin_passkeys(api: Api, token: str, origin: str, count: int) -> list[str]:
+    """Passkeys of the admin, for the run to rename and remove (ids in a UUID's usual form)."""
+    ids = []
+    for _ in range(count):
+        r = api.http.post("/api/auth/passkeys/registration", json={}, headers=bearer(token))
+        ceremony, options = r.json()["data"]["ceremonyToken"], r.json()["data"]["options"]
+        credential = Authenticator(rp_id=options["rp"]["id"], origin=origin).create(options)
+        r = api.http.post(
+            "/api/auth/passkeys",
+            json={"ceremonyToken": ceremony, "credential": credential},
+            headers=bearer(token),
+        )
+        assert r.status_code == 201, r.text
+        ids.append(str(uuid.UUID(r.json()["data"]["id"])))
+    return ids
 
 
 def _mint_link_token(api: Api, kind: LetterKind) -> str:
@@ -94,16 +114,18 @@ def _link_token_mint(api: Api) -> Iterator[str]:
         server.server_close()
 
 
-def _config(path: Path, provider: ProviderApi) -> Path:
+def _config(path: Path, provider: ProviderApi, web_origin: str) -> Path:
     api, token = provider.api, provider.api.admin_token()
     config = {
         "dictionaries": {
             "identities": _linked_identities(provider, token, 3),
+            "passkeys": _admin_passkeys(api, token, web_origin, 5),
             "id-tokens": [provider.issuer.id_token() for _ in range(10)],
             "api-keys": [api.public_key, api.admin_key],
         },
         "parameters": {
             "path.identity_id": "identities",
+            "path.passkey_id": "passkeys",
             "body.idToken": "id-tokens",
             "body.apiKeyToken": "api-keys",
         },
@@ -123,7 +145,9 @@ def _config(path: Path, provider: ProviderApi) -> Path:
     return path
 
 
-def test_a_full_schemathesis_run_reports_nothing(provider_api: ProviderApi, tmp_path: Path) -> None:
+def test_a_full_schemathesis_run_reports_nothing(
+    provider_api: ProviderApi, settings: Settings, tmp_path: Path
+) -> None:
     """Against an API that also trusts a stand-in provider, so that linking one can succeed."""
     api = provider_api.api
     document = tmp_path / "openapi.json"
@@ -132,7 +156,7 @@ def test_a_full_schemathesis_run_reports_nothing(provider_api: ProviderApi, tmp_
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "--config-file",
-        str(_config(tmp_path / "schemathesis.toml", provider_api)),
+        str(_config(tmp_path / "schemathesis.toml", provider_api, settings.web.origin)),
         "run",
         str(document),
         "--url",
@@ -160,6 +184,7 @@ def test_a_full_schemathesis_run_reports_nothing(provider_api: ProviderApi, tmp_
         "CINEPASS_FUZZ_ADMIN_KEY": api.admin_key,
         "CINEPASS_FUZZ_PUBLIC_KEY": api.public_key,
         "CINEPASS_FUZZ_THROWAWAY_PASSWORD": THROWAWAY_PASSWORD,
+        "CINEPASS_FUZZ_WEB_ORIGIN": settings.web.origin,
     }
     with _link_token_mint(api) as mint:
         env["CINEPASS_FUZZ_LINK_TOKENS"] = mint

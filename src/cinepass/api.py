@@ -30,6 +30,7 @@ from cinepass.events import (
     Events,
     PasswordChanged,
     SignedOutEverywhere,
+    SignInMethodsChanged,
     SignUpOfTakenEmail,
     UserDeleted,
     UserDisabled,
@@ -78,6 +79,7 @@ def subscribe(events: Events, revocations: RevocationList, mail: AccountMail) ->
     events.subscribe(SignUpOfTakenEmail, mail.sign_up_of_taken_email)
     events.subscribe(PasswordChanged, mail.password_changed)
     events.subscribe(EmailChanged, mail.email_changed)
+    events.subscribe(SignInMethodsChanged, mail.sign_in_methods_changed)
 
 
 @asynccontextmanager

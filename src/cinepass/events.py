@@ -10,6 +10,7 @@ This module imports no domain: events carry ids and plain values, never models.
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -91,6 +92,24 @@ class UserDisabled(Event):
 @dataclass(frozen=True, slots=True)
 class UserDeleted(Event):
     user_id: str
+
+
+class MethodChange(enum.StrEnum):
+    """A change to how an account signs in, which its owner is told of."""
+
+    SECOND_FACTOR_ON = "second_factor_on"
+    SECOND_FACTOR_OFF = "second_factor_off"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+    PASSKEY_ADDED = "passkey_added"
+    PASSKEY_REMOVED = "passkey_removed"
+    PROVIDER_LINKED = "provider_linked"
+    PROVIDER_UNLINKED = "provider_unlinked"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInMethodsChanged(Event):
+    user_id: str
+    change: MethodChange
 
 
 E = TypeVar("E", bound=Event)

@@ -34,8 +34,20 @@ ACCOUNT_ROUTES = [
     ("GET", "/api/auth/sessions", None),
     ("DELETE", "/api/auth/sessions/{session}", None),
     ("POST", "/api/auth/sign-out-everywhere", None),
+    ("POST", "/api/auth/passkeys/registration", None),
+    ("POST", "/api/auth/passkeys", None),
+    ("GET", "/api/auth/passkeys", None),
+    ("PATCH", "/api/auth/passkeys/{passkey}", None),
+    ("DELETE", "/api/auth/passkeys/{passkey}", None),
+    ("GET", "/api/auth/mfa", None),
+    ("POST", "/api/auth/mfa/totp", None),
+    ("POST", "/api/auth/mfa/totp/confirm", None),
+    ("POST", "/api/auth/mfa/disable", None),
+    ("POST", "/api/auth/mfa/recovery-codes", None),
 ]
 ROUTES = SCOPED_ROUTES + ACCOUNT_ROUTES
+# Passkey ids are UUIDs (in hex): any other segment is no route at all (404).
+PASSKEY_ID = "0" * 32
 
 
 def test_the_route_table_covers_every_protected_route() -> None:
@@ -52,7 +64,8 @@ def test_the_route_table_covers_every_protected_route() -> None:
             p.replace("{movie}", "{movie_id}")
             .replace("{entry}", "{user_movie_id}")
             .replace("{identity}", "{identity_id}")
-            .replace("{session}", "{session_id}"),
+            .replace("{session}", "{session_id}")
+            .replace("{passkey}", "{passkey_id:uuid}"),
         )
         for m, p, _ in ROUTES
     }
@@ -70,6 +83,20 @@ def body_for(method: str, path: str, movie_id: str) -> dict[str, object] | None:
         return {"email": "nueva@example.com", "password": "whatever it is"}
     if path in ("/api/auth/sign-out", "/api/auth/sign-out-everywhere"):
         return None
+    if path in (
+        "/api/auth/mfa/totp/confirm",
+        "/api/auth/mfa/disable",
+        "/api/auth/mfa/recovery-codes",
+    ):
+        return {"code": "123456"}
+    if path == "/api/auth/mfa/totp":
+        return None
+    if path == "/api/auth/passkeys/registration":
+        return {}
+    if path == "/api/auth/passkeys" and method == "POST":
+        return {"ceremonyToken": "cpc_x", "credential": {"id": "x"}}
+    if method == "PATCH":
+        return {"name": "Phone"}
     if path == "/api/auth/identities" and method == "POST":
         return {"idToken": "not.a.token"}
     if method == "POST":
@@ -89,7 +116,7 @@ def test_no_token_is_401_with_a_bearer_challenge(
 ) -> None:
     r = api.http.request(
         method,
-        path.format(movie="m", entry="e", identity="i", session="s"),
+        path.format(movie="m", entry="e", identity="i", session="s", passkey=PASSKEY_ID),
         json=body_for(method, path, "m"),
     )
     assert r.status_code == 401

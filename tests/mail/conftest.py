@@ -33,6 +33,11 @@ LINKS: dict[LetterKind, dict[str, str]] = {
         "new_email": "nuevo@correo.es",
     },
     LetterKind.EMAIL_CHANGED_NOTICE: {"new_email": "nuevo@correo.es"},
+    LetterKind.SIGN_IN_METHODS_CHANGED: {
+        "change": "A passkey was added to your cinepass account.",
+        "reset_link": f"{ORIGIN}/forgot-password",
+        "account_link": f"{ORIGIN}/account",
+    },
 }
 
 

@@ -56,7 +56,7 @@ def test_a_wrong_first_code_does_not_turn_it_on(api: Api) -> None:
     secret = api.http.post("/api/auth/mfa/totp", headers=bearer(token)).json()["data"]["secret"]
     wrong = f"{(int(code_at(secret)) + 1) % 1_000_000:06d}"
     r = api.http.post("/api/auth/mfa/totp/confirm", json={"code": wrong}, headers=bearer(token))
-    assert r.status_code == 400, r.text
+    assert r.status_code == 403, r.text
     assert "code is wrong" in r.json()["message"]
     assert user.sign_in().status_code == 200
 
@@ -191,7 +191,8 @@ def test_turning_it_off_needs_a_code_and_then_passwords_sign_in_alone(api: Api) 
     r = user.complete(user.mfa_token(), user.recovery_codes[0])
     token = r.json()["token"]
     wrong = api.http.post("/api/auth/mfa/disable", json={"code": "123456"}, headers=bearer(token))
-    assert wrong.status_code == 400, wrong.text
+    assert wrong.status_code == 403, wrong.text
+    assert wrong.json()["message"] == "the code is wrong or was already used"
     r = api.http.post(
         "/api/auth/mfa/disable", json={"code": user.recovery_codes[1]}, headers=bearer(token)
     )
@@ -255,15 +256,18 @@ def test_the_step_up_refuses_an_old_sign_in_and_accepts_a_fresh_one(api: Api) ->
     signed = user.sign_in()
     stale = api.stale_token(signed)
     assert claims(stale)["auth_time"] < claims(signed.json()["token"])["auth_time"] - 600
-    for path, body in (
-        ("/api/auth/mfa/totp", None),
+    for method, path, body in (
+        ("POST", "/api/auth/mfa/totp", None),
+        ("POST", "/api/auth/identities", {"idToken": "a.b.c"}),
+        ("DELETE", "/api/auth/identities/" + "0" * 32, None),
         (
+            "POST",
             "/api/auth/password",
             {"currentPassword": user.password, "newPassword": "nueva ñ clave 1"},
         ),
-        ("/api/auth/email", {"email": "nuevo-ñ@correo.es", "password": user.password}),
+        ("POST", "/api/auth/email", {"email": "nuevo-ñ@correo.es", "password": user.password}),
     ):
-        r = api.http.post(path, json=body, headers=bearer(stale))
+        r = api.http.request(method, path, json=body, headers=bearer(stale))
         assert r.status_code == 403, (path, r.text)
         assert r.json()["error"] == "insufficient_user_authentication", path
         challenge = r.headers["www-authenticate"]
@@ -301,3 +305,33 @@ def test_a_user_without_it_signs_in_as_before(api: Api) -> None:
     r = user.sign_in()
     assert r.status_code == 200
     assert claims(r.json()["token"])["amr"] == ["pwd"]
+
+
+def test_codes_in_other_scripts_are_wrong_codes_not_errors(api: Api) -> None:
+    user = user_with_totp(api)
+    mfa_token = user.mfa_token()
+    fullwidth, arabic_indic = (
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+        "\u0661\u0662\u0663\u0664\u0665\u0666",
+    )
+    for code in (fullwidth, arabic_indic, "ñandú-ñandú-ñand", "🎬🎬🎬🎬🎬🎬", "12345\uff16"):
+        r = user.complete(mfa_token, code)
+        assert r.status_code == 401, (code, r.text)
+        assert r.json()["message"] == "the code is wrong or was already used"
+
+
+def test_the_owner_is_mailed_when_the_second_factor_goes_on_or_off(api: Api, inbox) -> None:  # type: ignore[no-untyped-def]
+    from cinepass.mail.letters import LetterKind
+
+    user = user_with_totp(api)
+    on = inbox.wait_for(user.email, LetterKind.SIGN_IN_METHODS_CHANGED)
+    assert "Two-step verification was turned on" in on.text
+    assert on.link("/forgot-password").endswith("/forgot-password")
+    token = user.complete(user.mfa_token(), user.recovery_codes[0]).json()["token"]
+    r = api.http.post(
+        "/api/auth/mfa/disable", json={"code": user.recovery_codes[1]}, headers=bearer(token)
+    )
+    assert r.status_code == 200, r.text
+    off = inbox.wait_for(user.email, LetterKind.SIGN_IN_METHODS_CHANGED)
+    assert "Two-step verification was turned off" in off.text
+    assert user.recovery_codes[2] not in off.text

@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -132,3 +133,27 @@ def test_the_only_way_to_sign_in_cannot_be_unlinked(provider_api: ProviderApi) -
     identity = provider_api.identities(token)[0]
     r = provider_api.http.delete(f"/api/auth/identities/{identity['id']}", headers=bearer(token))
     assert r.status_code == 409
+
+
+def test_a_provider_is_one_factor_for_an_account_with_a_second(
+    provider_api: ProviderApi,
+) -> None:
+    from tests.mfa.conftest import AppUser, code_at, enable_totp
+
+    api = provider_api.api
+    email = f"dos-pasos-{uuid.uuid4().hex[:8]}@correo.es"
+    owner = AppUser(api, email, "la contraseña del dueño ñ")
+    api.sign_up(email, owner.password, name="Dueña Ñ")
+    subject = uuid.uuid4().hex
+    token = api.token(email, owner.password)
+    assert provider_api.link(token, provider_api.issuer.id_token(sub=subject)).status_code == 201
+    enable_totp(api, owner)
+    pending = provider_api.sign_in(provider_api.issuer.id_token(sub=subject))
+    assert pending.status_code == 202, pending.text
+    assert "token" not in pending.json()
+    done = owner.complete(
+        pending.json()["mfaToken"], code_at(owner.secret, +1), http=provider_api.http
+    )
+    assert done.status_code == 200, done.text
+    claims = jwt.decode(done.json()["token"], options={"verify_signature": False})
+    assert claims["amr"] == ["fed", "otp", "mfa"]

@@ -271,3 +271,34 @@ def test_a_user_with_a_password_may_remove_every_passkey(
     only = passkeys.register(member.token, passkeys.authenticator())
     r = passkeys.http.delete(f"/api/auth/passkeys/{only['id']}", headers=bearer(member.token))
     assert r.status_code == 200
+
+
+def test_registration_is_no_passkeys_id(passkeys: Passkeys, member: Member) -> None:
+    r = passkeys.http.delete("/api/auth/passkeys/registration", headers=bearer(member.token))
+    assert r.status_code == 405
+    assert r.headers["allow"] == "POST"
+
+
+def test_the_owner_is_mailed_when_a_passkey_is_added_or_removed(
+    passkeys: Passkeys, member: Member, inbox: Any
+) -> None:
+    from cinepass.mail.letters import LetterKind
+
+    added = passkeys.register(member.token, passkeys.authenticator(), name="Llave ñ")
+    mail = inbox.wait_for(member.email, LetterKind.SIGN_IN_METHODS_CHANGED)
+    assert "A passkey was added" in mail.text
+    assert mail.link("/account").endswith("/account")
+    r = passkeys.http.delete(f"/api/auth/passkeys/{added['id']}", headers=bearer(member.token))
+    assert r.status_code == 200, r.text
+    mail = inbox.wait_for(member.email, LetterKind.SIGN_IN_METHODS_CHANGED)
+    assert "A passkey was removed" in mail.text
+
+
+def test_an_account_holds_at_most_twenty_passkeys(passkeys: Passkeys, member: Member) -> None:
+    from cinepass.passkeys.service import MAX_PER_USER
+
+    for _ in range(MAX_PER_USER):
+        passkeys.register(member.token, passkeys.authenticator())
+    r = passkeys.start_registration(member.token)
+    assert r.status_code == 409, r.text
+    assert "at most 20 passkeys" in r.json()["message"]

@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cinepass.accounts import tokens
 from cinepass.accounts.models import Purpose
 from cinepass.auth.rate_limits import AbuseLimits
-from cinepass.events import EmailChanged, PasswordChanged, SignUpOfTakenEmail, UserSignedUp
+from cinepass.events import (
+    EmailChanged,
+    MethodChange,
+    PasswordChanged,
+    SignInMethodsChanged,
+    SignUpOfTakenEmail,
+    UserSignedUp,
+)
 from cinepass.mail.letters import Letter, LetterKind
 from cinepass.mail.outbox import Mailer
 from cinepass.users import service as users_service
@@ -21,6 +28,23 @@ VERIFY_PAGE = "/verify-email"
 RESET_PAGE = "/reset-password"
 FORGOT_PAGE = "/forgot-password"
 SIGN_IN_PAGE = "/sign-in"
+ACCOUNT_PAGE = "/account"
+
+CHANGES: dict[MethodChange, str] = {
+    MethodChange.SECOND_FACTOR_ON: "Two-step verification was turned on for your cinepass account:"
+    " signing in with your password now also asks for a code from your authenticator app.",
+    MethodChange.SECOND_FACTOR_OFF: "Two-step verification was turned off for your cinepass"
+    " account: signing in with your password no longer asks for a code.",
+    MethodChange.RECOVERY_CODES_RENEWED: "New recovery codes were made for your cinepass account;"
+    " the old ones no longer work.",
+    MethodChange.PASSKEY_ADDED: "A passkey was added to your cinepass account: it can sign in on"
+    " its own, without your password.",
+    MethodChange.PASSKEY_REMOVED: "A passkey was removed from your cinepass account.",
+    MethodChange.PROVIDER_LINKED: "A third-party account was linked to your cinepass account: it"
+    " can now sign you in.",
+    MethodChange.PROVIDER_UNLINKED: "A third-party account was unlinked from your cinepass"
+    " account.",
+}
 
 
 @dataclass(frozen=True)
@@ -105,4 +129,17 @@ class AccountMail:
                 LetterKind.EMAIL_CHANGED_NOTICE,
                 to=event.old_email,
                 new_email=user.email,
+            )
+
+    async def sign_in_methods_changed(self, event: SignInMethodsChanged, db: AsyncSession) -> None:
+        """The owner hears of every new or removed way to sign in, in case it was not them."""
+        user = await users_service.get(db, event.user_id)
+        if user is not None:
+            await self._send(
+                db,
+                user,
+                LetterKind.SIGN_IN_METHODS_CHANGED,
+                change=CHANGES[event.change],
+                reset_link=self.link(FORGOT_PAGE),
+                account_link=self.link(ACCOUNT_PAGE),
             )

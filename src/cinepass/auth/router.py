@@ -180,12 +180,12 @@ async def list_identities(principal: PrincipalDep, db: DbSession) -> Envelope[li
 @account_router.post(
     "/identities",
     status_code=status.HTTP_201_CREATED,
-    summary="Link a third-party account (its ID token) to yours",
-    responses={200: {"description": "Already linked to you"}, **errors(409)},
+    summary="Link a third-party account (its ID token) to yours: a new way to sign in",
+    responses={200: {"description": "Already linked to you"}, **errors(409), **STEP_UP},
 )
 async def link_identity(
     body: IdentityLink,
-    principal: PrincipalDep,
+    principal: RecentPrincipal,
     db: DbSession,
     auth: AuthDep,
     response: Response,
@@ -197,12 +197,14 @@ async def link_identity(
 
 
 @account_router.delete(
-    "/identities/{identity_id}", summary="Unlink a third-party account", responses=errors(404, 409)
+    "/identities/{identity_id}",
+    summary="Unlink a third-party account",
+    responses={**errors(404, 409), **STEP_UP},
 )
 async def unlink_identity(
-    identity_id: ObjectId, principal: PrincipalDep, db: DbSession
+    identity_id: ObjectId, principal: RecentPrincipal, db: DbSession, auth: AuthDep
 ) -> Envelope[str]:
-    await identities.unlink(db, principal.user_id, identity_id)
+    await auth.unlink_identity(db, principal, identity_id)
     return Envelope(data=identity_id, message="identity unlinked")
 
 

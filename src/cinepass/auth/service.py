@@ -30,11 +30,13 @@ from cinepass.errors import (
 )
 from cinepass.events import (
     Events,
+    MethodChange,
     PasswordChanged,
     SessionEnded,
     SignedIn,
     SignedOutEverywhere,
     SignInFailed,
+    SignInMethodsChanged,
     SignUpOfTakenEmail,
     UserSignedUp,
 )
@@ -265,7 +267,18 @@ class AuthService:
         self, db: AsyncSession, principal: Principal, id_token: str
     ) -> tuple[Identity, bool]:
         issuer, claims = await self.id_tokens.verify(id_token)
-        return await identities.link(db, principal.user_id, issuer, claims)
+        identity, created = await identities.link(db, principal.user_id, issuer, claims)
+        if created:
+            change = SignInMethodsChanged(principal.user_id, MethodChange.PROVIDER_LINKED)
+            await self.events.publish(change, db)
+        return identity, created
+
+    async def unlink_identity(
+        self, db: AsyncSession, principal: Principal, identity_id: str
+    ) -> None:
+        await identities.unlink(db, principal.user_id, identity_id)
+        change = SignInMethodsChanged(principal.user_id, MethodChange.PROVIDER_UNLINKED)
+        await self.events.publish(change, db)
 
     async def refresh(
         self,

@@ -20,6 +20,8 @@ class LetterKind(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # values: reset_link ("if this was not you")
     CHANGE_EMAIL = "change_email"  # values: link, new_email (to the NEW address, 24 h)
     EMAIL_CHANGED_NOTICE = "email_changed_notice"  # values: new_email (to the OLD address)
+    # values: change (a sentence the sender writes), reset_link, account_link
+    SIGN_IN_METHODS_CHANGED = "sign_in_methods_changed"
 
 
 SUBJECTS: dict[LetterKind, str] = {
@@ -29,6 +31,7 @@ SUBJECTS: dict[LetterKind, str] = {
     LetterKind.PASSWORD_CHANGED: "Your cinepass password was changed",
     LetterKind.CHANGE_EMAIL: "Confirm your new email address",
     LetterKind.EMAIL_CHANGED_NOTICE: "Your cinepass email address was changed",
+    LetterKind.SIGN_IN_METHODS_CHANGED: "How you sign in to cinepass changed",
 }
 
 VALUES: dict[LetterKind, frozenset[str]] = {
@@ -38,6 +41,7 @@ VALUES: dict[LetterKind, frozenset[str]] = {
     LetterKind.PASSWORD_CHANGED: frozenset({"reset_link"}),
     LetterKind.CHANGE_EMAIL: frozenset({"link", "new_email"}),
     LetterKind.EMAIL_CHANGED_NOTICE: frozenset({"new_email"}),
+    LetterKind.SIGN_IN_METHODS_CHANGED: frozenset({"change", "reset_link", "account_link"}),
 }
 
 

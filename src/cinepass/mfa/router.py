@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
@@ -22,6 +22,16 @@ async def get_second_factor(request: Request) -> SecondFactorService:
     service: SecondFactorService = request.app.state.second_factor
     return service
 
+
+# A wrong code is a proof that failed: 403, as a step-up refusal is.
+WRONG_CODE: dict[int | str, dict[str, Any]] = {
+    403: {
+        **STEP_UP[403],
+        "description": "The code is wrong or was already used (it counts toward the account's"
+        ' sign-in lockout); or, with error "insufficient_user_authentication", the sign-in is'
+        " older than 10 minutes: sign in again and retry",
+    }
+}
 
 SecondFactorDep = Annotated[SecondFactorService, Depends(get_second_factor)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -75,7 +85,7 @@ async def begin_totp(
 @account_router.post(
     "/totp/confirm",
     summary="Turn two-step verification on with the app's first code; recovery codes, once",
-    responses={**errors(400, 409), **STEP_UP},
+    responses={**errors(409), **WRONG_CODE},
 )
 async def confirm_totp(
     body: CodeProof,
@@ -95,7 +105,7 @@ async def confirm_totp(
 @account_router.post(
     "/disable",
     summary="Turn two-step verification off, proved by a code",
-    responses={**errors(400, 409, 429), **STEP_UP},
+    responses={**errors(409, 429), **WRONG_CODE},
 )
 async def disable(
     body: CodeProof,
@@ -111,7 +121,7 @@ async def disable(
 @account_router.post(
     "/recovery-codes",
     summary="New recovery codes, proved by a code; the old ones stop working",
-    responses={**errors(400, 409, 429), **STEP_UP},
+    responses={**errors(409, 429), **WRONG_CODE},
 )
 async def new_recovery_codes(
     body: CodeProof,

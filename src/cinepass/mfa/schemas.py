@@ -20,10 +20,16 @@ Code = Annotated[
 ]
 
 
+MfaToken = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128),
+    TextSchema(),
+    Field(description="The mfaToken of the sign-in's 202 answer"),
+]
+
+
 class SecondFactorSignIn(RequestModel):
-    mfa_token: str = Field(
-        min_length=1, max_length=128, description="The mfaToken of the sign-in's 202 answer"
-    )
+    mfa_token: MfaToken
     code: Code
     api_key_token: ApiKeyToken | None = None
 

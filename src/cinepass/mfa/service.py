@@ -14,8 +14,8 @@ from cinepass.auth.tokens import Principal
 from cinepass.challenges import store as challenges
 from cinepass.challenges.models import Flow
 from cinepass.db.base import utcnow
-from cinepass.errors import BadRequest, Conflict, Unauthenticated
-from cinepass.events import SignInFailed
+from cinepass.errors import Conflict, Forbidden, Unauthenticated
+from cinepass.events import MethodChange, SignInFailed, SignInMethodsChanged
 from cinepass.key_encryption import KeyEncryption
 from cinepass.mfa import recovery_codes, totp
 from cinepass.mfa.answers import MfaStatus, TotpSetup
@@ -77,29 +77,32 @@ class SecondFactorService:
             raise Conflict("start setting up two-step verification first")
         step = totp.matching_step(self._secret(row), _digits(code))
         if step is None:
-            raise BadRequest(
+            raise Forbidden(
                 "the code is wrong: check that your device's clock is right and type the newest"
                 " code"
             )
         now = utcnow()
         row.confirmed_at, row.last_used_step = now, step
         user.mfa_enabled_at = now
+        await self._changed(db, user, MethodChange.SECOND_FACTOR_ON)
         return await recovery_codes.replace(db, self.auth.hasher, user.id)
 
     async def disable(
         self, db: AsyncSession, principal: Principal, code: str, address: str
     ) -> None:
         user = await self._enabled_user(db, principal)
-        await self._prove(db, user, code, address, BadRequest(WRONG_CODE))
+        await self._prove(db, user, code, address, Forbidden(WRONG_CODE))
         await db.execute(delete(TotpSecret).where(TotpSecret.user_id == user.id))
         await recovery_codes.remove_all(db, user.id)
         user.mfa_enabled_at = None
+        await self._changed(db, user, MethodChange.SECOND_FACTOR_OFF)
 
     async def new_recovery_codes(
         self, db: AsyncSession, principal: Principal, code: str, address: str
     ) -> list[str]:
         user = await self._enabled_user(db, principal)
-        await self._prove(db, user, code, address, BadRequest(WRONG_CODE))
+        await self._prove(db, user, code, address, Forbidden(WRONG_CODE))
+        await self._changed(db, user, MethodChange.RECOVERY_CODES_RENEWED)
         return await recovery_codes.replace(db, self.auth.hasher, user.id)
 
     async def complete_sign_in(
@@ -129,6 +132,9 @@ class SecondFactorService:
             user_agent=agent if isinstance(agent, str) else None,
         )
 
+    async def _changed(self, db: AsyncSession, user: User, change: MethodChange) -> None:
+        await self.auth.events.publish(SignInMethodsChanged(user_id=user.id, change=change), db)
+
     async def _enabled_user(self, db: AsyncSession, principal: Principal) -> User:
         user = await self._user(db, principal)
         if user.mfa_enabled_at is None:
@@ -151,13 +157,10 @@ class SecondFactorService:
         raise refusal
 
     async def _totp_accepted(self, db: AsyncSession, user_id: str, code: str) -> bool:
-        digits = _digits(code)
-        if len(digits) != totp.DIGITS or not digits.isdigit():
-            return False
         row = await db.get(TotpSecret, user_id)
         if row is None or row.confirmed_at is None:
             return False
-        step = totp.matching_step(self._secret(row), digits)
+        step = totp.matching_step(self._secret(row), _digits(code))
         if step is None:
             return False
         # Only a step newer than the last accepted one: a code is good once, even within its

@@ -35,6 +35,10 @@ def qr_svg(uri: str) -> str:
 
 def matching_step(secret: str, code: str, now: float | None = None) -> int | None:
     """The time step whose code `code` is, within the skew; None if it is none of them."""
+    # Fullwidth or Arabic-Indic digits are digits to str.isdigit; compare_digest refuses
+    # non-ASCII text.
+    if len(code) != DIGITS or not code.isascii() or not code.isdigit():
+        return None
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
     current = int((time.time() if now is None else now) // STEP_SECONDS)
     found = None

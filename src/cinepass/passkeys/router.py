@@ -3,9 +3,10 @@ sign-in with one."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Path, status
 
 from cinepass.auth.answers import SignedIn
 from cinepass.auth.dependencies import AuthDep, ClientAddress, RecentPrincipal, UserAgent
@@ -25,7 +26,7 @@ from cinepass.passkeys.schemas import (
 )
 from cinepass.passkeys.service import Ceremony, PasskeyService
 from cinepass.responses import AUTHENTICATED, STEP_UP, errors
-from cinepass.schemas import Envelope, ObjectId
+from cinepass.schemas import Envelope
 
 
 async def get_passkeys(context: ContextDep) -> PasskeyService:
@@ -33,6 +34,8 @@ async def get_passkeys(context: ContextDep) -> PasskeyService:
 
 
 PasskeysDep = Annotated[PasskeyService, Depends(get_passkeys)]
+# A passkey's id is a UUID (in hex): matched as one, so that "registration" is no passkey's path.
+PasskeyId = Annotated[uuid.UUID, Path(description="The passkey's `id`")]
 
 # Public: a passkey sign-in.
 router = APIRouter(prefix="/api/auth", tags=["passkeys"])
@@ -89,28 +92,28 @@ async def list_passkeys(principal: PrincipalDep, db: DbSession) -> Envelope[list
     return Envelope(data=[passkey_out(p) for p in found], message="passkeys listed")
 
 
-@account_router.patch("/{passkey_id}", summary="Rename a passkey", responses=errors(404))
+@account_router.patch("/{passkey_id:uuid}", summary="Rename a passkey", responses=errors(404))
 async def rename(
-    passkey_id: ObjectId,
+    passkey_id: PasskeyId,
     body: PasskeyRename,
     principal: PrincipalDep,
     db: DbSession,
     passkeys: PasskeysDep,
 ) -> Envelope[PasskeyOut]:
-    passkey = await passkeys.rename(db, principal, passkey_id, body.name)
+    passkey = await passkeys.rename(db, principal, passkey_id.hex, body.name)
     return Envelope(data=passkey_out(passkey), message="passkey renamed")
 
 
 @account_router.delete(
-    "/{passkey_id}",
+    "/{passkey_id:uuid}",
     summary="Remove a passkey (refused if it is the account's only way to sign in)",
     responses={**errors(404, 409), **STEP_UP},
 )
 async def remove(
-    passkey_id: ObjectId, principal: RecentPrincipal, db: DbSession, passkeys: PasskeysDep
+    passkey_id: PasskeyId, principal: RecentPrincipal, db: DbSession, passkeys: PasskeysDep
 ) -> Envelope[str]:
-    await passkeys.remove(db, principal, passkey_id)
-    return Envelope(data=passkey_id, message="passkey removed")
+    await passkeys.remove(db, principal, passkey_id.hex)
+    return Envelope(data=passkey_id.hex, message="passkey removed")
 
 
 @router.post(

@@ -21,6 +21,7 @@ from cinepass.challenges.models import Challenge, Flow
 from cinepass.db.base import utcnow
 from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import BadRequest, Conflict, NotFound, Unauthenticated
+from cinepass.events import MethodChange, SignInMethodsChanged
 from cinepass.passkeys import authenticators, ceremonies
 from cinepass.passkeys.ceremonies import CeremonyFailed, Options, RelyingParty
 from cinepass.passkeys.models import Passkey
@@ -32,6 +33,8 @@ log = structlog.get_logger(__name__)
 
 SIGN_IN_FAILED = "passkey sign-in failed"
 REGISTRATION_FAILED = "the passkey could not be registered; start again"
+# Enough for every device a person owns; a bound on what one account can store.
+MAX_PER_USER = 20
 LAST_METHOD = (
     "this is your only way to sign in: add another passkey, or link a provider, before removing it"
 )
@@ -60,12 +63,15 @@ class PasskeyService:
     ) -> Ceremony:
         await self.auth.limits.passkey_ceremony(address)
         user = await _active_user(db, principal.user_id)
+        existing = await list_for(db, user.id)
+        if len(existing) >= MAX_PER_USER:
+            raise Conflict(f"an account holds at most {MAX_PER_USER} passkeys: remove one first")
         options = ceremonies.registration_options(
             self.rp,
             user_id=user.id,
             email=user.email,
             name=user.name,
-            existing=[p.credential_id for p in await list_for(db, user.id)],
+            existing=[p.credential_id for p in existing],
         )
         token = await challenges.start(
             db,
@@ -104,7 +110,11 @@ class PasskeyService:
         )
         if not await insert_unless_taken(db, passkey):
             raise Conflict("this passkey is already registered")
+        await self._changed(db, user.id, MethodChange.PASSKEY_ADDED)
         return passkey
+
+    async def _changed(self, db: AsyncSession, user_id: str, change: MethodChange) -> None:
+        await self.auth.events.publish(SignInMethodsChanged(user_id=user_id, change=change), db)
 
     async def start_sign_in(self, db: AsyncSession, api_key_token: str, address: str) -> Ceremony:
         await self.auth.limits.passkey_ceremony(address)
@@ -193,6 +203,7 @@ class PasskeyService:
             raise Conflict(LAST_METHOD)
         await db.delete(passkey)
         await db.flush()
+        await self._changed(db, user.id, MethodChange.PASSKEY_REMOVED)
 
 
 async def list_for(db: AsyncSession, user_id: str) -> Sequence[Passkey]:
