@@ -286,7 +286,7 @@ export interface paths {
         /** Your linked third-party accounts */
         get: operations["list_identities_api_auth_identities_get"];
         put?: never;
-        /** Link a third-party account (its ID token) to yours */
+        /** Link a third-party account (its ID token) to yours: a new way to sign in */
         post: operations["link_identity_api_auth_identities_post"];
         delete?: never;
         options?: never;
@@ -2745,7 +2745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks a scope this route needs, or the object is not yours */
+            /** @description The token lacks a scope; or, with error "insufficient_user_authentication", its sign-in is older than 10 minutes: sign in again (step-up) and retry */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2840,7 +2840,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks a scope this route needs, or the object is not yours */
+            /** @description The token lacks a scope; or, with error "insufficient_user_authentication", its sign-in is older than 10 minutes: sign in again (step-up) and retry */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3620,7 +3620,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks a scope; or, with error "insufficient_user_authentication", its sign-in is older than 10 minutes: sign in again (step-up) and retry */
+            /** @description The code is wrong or was already used (it counts toward the account's sign-in lockout); or, with error "insufficient_user_authentication", the sign-in is older than 10 minutes: sign in again and retry */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3716,7 +3716,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks a scope; or, with error "insufficient_user_authentication", its sign-in is older than 10 minutes: sign in again (step-up) and retry */
+            /** @description The code is wrong or was already used (it counts toward the account's sign-in lockout); or, with error "insufficient_user_authentication", the sign-in is older than 10 minutes: sign in again and retry */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,7 +3821,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks a scope; or, with error "insufficient_user_authentication", its sign-in is older than 10 minutes: sign in again (step-up) and retry */
+            /** @description The code is wrong or was already used (it counts toward the account's sign-in lockout); or, with error "insufficient_user_authentication", the sign-in is older than 10 minutes: sign in again and retry */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4157,7 +4157,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description An opaque id */
+                /** @description The passkey's `id` */
                 passkey_id: string;
             };
             cookie?: never;
@@ -4261,7 +4261,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description An opaque id */
+                /** @description The passkey's `id` */
                 passkey_id: string;
             };
             cookie?: never;
