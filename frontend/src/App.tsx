@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, type ComponentType } from "react";
 import { BrowserRouter, Outlet, Route, Routes, useLocation } from "react-router";
 import { AuthProvider } from "./auth/AuthContext";
 import { PublicOnly, RequireAuth } from "./auth/guards";
+import { StepUpProvider } from "./auth/StepUp";
 import { Splash } from "./components/FullPage";
 import { Header } from "./components/Header";
 import { MyListProvider } from "./myList/MyListContext";
@@ -54,50 +55,52 @@ export function App() {
     <BrowserRouter>
       <ToastProvider>
         <AuthProvider>
-          <MyListProvider>
-            <ScrollToTop />
-            <Routes>
-              <Route
-                element={
-                  <PublicOnly>
-                    <AuthLayout />
-                  </PublicOnly>
-                }
-              >
-                <Route path="/sign-in" element={<SignInPage />} />
-                <Route path="/sign-up" element={<SignUpPage />} />
-                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-              </Route>
-              {/* Mailed links: they work signed in or not, and sign the browser in. */}
-              <Route element={<AuthLayout />}>
-                <Route path="/reset-password" element={<ResetPasswordPage />} />
-                <Route path="/verify-email" element={<VerifyEmailPage />} />
-              </Route>
-              <Route
-                element={
-                  <RequireAuth>
-                    <AppShell />
-                  </RequireAuth>
-                }
-              >
-                <Route index element={<HomePage />} />
-                <Route path="/player/:id" element={<PlayerPage />} />
-                <Route path="/account" element={<AccountPage />} />
-                {lazyAreas.map(({ path, Area }) => (
-                  <Route
-                    key={path}
-                    path={path}
-                    element={
-                      <Suspense fallback={<Splash />}>
-                        <Area />
-                      </Suspense>
-                    }
-                  />
-                ))}
-              </Route>
-              <Route path="*" element={<NotFoundPage />} />
-            </Routes>
-          </MyListProvider>
+          <StepUpProvider>
+            <MyListProvider>
+              <ScrollToTop />
+              <Routes>
+                <Route
+                  element={
+                    <PublicOnly>
+                      <AuthLayout />
+                    </PublicOnly>
+                  }
+                >
+                  <Route path="/sign-in" element={<SignInPage />} />
+                  <Route path="/sign-up" element={<SignUpPage />} />
+                  <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+                </Route>
+                {/* Mailed links: they work signed in or not, and sign the browser in. */}
+                <Route element={<AuthLayout />}>
+                  <Route path="/reset-password" element={<ResetPasswordPage />} />
+                  <Route path="/verify-email" element={<VerifyEmailPage />} />
+                </Route>
+                <Route
+                  element={
+                    <RequireAuth>
+                      <AppShell />
+                    </RequireAuth>
+                  }
+                >
+                  <Route index element={<HomePage />} />
+                  <Route path="/player/:id" element={<PlayerPage />} />
+                  <Route path="/account" element={<AccountPage />} />
+                  {lazyAreas.map(({ path, Area }) => (
+                    <Route
+                      key={path}
+                      path={path}
+                      element={
+                        <Suspense fallback={<Splash />}>
+                          <Area />
+                        </Suspense>
+                      }
+                    />
+                  ))}
+                </Route>
+                <Route path="*" element={<NotFoundPage />} />
+              </Routes>
+            </MyListProvider>
+          </StepUpProvider>
         </AuthProvider>
       </ToastProvider>
     </BrowserRouter>

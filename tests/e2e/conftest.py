@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
+from cinepass.api import create_app
 from cinepass.web.app import create_web_app
 from tests import support
+from tests.conftest import make_settings
 from tests.support import Api, LiveServer, free_port, unavailable
 from tests.web.conftest import Web, serve_api_and_web, web_settings
 
@@ -70,6 +72,24 @@ def short_lived_site(api: Api, built_spa: Path) -> Iterator[Web]:
     """A second API whose access tokens live 2 seconds, and a render server in front of it."""
     with serve_api_and_web(api, built_spa, tokens={"access_ttl_seconds": 2}) as web:
         yield web
+
+
+@pytest.fixture(scope="package")
+def localhost_site(api: Api, built_spa: Path) -> Iterator[Web]:
+    """An API and a render server for http://localhost:PORT: WebAuthn wants a domain (the RP ID
+    "localhost"), never an IP address. Access tokens live 2 seconds, so that a sign-in made
+    stale in the database reaches the next token soon."""
+    port = free_port()
+    origin = f"http://localhost:{port}"
+    api_settings = make_settings(
+        api.db.url, web={"origin": origin}, tokens={"access_ttl_seconds": 2}
+    )
+    with LiveServer(create_app(api_settings)) as api_server:
+        settings = web_settings(
+            api, port, built_spa, api={"url": api_server.url}, web={"origin": origin}
+        )
+        with LiveServer(create_web_app(settings), port=port):
+            yield Web(url=origin, http=api.http, api=api)
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
 
 
@@ -157,7 +157,7 @@ def test_the_verification_banner_goes_once_the_link_is_opened(
     expect(page).to_have_url(re.compile(r"/sign-in$"))
     expect(page.get_by_label("Email", exact=True)).to_have_value(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     banner = page.get_by_test_id("verify-banner")
     expect(banner).to_contain_text(f"Confirm your email {email}")
     banner.get_by_role("button", name="Resend link").click()

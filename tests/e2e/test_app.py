@@ -27,7 +27,7 @@ def sign_in(page: Page, email: str, remember: bool = False) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     if remember:
         page.get_by_label("Remember me").check()
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
 
 
@@ -60,7 +60,7 @@ def test_sign_up_sign_in_search_and_keep_a_list(context: BrowserContext, site: W
 
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Account menu")).to_contain_text("GH")
 
     page.get_by_label("Search movies").fill(marker)
@@ -183,7 +183,7 @@ def test_signed_out_visitors_go_to_sign_in_and_come_back_only_to_our_pages(
     page.goto("/sign-in?next=https://evil.example/steal&returnTo=https://evil.example/")
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
     assert page.url.startswith(site.url)
 
@@ -195,7 +195,7 @@ def test_a_wrong_password_shows_a_message_and_sets_no_cookie(
     page.goto("/sign-in")
     page.get_by_label("Email", exact=True).fill(new_account(site))
     page.get_by_label("Password").fill("not my password at all")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_test_id("form-error")).to_be_visible()
     assert not [c for c in context.cookies() if c["name"] == COOKIE]
 

@@ -299,7 +299,7 @@ def test_a_matching_email_never_signs_in_as_the_local_owner_until_they_link_it(
 
     page.get_by_label("Email", exact=True).fill(stack.owner_email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()
     page.goto("/account")
     page.get_by_role("link", name="Link Test OP").click()

@@ -29,7 +29,7 @@ def test_a_user_who_types_spanish_signs_up_signs_in_and_finds_films(
     page.goto("/sign-in")
     page.get_by_label("Email", exact=True).fill(f"  {email.upper()} ")
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Account menu")).to_contain_text("BÍ")
 
     page.get_by_label("Search movies").fill("nandu y LA CANCION")

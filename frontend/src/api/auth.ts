@@ -1,6 +1,6 @@
 /** Signing in, up and out: the render server's `/auth/*` routes, which hold the session cookie. */
 
-import { ApiError, asRecord, isAbortError, request, segment } from "./http";
+import { ApiError, asRecord, isAbortError, request, segment, send } from "./http";
 import type { components } from "./schema";
 
 /**
@@ -32,9 +32,72 @@ export async function getSession(signal?: AbortSignal): Promise<User | null> {
   }
 }
 
-export async function signIn(email: string, password: string, rememberMe: boolean): Promise<User> {
-  const body = await request<{ user: User }>("POST", "/auth/sign-in", {
-    body: { email, password, rememberMe },
+/** A second factor the sign-in waits for: which kinds of code, and for how many seconds. */
+export interface CodeWanted {
+  expiresIn: number;
+  methods: string[];
+}
+
+/** How a sign-in went: signed in, or a code wanted (the render server holds the sign-in). */
+export type SignInOutcome = { kind: "signed-in"; user: User } | { kind: "code"; wanted: CodeWanted };
+
+/** A sign-in route's answer: 200 and the user, or 202 when a second factor must follow. */
+async function signInRoute(path: string, body: unknown): Promise<SignInOutcome> {
+  const answer = await send<unknown>("POST", path, { body, noStepUp: true });
+  const record = asRecord(answer.body);
+  if (answer.status === 202 && record.mfaRequired === true) {
+    const methods = Array.isArray(record.methods) ? record.methods.filter((m): m is string => typeof m === "string") : [];
+    return {
+      kind: "code",
+      wanted: { expiresIn: typeof record.expiresIn === "number" ? record.expiresIn : 300, methods },
+    };
+  }
+  return { kind: "signed-in", user: record.user as User };
+}
+
+export async function signIn(email: string, password: string, rememberMe: boolean): Promise<SignInOutcome> {
+  return signInRoute("/auth/sign-in", { email, password, rememberMe });
+}
+
+/** Finishes a sign-in that wanted a code: 6 digits from the authenticator app, or a recovery code. */
+export async function signInWithCode(code: string): Promise<User> {
+  const body = await request<{ user: User }>("POST", "/auth/sign-in/mfa", { body: { code }, noStepUp: true });
+  return body.user;
+}
+
+/** Confirms it is the signed-in user (step-up) with their password; a code may follow. */
+export async function reauthenticate(password: string): Promise<SignInOutcome> {
+  return signInRoute("/auth/reauthenticate", { password });
+}
+
+/** A WebAuthn ceremony the server started: its token and the options for the browser. */
+export interface PasskeyCeremony<Options> {
+  ceremonyToken: string;
+  options: Options;
+}
+
+/** Starts a passkey sign-in: the options for `navigator.credentials.get()`. */
+export async function passkeySignInOptions<Options>(): Promise<PasskeyCeremony<Options>> {
+  return request<PasskeyCeremony<Options>>("POST", "/auth/passkey/options", { body: {}, noStepUp: true });
+}
+
+/**
+ * Signs in with the browser's answer to a passkey ceremony. With `reauthenticate` it confirms it
+ * is the signed-in user (step-up): another account's passkey is refused.
+ */
+export async function signInWithPasskey(
+  ceremonyToken: string,
+  credential: unknown,
+  options: { rememberMe?: boolean; reauthenticate?: boolean } = {},
+): Promise<User> {
+  const body = await request<{ user: User }>("POST", "/auth/sign-in/passkey", {
+    body: {
+      ceremonyToken,
+      credential,
+      rememberMe: options.rememberMe ?? false,
+      reauthenticate: options.reauthenticate ?? false,
+    },
+    noStepUp: true,
   });
   return body.user;
 }
@@ -81,12 +144,9 @@ export async function requestPasswordReset(email: string): Promise<LinkSent> {
   return linkSent(body, email, `If an account uses ${email}, we sent a link to it.`);
 }
 
-/** Sets a new password with the token from a reset mail; the browser is signed in. */
-export async function confirmPasswordReset(token: string, password: string, rememberMe: boolean): Promise<User> {
-  const body = await request<{ user: User }>("POST", "/auth/password-reset/confirm", {
-    body: { token, password, rememberMe },
-  });
-  return body.user;
+/** Sets a new password with the token from a reset mail; the browser is signed in (after a code). */
+export async function confirmPasswordReset(token: string, password: string, rememberMe: boolean): Promise<SignInOutcome> {
+  return signInRoute("/auth/password-reset/confirm", { token, password, rememberMe });
 }
 
 export async function signOut(): Promise<void> {
@@ -98,12 +158,17 @@ export async function signOutEverywhere(): Promise<void> {
   await request<unknown>("POST", "/auth/sign-out-everywhere");
 }
 
-/** Changes the password; other browsers are signed out, this one stays signed in. */
-export async function changePassword(currentPassword: string, newPassword: string): Promise<User> {
-  const body = await request<{ user: User }>("POST", "/auth/password", {
-    body: { currentPassword, newPassword },
-  });
-  return body.user;
+/**
+ * Changes the password; other browsers are signed out, this one stays signed in (after a code,
+ * when the account has a second factor).
+ */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<SignInOutcome> {
+  const answer = await send<unknown>("POST", "/auth/password", { body: { currentPassword, newPassword } });
+  const record = asRecord(answer.body);
+  if (answer.status === 202 && record.mfaRequired === true) {
+    return { kind: "code", wanted: { expiresIn: Number(record.expiresIn) || 300, methods: [] } };
+  }
+  return { kind: "signed-in", user: record.user as User };
 }
 
 /** Third-party sign-in providers; none when the route is missing or failing. */

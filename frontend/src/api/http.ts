@@ -7,7 +7,7 @@
 
 import type { components } from "./schema";
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 const CSRF_HEADER = "X-Cinepass-CSRF";
 
@@ -57,6 +57,23 @@ export function asApiError(error: unknown, fallback: string = OFFLINE_MESSAGE): 
 
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
+}
+
+/** The body's `error` of a 403 that asks for a more recent sign-in (RFC 9470). */
+export const STEP_UP_ERROR = "insufficient_user_authentication";
+
+let stepUpHandler: (() => Promise<boolean>) | null = null;
+
+/**
+ * Called when a request answers 403 `insufficient_user_authentication`: resolves true once the
+ * user confirmed it is them (the request is then sent again), false when they gave up.
+ * Returns an unsubscribe.
+ */
+export function onStepUp(handler: () => Promise<boolean>): () => void {
+  stepUpHandler = handler;
+  return () => {
+    if (stepUpHandler === handler) stepUpHandler = null;
+  };
 }
 
 let sessionEndedListener: (() => void) | null = null;
@@ -118,11 +135,24 @@ function toApiError(response: Response, payload: unknown): ApiError {
   return new ApiError(status, error, message, parseDetails(body.details), retryAfter);
 }
 
-export async function request<T>(
-  method: Method,
-  path: string,
-  options: { body?: unknown; signal?: AbortSignal | undefined } = {},
-): Promise<T> {
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Leave a step-up refusal to the caller (the step-up dialog's own requests). */
+  noStepUp?: boolean;
+}
+
+/** The answer's status and body, for routes whose success comes in more than one shape. */
+export interface Answer<T> {
+  status: number;
+  body: T;
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await send<T>(method, path, options)).body;
+}
+
+export async function send<T>(method: Method, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (method !== "GET") headers[CSRF_HEADER] = "1";
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
@@ -143,8 +173,12 @@ export async function request<T>(
   }
 
   const payload = await readJson(response);
-  if (response.ok) return payload as T;
+  if (response.ok) return { status: response.status, body: payload as T };
   const error = toApiError(response, payload);
+  if (response.status === 403 && error.error === STEP_UP_ERROR && stepUpHandler && !options.noStepUp) {
+    // Confirmed: the same request again, once (a second refusal goes to the caller).
+    if (await stepUpHandler()) return send<T>(method, path, { ...options, noStepUp: true });
+  }
   if (response.status === 401 && path.startsWith("/api/")) sessionEndedListener?.();
   throw error;
 }

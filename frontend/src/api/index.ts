@@ -8,7 +8,10 @@ export {
   isAbortError,
   OFFLINE_MESSAGE,
   onSessionEnded,
+  onStepUp,
+  STEP_UP_ERROR,
   UNAVAILABLE_MESSAGE,
   type FieldError,
 } from "./http";
 export * from "./movies";
+export * from "./security";

@@ -9,8 +9,8 @@ import {
 } from "react";
 import * as api from "../api";
 
-/** Why there is no session: decides whether sign-in says "your session ended". */
-export type SignedOutReason = "initial" | "expired" | "signed-out";
+/** Why there is no session: decides what sign-in says ("second-factor": a code is wanted). */
+export type SignedOutReason = "initial" | "expired" | "signed-out" | "second-factor";
 
 export type AuthState =
   | { status: "loading" }
@@ -26,7 +26,8 @@ export interface SignOutResult {
 interface AuthContextValue {
   state: AuthState;
   user: api.User | null;
-  signIn: (email: string, password: string, rememberMe: boolean) => Promise<api.User>;
+  /** Signs in, or says a code is wanted (then `signedIn` once `api.signInWithCode` worked). */
+  signIn: (email: string, password: string, rememberMe: boolean) => Promise<api.SignInOutcome>;
   /** The server signed this browser in another way (a mailed link): take its user. */
   signedIn: (user: api.User) => void;
   /**
@@ -35,6 +36,8 @@ interface AuthContextValue {
    */
   reload: () => Promise<api.User | null>;
   signOut: () => Promise<SignOutResult>;
+  /** This browser's session ended and a sign-in waits for a code (a password change, say). */
+  needSecondFactor: () => void;
   /** Ends every session of the account; this browser is signed out too (sign-in says so). */
   signOutEverywhere: () => Promise<void>;
   retry: () => void;
@@ -103,9 +106,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string, rememberMe: boolean) => {
-      const user = await api.signIn(email, password, rememberMe);
-      signedIn(user);
-      return user;
+      const outcome = await api.signIn(email, password, rememberMe);
+      if (outcome.kind === "signed-in") signedIn(outcome.user);
+      return outcome;
     },
     [signedIn],
   );
@@ -132,6 +135,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return { finished };
   }, []);
 
+  const needSecondFactor = useCallback(() => {
+    setState({ status: "signed-out", reason: "second-factor" });
+  }, []);
+
   const retry = useCallback(() => {
     setState({ status: "loading" });
     setAttempt((n) => n + 1);
@@ -146,9 +153,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       reload,
       signOut,
       signOutEverywhere,
+      needSecondFactor,
       retry,
     }),
-    [state, signIn, signedIn, reload, signOut, signOutEverywhere, retry],
+    [state, signIn, signedIn, reload, signOut, signOutEverywhere, needSecondFactor, retry],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -19,7 +19,12 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   if (state.status === "error") return <FullPageError message={state.error.message} onRetry={retry} />;
   if (state.status === "signed-out") {
     const here = `${location.pathname}${location.search}${location.hash}`;
-    const to = state.reason === "signed-out" ? "/sign-in" : signInPath(here);
+    const to =
+      state.reason === "signed-out"
+        ? "/sign-in"
+        : state.reason === "second-factor"
+          ? `${signInPath(here)}${signInPath(here).includes("?") ? "&" : "?"}step=code`
+          : signInPath(here);
     const navState: SignInLocationState | undefined =
       state.reason === "expired" ? { expired: true } : state.notice ? { notice: state.notice } : undefined;
     return <Navigate to={to} replace state={navState} />;

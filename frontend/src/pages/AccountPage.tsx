@@ -9,8 +9,10 @@ import { AlertIcon, CheckIcon, LinkIcon } from "../components/Icons";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import "../styles/account.css";
 import { EmailSection } from "./account/EmailSection";
+import { PasskeysSection } from "./account/PasskeysSection";
 import { PasswordSection } from "./account/PasswordSection";
 import { SessionsSection } from "./account/SessionsSection";
+import { TwoStepSection } from "./account/TwoStepSection";
 
 const MAX_URL_ERROR_LENGTH = 300;
 const MAX_PROVIDER_ID_LENGTH = 64;
@@ -207,6 +209,8 @@ export function AccountPage() {
 
       <PasswordSection onChanged={() => setSessionsVersion((n) => n + 1)} />
       <EmailSection email={user.email} />
+      <PasskeysSection />
+      <TwoStepSection />
       <SessionsSection version={sessionsVersion} />
 
       <section className="panel" aria-labelledby="methods-title" data-testid="sign-in-methods">

@@ -28,7 +28,7 @@ export function DeadLink({ title, message, retryTo, retryLabel }: { title: strin
 export function ResetPasswordPage() {
   useDocumentTitle("Choose a new password");
   const token = useLinkToken();
-  const { signedIn } = useAuth();
+  const { signedIn, needSecondFactor } = useAuth();
   const navigate = useNavigate();
   const notify = useNotify();
   const [password, setPassword] = useState("");
@@ -61,8 +61,15 @@ export function ResetPasswordPage() {
     if (Object.keys(errors).length > 0) return;
     setSubmitting(true);
     try {
-      const user = await api.confirmPasswordReset(token, password, rememberMe);
-      signedIn(user);
+      const outcome = await api.confirmPasswordReset(token, password, rememberMe);
+      if (outcome.kind === "code") {
+        // Changed; the sign-in that follows waits for the second factor.
+        needSecondFactor();
+        navigate("/sign-in?step=code", { replace: true });
+        notify("Your password was changed. Enter a code to finish signing in.", "success");
+        return;
+      }
+      signedIn(outcome.user);
       navigate("/", { replace: true });
       notify("Your password was changed and you're signed in. Every other device was signed out.", "success");
     } catch (err) {

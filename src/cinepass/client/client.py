@@ -80,6 +80,15 @@ class SignedInTokens:
 
 
 @dataclass(frozen=True)
+class PasskeyCeremony:
+    """A WebAuthn ceremony the API started: its single-use token and the options (JSON) for
+    the browser's navigator.credentials call."""
+
+    ceremony_token: str
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class VerifiedEmail:
     """What opening a verification link gives back: the account, and tokens when the API key
     may sign in (signin:auth); otherwise `signed_in` is None."""
@@ -193,13 +202,14 @@ class CinepassClient:
         api_key: str,
         *,
         client_address: str | None = None,
+        user_agent: str | None = None,
     ) -> SignedInTokens:
         """Finish a sign-in that answered SecondFactorNeeded with a TOTP or recovery code."""
         response = await self._call(
             "POST",
             "/api/auth/sign-in/mfa",
             json={"mfaToken": mfa_token, "code": code, "apiKeyToken": api_key},
-            headers=_on_behalf_of(client_address),
+            headers=_on_behalf_of(client_address, user_agent),
         )
         return _tokens(response)
 
@@ -305,6 +315,47 @@ class CinepassClient:
             headers=_on_behalf_of(client_address, user_agent),
         )
         return _tokens(response)
+
+    async def passkey_options(
+        self, api_key: str, *, client_address: str | None = None
+    ) -> PasskeyCeremony:
+        """Start a passkey sign-in: the options for navigator.credentials.get()."""
+        response = await self._call(
+            "POST",
+            "/api/auth/passkey/options",
+            json={"apiKeyToken": api_key},
+            headers=_on_behalf_of(client_address),
+        )
+        return _ceremony(response)
+
+    async def sign_in_with_passkey(
+        self,
+        ceremony_token: str,
+        credential: dict[str, Any],
+        api_key: str,
+        *,
+        remember_me: bool = False,
+        client_address: str | None = None,
+        user_agent: str | None = None,
+    ) -> SignedInTokens:
+        """Finish a passkey sign-in with the browser's AuthenticationResponseJSON."""
+        response = await self._call(
+            "POST",
+            "/api/auth/sign-in/passkey",
+            json={
+                "ceremonyToken": ceremony_token,
+                "credential": credential,
+                "apiKeyToken": api_key,
+                "rememberMe": remember_me,
+            },
+            headers=_on_behalf_of(client_address, user_agent),
+        )
+        return _tokens(response)
+
+    async def passkey_registration(self, token: str) -> PasskeyCeremony:
+        """Start adding a passkey to the signed-in user (a step-up route)."""
+        response = await self._call("POST", "/api/auth/passkeys/registration", token=token, json={})
+        return _ceremony(response)
 
     async def sign_out(self, token: str, *, client_address: str | None = None) -> None:
         await self._call(
@@ -453,6 +504,22 @@ def _tokens(response: httpx.Response) -> SignedInTokens:
         refresh_token=signed.refresh_token or "",
         expires_in=signed.expires_in,
     )
+
+
+class _Ceremony(BaseModel):
+    ceremonyToken: str  # noqa: N815 (the API's JSON name)
+    options: dict[str, Any]
+
+
+def _ceremony(response: httpx.Response) -> PasskeyCeremony:
+    try:
+        body = response.json()
+        # An Envelope's `data`, or the ceremony itself.
+        data = body.get("data", body) if isinstance(body, dict) else body
+        ceremony = _Ceremony.model_validate(data)
+    except (ValueError, ValidationError):
+        raise ApiError(502, f"unexpected answer from {response.request.url.path}") from None
+    return PasskeyCeremony(ceremony.ceremonyToken, ceremony.options)
 
 
 def _segment(value: str) -> str:

@@ -10,12 +10,13 @@ from pydantic import StringConstraints
 
 from cinepass.addresses import client_address
 from cinepass.auth.answers import AccountOut
-from cinepass.client import ApiError, SignedInTokens
+from cinepass.client import ApiError, SecondFactorNeeded, SignedInTokens
 from cinepass.errors import BadRequest
 from cinepass.schemas import Envelope, RequestModel
 from cinepass.web.auth_routes import Text, UserAnswer, refusal
 from cinepass.web.gateway import CookieSessionEnded, Gateway, GatewayDep
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie, user_answer
+from cinepass.web.sign_in_steps import finish_sign_in, held_session, second_factor_answer
 
 router = APIRouter(prefix="/auth", tags=["render server"])
 
@@ -51,13 +52,6 @@ def _user_agent(request: Request) -> str:
     return request.headers.get("user-agent", "")
 
 
-async def _held_session(request: Request, gateway: Gateway) -> WebSession | None:
-    try:
-        return await gateway.current(request)
-    except CookieSessionEnded:
-        return None
-
-
 async def _sign_in_browser(
     request: Request,
     response: Response,
@@ -71,7 +65,7 @@ async def _sign_in_browser(
     `keep_own`, a session of the same user is kept instead and the new one ends: the page's
     other requests, still under way with the old cookie, would otherwise find their session
     ended and clear the new cookie."""
-    held = await _held_session(request, gateway)
+    held = await held_session(request, gateway)
     fresh = WebSession.signed_in(tokens, remember_me=remember_me)
     if keep_own and held is not None and held.user_id == fresh.user_id:
         await gateway.end(fresh, client_address(request))
@@ -160,11 +154,12 @@ async def request_password_reset(
 
 @router.post(
     "/password-reset/confirm",
-    summary="Set a new password with a mailed link: every other session ends, this one begins",
+    summary="Set a new password with a mailed link: every other session ends, this one begins"
+    " (202: once the second factor is given)",
 )
 async def confirm_password_reset(
-    body: ResetConfirmBody, request: Request, response: Response, gateway: GatewayDep
-) -> UserAnswer:
+    body: ResetConfirmBody, request: Request, gateway: GatewayDep
+) -> Response:
     try:
         signed = await gateway.client.confirm_password_reset(
             body.token,
@@ -174,20 +169,28 @@ async def confirm_password_reset(
             client_address=client_address(request),
             user_agent=_user_agent(request),
         )
+    except SecondFactorNeeded as pending:
+        # Every session of the user has ended at the API: this browser's too.
+        response = second_factor_answer(gateway.sealer, pending, body.remember_me)
+        held = await held_session(request, gateway)
+        if held is not None:
+            await gateway.end(held, client_address(request))
+            clear_cookie(response)
+        return response
     except ApiError as error:
         raise refusal(error) from None
-    # Every other session of the user has ended at the API: this browser's too.
-    await _sign_in_browser(request, response, gateway, signed, body.remember_me)
-    return {"user": user_answer(signed)}
+    return await finish_sign_in(request, gateway, signed, body.remember_me)
 
 
 @router.post(
     "/password",
-    summary="Change the password: every other browser is signed out, this one stays signed in",
+    summary="Change the password: every other browser is signed out, this one stays signed in"
+    " (202: once the second factor is given)",
+    response_model=None,
 )
 async def change_password(
     body: PasswordChangeBody, request: Request, response: Response, gateway: GatewayDep
-) -> UserAnswer:
+) -> UserAnswer | Response:
     session = await gateway.current(request)
     # The address may have changed since this browser signed in: ask the API.
     email = await _current_email(request, response, gateway)
@@ -208,6 +211,13 @@ async def change_password(
             client_address=client_address(request),
             user_agent=_user_agent(request),
         )
+    except SecondFactorNeeded as challenge:
+        await gateway.spend(session)
+        pending = second_factor_answer(
+            gateway.sealer, challenge, session.remember_me, user_id=session.user_id
+        )
+        clear_cookie(pending)
+        return pending
     except ApiError:
         raise CookieSessionEnded("your password was changed; sign in with the new one") from None
     set_cookie(

@@ -19,7 +19,13 @@ from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
 from cinepass.sealing import load_or_create_key
-from cinepass.web import account_routes, auth_routes, proxy
+from cinepass.web import (
+    account_routes,
+    auth_routes,
+    passkey_routes,
+    proxy,
+    second_factor_routes,
+)
 from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import CookieSessionEnded, Gateway
 from cinepass.web.oidc import routes as oidc_routes
@@ -157,6 +163,8 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web.trusted_proxies)
     app.include_router(auth_routes.router)
     app.include_router(account_routes.router)
+    app.include_router(second_factor_routes.router)
+    app.include_router(passkey_routes.router)
     app.include_router(oidc_routes.router)
     app.include_router(proxy.router)
 

@@ -12,7 +12,7 @@ from pydantic import StringConstraints
 from cinepass.addresses import client_address
 from cinepass.auth.answers import AccountOut
 from cinepass.auth.basic import Utf8Basic
-from cinepass.client import ApiError
+from cinepass.client import ApiError, SecondFactorNeeded
 from cinepass.errors import (
     ApplicationError,
     BadRequest,
@@ -30,7 +30,8 @@ from cinepass.web.gateway import (
     form_details,
     upstream_failure,
 )
-from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie, user_answer
+from cinepass.web.session_cookie import clear_cookie
+from cinepass.web.sign_in_steps import finish_sign_in, second_factor_answer
 
 router = APIRouter(prefix="/auth", tags=["render server"])
 # Browsers get the SPA's form, never a Basic prompt: the 401s below send no WWW-Authenticate.
@@ -66,14 +67,16 @@ def refusal(error: ApiError) -> ApplicationError:
     return failure
 
 
-@router.post("/sign-in", summary="Sign in; the tokens go into the sealed cookie")
+@router.post(
+    "/sign-in",
+    summary="Sign in; the tokens go into the sealed cookie (202: a second factor is wanted)",
+)
 async def sign_in(
     body: SignInBody,
     request: Request,
-    response: Response,
     gateway: GatewayDep,
     basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
-) -> UserAnswer:
+) -> Response:
     email = body.email if body.email is not None else (basic.username if basic else "")
     password = body.password if body.password is not None else (basic.password if basic else "")
     try:
@@ -85,11 +88,12 @@ async def sign_in(
             client_address=client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )
+    except SecondFactorNeeded as pending:
+        return second_factor_answer(gateway.sealer, pending, body.remember_me)
     except ApiError as error:
         raise refusal(error) from None
     # Always a new cookie: whatever the browser held before (planted or not) is replaced.
-    set_cookie(response, gateway.sealer, WebSession.signed_in(signed, remember_me=body.remember_me))
-    return {"user": user_answer(signed)}
+    return await finish_sign_in(request, gateway, signed, body.remember_me)
 
 
 @router.post(

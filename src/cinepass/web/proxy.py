@@ -35,6 +35,16 @@ ALLOWED = (
     Allowed("GET", re.compile(r"/api/auth/sessions"), frozenset()),
     Allowed("DELETE", re.compile(rf"/api/auth/sessions/{_ID}"), frozenset()),
     Allowed("POST", re.compile(r"/api/auth/email"), frozenset(), body=True),
+    Allowed("GET", re.compile(r"/api/auth/mfa"), frozenset()),
+    Allowed("POST", re.compile(r"/api/auth/mfa/totp"), frozenset(), body=True),
+    Allowed("POST", re.compile(r"/api/auth/mfa/totp/confirm"), frozenset(), body=True),
+    Allowed("POST", re.compile(r"/api/auth/mfa/disable"), frozenset(), body=True),
+    Allowed("POST", re.compile(r"/api/auth/mfa/recovery-codes"), frozenset(), body=True),
+    Allowed("GET", re.compile(r"/api/auth/passkeys"), frozenset()),
+    Allowed("POST", re.compile(r"/api/auth/passkeys"), frozenset(), body=True),
+    Allowed("POST", re.compile(r"/api/auth/passkeys/registration"), frozenset(), body=True),
+    Allowed("PATCH", re.compile(rf"/api/auth/passkeys/{_ID}"), frozenset(), body=True),
+    Allowed("DELETE", re.compile(rf"/api/auth/passkeys/{_ID}"), frozenset()),
 )
 
 router = APIRouter()

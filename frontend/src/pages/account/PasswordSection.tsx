@@ -9,7 +9,7 @@ type FieldName = "current" | "next";
 
 /** Change password: this browser stays signed in, every other one is signed out. */
 export function PasswordSection({ onChanged }: { onChanged: () => void }) {
-  const { reload } = useAuth();
+  const { reload, needSecondFactor } = useAuth();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
@@ -30,7 +30,12 @@ export function PasswordSection({ onChanged }: { onChanged: () => void }) {
     setBusy(true);
     try {
       // The same user, signed in again here: nothing about them changed.
-      await api.changePassword(current, next);
+      const outcome = await api.changePassword(current, next);
+      if (outcome.kind === "code") {
+        // Changed; this browser signs in again with the second factor (sign-in asks for it).
+        needSecondFactor();
+        return;
+      }
       setCurrent("");
       setNext("");
       setDone(true);

@@ -16,13 +16,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cinepass.addresses import client_address
-from cinepass.client import ApiError
+from cinepass.client import ApiError, SecondFactorNeeded
 from cinepass.config import OidcProvider
 from cinepass.errors import BadRequest, NotFound, ServiceUnavailable, error_response_for
 from cinepass.web.gateway import CookieSessionEnded, Gateway, GatewayDep
 from cinepass.web.oidc.providers import Providers
 from cinepass.web.oidc.return_to import safe_return_to
 from cinepass.web.session_cookie import WebSession, set_cookie
+from cinepass.web.sign_in_steps import set_pending
 from cinepass.web.spent import record_key
 
 FLOW_COOKIE = "__Host-cinepass-oidc"
@@ -168,6 +169,11 @@ async def callback(
             client_address=client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )
+    except SecondFactorNeeded as challenge:
+        # The SPA's sign-in page asks for the code, then goes on to where the flow was going.
+        pending = _go(f"/sign-in?step=code&next={quote(str(flow['return_to']), safe='/')}")
+        set_pending(pending, gateway.sealer, challenge, remember_me=False)
+        return pending
     except ApiError as error:
         return _go("/sign-in", error=error.message)
     session = WebSession.signed_in(signed, remember_me=False)
