@@ -335,3 +335,18 @@ def test_the_owner_is_mailed_when_the_second_factor_goes_on_or_off(api: Api, inb
     off = inbox.wait_for(user.email, LetterKind.SIGN_IN_METHODS_CHANGED)
     assert "Two-step verification was turned off" in off.text
     assert user.recovery_codes[2] not in off.text
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(-2, False), (-1, True), (1, True), (2, False)])
+def test_a_code_one_step_off_is_accepted_two_steps_off_is_not(
+    api: Api, offset: int, accepted: bool
+) -> None:
+    user = new_user(api)
+    token = api.token(user.email, user.password)
+    secret = api.http.post("/api/auth/mfa/totp", headers=bearer(token)).json()["data"]["secret"]
+    r = api.http.post(
+        "/api/auth/mfa/totp/confirm",
+        json={"code": code_at(secret, offset)},
+        headers=bearer(token),
+    )
+    assert r.status_code == (200 if accepted else 403), r.text
