@@ -77,12 +77,13 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
             if "Ctrl-C" in line or process.poll() is not None:
                 break
         banner = "".join(lines)
-        assert f"http://127.0.0.1:{web_port}" in banner, banner
+        # localhost, not 127.0.0.1: passkeys need a domain.
+        assert f"open http://localhost:{web_port}" in banner, banner
         found = re.search(r"demo account: (\S+)\s+password: (\S+)", banner)
         assert found, banner
         email, password = found.groups()
 
-        web = f"http://127.0.0.1:{web_port}"
+        web = f"http://localhost:{web_port}"
         signed = httpx.post(
             f"{web}/auth/sign-in",
             json={"email": email, "password": password},

@@ -123,7 +123,9 @@ def up(
     web_port: Annotated[int, typer.Option(help="Render server port (open this one)")] = 8080,
 ) -> None:
     """Migrate, seed demo data on first run, and run the API and render server until Ctrl-C."""
-    web_url = f"http://127.0.0.1:{web_port}"
+    # What the browser opens: a name, not an address, since passkeys (WebAuthn) are bound to a
+    # domain and never to an IP address. The servers listen on 127.0.0.1, where localhost goes.
+    web_url = f"http://localhost:{web_port}"
     api_url = f"http://127.0.0.1:{api_port}"
     # Posters are linked on the render server's origin, the only one the browser talks to.
     os.environ.setdefault("CINEPASS_PUBLIC_URL", web_url)
@@ -168,7 +170,7 @@ def up(
     ]
     try:
         _wait_ready(f"{api_url}/ready", children)
-        _wait_ready(f"{web_url}/health", children)
+        _wait_ready(f"http://127.0.0.1:{web_port}/health", children)
         console.rule("[bold]cinepass is running")
         console.print(f"open [bold cyan]{web_url}[/]   (API: {api_url}/docs)")
         if demo_account:
