@@ -41,7 +41,7 @@ def test_setting_up_shows_a_160_bit_secret_as_text_and_an_offline_qr_code(api: A
     assert unquote(uri.path) == f"/cinepass:{user.email}"
     assert parse_qs(uri.query)["secret"] == [setup["secret"]]
     svg = setup["qrSvg"]
-    assert svg.lstrip().startswith("<svg")
+    assert svg.lstrip().startswith('<svg xmlns="http://www.w3.org/2000/svg"')  # renders in <img>
     assert svg.rstrip().endswith("</svg>")
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing fetched
     # Not on until a first code proves the app has the secret: sign-in still gives tokens.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import io
 import time
 
 import pyotp
@@ -29,8 +30,12 @@ def enrolment_uri(secret: str, account: str, issuer: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The URI as a QR code: a standalone SVG document, made here (no third-party service)."""
-    svg: str = segno.make(uri, error="m").svg_inline(scale=4, border=2)
-    return svg
+    out = io.BytesIO()
+    # With its namespace: an SVG document shown by <img> renders only if it declares one.
+    segno.make(uri, error="m").save(
+        out, kind="svg", xmldecl=False, scale=4, border=2, svgclass=None, lineclass=None
+    )
+    return out.getvalue().decode()
 
 
 def matching_step(secret: str, code: str, now: float | None = None) -> int | None:
