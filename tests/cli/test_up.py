@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ from typing import IO
 
 import httpx
 
+from tests.cli.conftest import Cli, assert_clear_failure
 from tests.support import built_spa, eventually, free_port
 
 
@@ -133,3 +135,14 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
             raise AssertionError(f"a server still answers on {port}")
         except httpx.TransportError:
             pass
+
+
+def test_up_refuses_a_port_already_in_use_before_starting_anything(bare_cli: Cli) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = bare_cli("up", "--web-port", str(port), "--api-port", str(free_port()))
+    error = assert_clear_failure(result, "--web-port")
+    assert f"port {port}" in error
+    assert "running" not in result.output

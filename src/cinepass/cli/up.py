@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -113,6 +114,22 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
             child.kill()
 
 
+def _check_free(port: int, option: str) -> None:
+    """Fail before starting anything when a port is taken: another server (an earlier `cinepass
+    up`, say) would otherwise answer the readiness checks in our servers' place."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a stopped server counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            fail(
+                f"port {port} on 127.0.0.1 is already in use",
+                f"stop what listens there (another `cinepass up`?) or pass {option} with a"
+                " free port",
+            )
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -123,6 +140,8 @@ def up(
     web_port: Annotated[int, typer.Option(help="Render server port (open this one)")] = 8080,
 ) -> None:
     """Migrate, seed demo data on first run, and run the API and render server until Ctrl-C."""
+    _check_free(api_port, "--api-port")
+    _check_free(web_port, "--web-port")
     # What the browser opens: a name, not an address, since passkeys (WebAuthn) are bound to a
     # domain and never to an IP address. The servers listen on 127.0.0.1, where localhost goes.
     web_url = f"http://localhost:{web_port}"
