@@ -157,3 +157,16 @@ def test_the_email_fields_autofill_signs_in_with_a_passkey(
         )
     finally:
         context.close()
+
+
+def test_passkey_autofill_failing_on_its_own_says_nothing(context: BrowserContext) -> None:
+    """On an IP address (this site is http://127.0.0.1) WebAuthn is refused: the autofill request
+    the page makes by itself fails, and must not replace what the page says (here a provider's
+    error, as the render server's redirect carries it)."""
+    page = context.new_page()
+    with page.expect_response("**/auth/passkey/options") as options:
+        page.goto("/sign-in?error=" + "El proveedor no está disponible ñ")
+    assert options.value.status == 200
+    # Give the browser's refusal time to reach the page.
+    page.wait_for_timeout(1000)
+    expect(page.get_by_test_id("form-error")).to_have_text("El proveedor no está disponible ñ")

@@ -7,7 +7,6 @@ import {
   browserSupportsWebAuthn,
   browserSupportsWebAuthnAutofill,
   cancelPasskeyRequest,
-  passkeyCancelled,
   passkeyMessage,
   signInWithPasskey,
 } from "../auth/passkeys";
@@ -75,7 +74,11 @@ function CredentialsStep({ onCodeWanted }: { onCodeWanted: () => void }) {
           if (active) signedIn(user);
         })
         .catch((err: unknown) => {
-          if (active && !passkeyCancelled(err)) setError(passkeyMessage(err, PASSKEY_FAILED));
+          // The user asked for nothing until they picked a passkey: only the sign-in that
+          // followed their choice may report a failure. The request failing on its own (no
+          // WebAuthn on this origin, an IP address; too many requests; a page on its way out)
+          // must not replace what the page says, such as a provider's error.
+          if (active && err instanceof api.ApiError && err.status === 401) setError(err.message);
         });
     });
     return () => {
