@@ -99,7 +99,7 @@ def test_default_page_is_20_and_limit_is_capped_at_100(api: Api, admin_token: st
         assert r.json()["details"][0]["field"] == "query.limit"
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "W10", "WyJhIl0", "eyJ0IjoxfQ"])
+@pytest.mark.parametrize("cursor", ["garbage", "W10", "WyJhIl0", "eyJ0IjoxfQ", ""])
 def test_a_forged_cursor_is_400(api: Api, admin_token: str, cursor: str) -> None:
     r = api.http.get("/api/movies", params={"cursor": cursor}, headers=bearer(admin_token))
     assert r.status_code == 400

@@ -86,7 +86,8 @@ async def list_movies(
     if tags:
         tagged = select(MovieTag.movie_id).where(MovieTag.tag.in_(list(tags)))
         stmt = stmt.where(Movie.id.in_(tagged))
-    if cursor:
+    if cursor is not None:
+        # An empty one too is no page's `next`: 400, as for any other made-up cursor.
         after = decode_cursor(cursor)
         stmt = stmt.where(tuple_(Movie.title, Movie.id) > tuple_(*after))
     rows = (await db.execute(stmt)).all()
