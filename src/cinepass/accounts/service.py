@@ -17,7 +17,13 @@ from cinepass.accounts.models import AccountToken, Purpose
 from cinepass.accounts.schemas import EmailChange, MailRequest, PasswordReset, VerifyEmail
 from cinepass.auth import identities, methods
 from cinepass.auth.models import UserSession
-from cinepass.auth.service import AuthService, SignInOutcome, SignInResult, client_key
+from cinepass.auth.service import (
+    AuthService,
+    SignInOutcome,
+    SignInResult,
+    client_key,
+    second_factor_due,
+)
 from cinepass.auth.tokens import Principal
 from cinepass.db.base import utcnow
 from cinepass.db.engine import session_scope
@@ -66,7 +72,7 @@ class AccountService:
         elif found.email != user.email_key:
             raise BadRequest(LINK_REFUSED)  # sent to an address the account no longer has
         user.email_verified_at = user.email_verified_at or utcnow()
-        if key is None or user.mfa_enabled_at is not None:
+        if key is None or second_factor_due(user, [methods.MAILED_LINK]):
             # A link is one factor: an account with a second factor signs in with both.
             return user, None
         result = await self.auth.start_session(

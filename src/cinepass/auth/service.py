@@ -64,6 +64,11 @@ class SecondFactorPending:
 SignInOutcome = SignInResult | SecondFactorPending
 
 
+def second_factor_due(user: User, amr: list[str]) -> bool:
+    """Whether a sign-in proved by `amr` must still give the account's second factor."""
+    return user.mfa_enabled_at is not None and not methods.is_multi_factor(amr)
+
+
 @dataclass(frozen=True)
 class SessionLifetimes:
     """How long a session's refresh tokens live: a normal sign-in, and one remembered."""
@@ -152,8 +157,10 @@ class AuthService:
         Every sign-in ends here, so that none skips the second factor: a one-factor sign-in
         (`amr`) of an account that has one gets a challenge instead (SECURITY.md row 52).
         """
-        if user.mfa_enabled_at is not None and not methods.is_multi_factor(amr):
-            return await self._second_factor_pending(db, user, key, remember_me, amr, user_agent)
+        if second_factor_due(user, amr):
+            return await self._second_factor_pending(
+                db, user, key, remember_me, amr, user_agent, issuer
+            )
         return await self.start_session(
             db, user, key, remember_me, amr=amr, user_agent=user_agent, issuer=issuer
         )
@@ -166,13 +173,19 @@ class AuthService:
         remember_me: bool,
         amr: list[str],
         user_agent: str | None,
+        issuer: str | None,
     ) -> SecondFactorPending:
         handle = await challenges.start(
             db,
             Flow.SECOND_FACTOR,
             user_id=user.id,
             api_key_id=key.id,
-            data={"rememberMe": remember_me, "amr": amr, "userAgent": user_agent},
+            data={
+                "rememberMe": remember_me,
+                "amr": amr,
+                "userAgent": user_agent,
+                "issuer": issuer,
+            },
         )
         expires_in = int(challenges.LIFETIME.total_seconds())
         return SecondFactorPending(user=user, mfa_token=handle, expires_in=expires_in)

@@ -122,7 +122,7 @@ class SecondFactorService:
             raise expired
         data = challenge.data
         first = [m for m in data.get("amr", []) if isinstance(m, str)] or [methods.PASSWORD]
-        agent = data.get("userAgent")
+        agent, issuer = data.get("userAgent"), data.get("issuer")
         return await self.auth.start_session(
             db,
             user,
@@ -130,6 +130,7 @@ class SecondFactorService:
             bool(data.get("rememberMe", False)),
             amr=methods.with_second_factor(first, methods.ONE_TIME_CODE),
             user_agent=agent if isinstance(agent, str) else None,
+            issuer=issuer if isinstance(issuer, str) else None,
         )
 
     async def _changed(self, db: AsyncSession, user: User, change: MethodChange) -> None:
