@@ -280,3 +280,10 @@ def eventually(check: Any, seconds: float = 5.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {seconds}s: {check}")
         time.sleep(0.05)
+
+
+def has_session(browser: httpx.Client) -> bool:
+    """Whether the render server holds a session for this browser (200 either way)."""
+    answer = browser.get("/auth/session")
+    assert answer.status_code == 200, answer.text
+    return bool(answer.json()["signedIn"])

@@ -10,7 +10,9 @@ import { VerifyBanner } from "./components/VerifyBanner";
 import { AccountPage } from "./pages/AccountPage";
 import { AuthLayout } from "./pages/AuthLayout";
 import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
+import { GenrePage } from "./pages/GenrePage";
 import { HomePage } from "./pages/HomePage";
+import { MyListPage } from "./pages/MyListPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PlayerPage } from "./pages/PlayerPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
@@ -83,6 +85,9 @@ export function App() {
                   }
                 >
                   <Route index element={<HomePage />} />
+                  <Route path="/search" element={<HomePage />} />
+                  <Route path="/genres/:tag" element={<GenrePage />} />
+                  <Route path="/my-list" element={<MyListPage />} />
                   <Route path="/player/:id" element={<PlayerPage />} />
                   <Route path="/account" element={<AccountPage />} />
                   {lazyAreas.map(({ path, Area }) => (

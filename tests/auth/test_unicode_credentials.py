@@ -19,7 +19,7 @@ from cinepass.auth.revocation import RevocationList
 from cinepass.config import Settings
 from cinepass.users import service as users_service
 from cinepass.users.models import User
-from tests.support import Api, backoffice, bearer
+from tests.support import Api, backoffice, bearer, has_session
 from tests.web.conftest import Web, web, web_static
 
 __all__ = ["web", "web_static"]  # the render-server fixtures of tests/web, used here too
@@ -188,7 +188,7 @@ def test_a_non_ascii_password_signs_in_through_the_render_server(web: Web) -> No
             r = web.sign_in(browser, address, typed)
             assert r.status_code == 200, r.text
             assert r.json()["user"]["email"] == address
-            assert browser.get("/auth/session").status_code == 200
+            assert has_session(browser)
         assert web.sign_in(stranger, address, EMOJI).status_code == 401
 
 

@@ -168,7 +168,7 @@ def test_sign_out_ends_the_session_and_the_old_cookie(chromium: Browser, site: W
             }
         ]
     )  # type: ignore[misc]
-    assert replay.request.get("/auth/session").status == 401
+    assert replay.request.get("/auth/session").json() == {"signedIn": False}
     assert replay.request.get("/api/user-movies").status == 401
     replay.close()
 

@@ -235,7 +235,7 @@ def test_login_csrf_a_callback_opened_in_another_browser_is_rejected(
         assert response is not None
         assert response.status == 400
         assert cookie(victim, SESSION) is None
-        assert victim.request.get("/auth/session").status == 401
+        assert victim.request.get("/auth/session").json() == {"signedIn": False}
         assert sessions(stack) == before
         victim.close()
 

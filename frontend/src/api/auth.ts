@@ -21,12 +21,13 @@ export interface Provider {
   name: string;
 }
 
-/** The signed-in user, or null when there is no session. */
+/** The signed-in user, or null when there is no session (the server answers 200 either way). */
 export async function getSession(signal?: AbortSignal): Promise<User | null> {
   try {
-    const body = await request<{ user: User }>("GET", "/auth/session", { signal });
-    return body.user;
+    const body = await request<{ signedIn?: boolean; user?: User } | null>("GET", "/auth/session", { signal });
+    return body?.signedIn && body.user ? body.user : null;
   } catch (error) {
+    // An older render server said 401 for "no session".
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
   }

@@ -140,6 +140,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Leave a step-up refusal to the caller (the step-up dialog's own requests). */
   noStepUp?: boolean;
+  /** Let the request outlive the page (a last save as the user leaves it). */
+  keepalive?: boolean;
 }
 
 /** The answer's status and body, for routes whose success comes in more than one shape. */
@@ -166,6 +168,7 @@ export async function send<T>(method: Method, path: string, options: RequestOpti
       credentials: "same-origin",
       cache: "no-store",
       signal: options.signal ?? null,
+      keepalive: options.keepalive ?? false,
     });
   } catch (error) {
     if (isAbortError(error)) throw error;

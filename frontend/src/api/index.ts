@@ -15,3 +15,4 @@ export {
 } from "./http";
 export * from "./movies";
 export * from "./security";
+export * from "./watching";

@@ -46,3 +46,29 @@ export async function addUserMovie(movieId: string): Promise<string> {
 export async function removeUserMovie(entryId: string): Promise<void> {
   await request<unknown>("DELETE", `/api/user-movies/${segment(entryId)}`);
 }
+
+/** A genre of the catalogue and how many films carry it. */
+export interface Genre {
+  tag: string;
+  count: number;
+}
+
+/** A row of the home page: "trending" first, then one per genre (`tag`). */
+export interface MovieRowData {
+  key: string;
+  title: string;
+  tag: string | null;
+  movies: Movie[];
+}
+
+export async function listGenres(signal?: AbortSignal): Promise<Genre[]> {
+  const body = await request<Partial<Envelope<Genre[]>> | null>("GET", "/api/movies/genres", { signal });
+  return body?.data ?? [];
+}
+
+export async function listRows(limit: number, signal?: AbortSignal): Promise<MovieRowData[]> {
+  const body = await request<Partial<Envelope<MovieRowData[]>> | null>("GET", `/api/movies/rows?limit=${limit}`, {
+    signal,
+  });
+  return body?.data ?? [];
+}

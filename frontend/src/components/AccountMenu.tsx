@@ -103,7 +103,6 @@ export function AccountMenu() {
         ref={trigger}
         type="button"
         className="account__trigger"
-        aria-label="Account menu"
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
@@ -116,7 +115,9 @@ export function AccountMenu() {
         }}
         data-testid="avatar"
       >
+        {/* Named by its text, not an aria-label: what is seen (the initials) stays in the name. */}
         <Avatar name={user.name} email={user.email} seed={user.id || user.email} />
+        <span className="visually-hidden">Account menu</span>
       </button>
       {open && (
         <div className="account__popover">

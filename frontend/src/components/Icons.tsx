@@ -51,6 +51,12 @@ export const SearchIcon = (props: IconProps) => (
   </Svg>
 );
 
+export const ChevronDownIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="m6 9 6 6 6-6" />
+  </Svg>
+);
+
 export const ChevronLeftIcon = (props: IconProps) => (
   <Svg {...props}>
     <path d="M15 5l-7 7 7 7" />

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { Link } from "react-router";
 import type { ApiError, Movie } from "../api";
 import { ErrorState } from "./ErrorState";
 import { ChevronLeftIcon, ChevronRightIcon } from "./Icons";
@@ -14,12 +15,16 @@ interface MovieRowProps {
   /** Shown when the row loaded with no movies. */
   empty?: ReactNode;
   eager?: boolean;
+  /** Where the row's title leads (its genre page). */
+  href?: string | null;
+  /** How far into each film the user is, 0 to 1, by movie id (Continue watching). */
+  progress?: ReadonlyMap<string, number>;
 }
 
 const SKELETONS = 7;
 
 /** A titled, horizontally scrolling row of cards with previous/next buttons. */
-export function MovieRow({ title, testId, status, movies, error, onRetry, empty, eager }: MovieRowProps) {
+export function MovieRow({ title, testId, status, movies, error, onRetry, empty, eager, href, progress }: MovieRowProps) {
   const headingId = useId();
   const scroller = useRef<HTMLUListElement>(null);
   const [edges, setEdges] = useState({ start: true, end: true });
@@ -71,7 +76,7 @@ export function MovieRow({ title, testId, status, movies, error, onRetry, empty,
               ))
             : movies.map((movie, i) => (
                 <li key={movie.id} className="row__item">
-                  <MovieCard movie={movie} eager={Boolean(eager) && i < 6} />
+                  <MovieCard movie={movie} eager={Boolean(eager) && i < 6} progress={progress?.get(movie.id)} />
                 </li>
               ))}
         </ul>
@@ -104,7 +109,14 @@ export function MovieRow({ title, testId, status, movies, error, onRetry, empty,
   return (
     <section className="row" aria-labelledby={headingId} data-testid={testId}>
       <h2 className="row__title" id={headingId}>
-        {title}
+        {href ? (
+          <Link to={href} className="row__link">
+            {title}
+            <ChevronRightIcon className="row__link-icon" />
+          </Link>
+        ) : (
+          title
+        )}
         {status === "ready" && movies.length > 0 && <span className="row__count">{movies.length}</span>}
       </h2>
       {content}

@@ -160,6 +160,14 @@ export function AccountPage() {
   const linkable =
     identities.status === "ready" && providers ? providers.filter((provider) => !linkedProviderIds.has(provider.id)) : [];
 
+  // No provider configured and none linked: the section would only ever be empty.
+  const showMethods = !(
+    providers !== null &&
+    providers.length === 0 &&
+    identities.status === "ready" &&
+    identities.identities.length === 0
+  );
+
   return (
     <div className="account-page">
       <h1 className="account-page__title" id="account-title" ref={heading} tabIndex={-1}>
@@ -213,77 +221,79 @@ export function AccountPage() {
       <TwoStepSection />
       <SessionsSection version={sessionsVersion} />
 
-      <section className="panel" aria-labelledby="methods-title" data-testid="sign-in-methods">
-        <h2 className="panel__title" id="methods-title" ref={methodsHeading} tabIndex={-1}>
-          Sign-in methods
-        </h2>
-        <p className="panel__hint">Accounts from other providers that you can use to sign in to cinepass.</p>
+      {showMethods && (
+        <section className="panel" aria-labelledby="methods-title" data-testid="sign-in-methods">
+          <h2 className="panel__title" id="methods-title" ref={methodsHeading} tabIndex={-1}>
+            Sign-in methods
+          </h2>
+          <p className="panel__hint">Accounts from other providers that you can use to sign in to cinepass.</p>
 
-        {identities.status === "loading" && <IdentitiesSkeleton />}
-        {identities.status === "error" && (
-          <ErrorState
-            compact
-            title="We couldn't load your sign-in methods"
-            message={identities.error.message}
-            onRetry={() => setAttempt((n) => n + 1)}
-          />
-        )}
-        {identities.status === "ready" &&
-          (identities.identities.length === 0 ? (
-            <p className="identities__empty">No provider is linked to your account yet.</p>
-          ) : (
-            <ul className="identities" aria-labelledby="methods-title">
-              {identities.identities.map((identity) => {
-                const name = identityName(identity, providersById);
-                const since = formatDate(identity.createdAt);
-                const detailsId = `identity-${identity.id}-details`;
-                const busy = busyId === identity.id;
-                return (
-                  <li key={identity.id} className="identity" data-testid="identity">
-                    <Avatar name={name} email="" seed={identity.provider ?? identity.issuer} />
-                    <div className="identity__text">
-                      <p className="identity__name">{name}</p>
-                      <p className="identity__details" id={detailsId}>
-                        {identity.email && <span className="identity__email">{identity.email}</span>}
-                        {since && (
-                          <span>
-                            Linked <time dateTime={identity.createdAt}>{since}</time>
-                          </span>
-                        )}
-                      </p>
-                    </div>
-                    <button
-                      type="button"
-                      className="button button--secondary button--small"
-                      aria-describedby={detailsId}
-                      aria-busy={busy || undefined}
-                      aria-disabled={(busyId !== null && !busy) || undefined}
-                      onClick={() => void unlink(identity, name)}
-                    >
-                      {busy && <span className="spinner spinner--small" aria-hidden="true" />}
-                      Unlink {name}
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
-          ))}
+          {identities.status === "loading" && <IdentitiesSkeleton />}
+          {identities.status === "error" && (
+            <ErrorState
+              compact
+              title="We couldn't load your sign-in methods"
+              message={identities.error.message}
+              onRetry={() => setAttempt((n) => n + 1)}
+            />
+          )}
+          {identities.status === "ready" &&
+            (identities.identities.length === 0 ? (
+              <p className="identities__empty">No provider is linked to your account yet.</p>
+            ) : (
+              <ul className="identities" aria-labelledby="methods-title">
+                {identities.identities.map((identity) => {
+                  const name = identityName(identity, providersById);
+                  const since = formatDate(identity.createdAt);
+                  const detailsId = `identity-${identity.id}-details`;
+                  const busy = busyId === identity.id;
+                  return (
+                    <li key={identity.id} className="identity" data-testid="identity">
+                      <Avatar name={name} email="" seed={identity.provider ?? identity.issuer} />
+                      <div className="identity__text">
+                        <p className="identity__name">{name}</p>
+                        <p className="identity__details" id={detailsId}>
+                          {identity.email && <span className="identity__email">{identity.email}</span>}
+                          {since && (
+                            <span>
+                              Linked <time dateTime={identity.createdAt}>{since}</time>
+                            </span>
+                          )}
+                        </p>
+                      </div>
+                      <button
+                        type="button"
+                        className="button button--secondary button--small"
+                        aria-describedby={detailsId}
+                        aria-busy={busy || undefined}
+                        aria-disabled={(busyId !== null && !busy) || undefined}
+                        onClick={() => void unlink(identity, name)}
+                      >
+                        {busy && <span className="spinner spinner--small" aria-hidden="true" />}
+                        Unlink {name}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            ))}
 
-        {linkable.length > 0 && (
-          <div className="link-providers" data-testid="link-providers">
-            <h3 className="link-providers__title">Link another provider</h3>
-            <p className="panel__hint">You'll sign in with the provider, then come back here.</p>
-            <div className="link-providers__list">
-              {linkable.map((provider) => (
-                <a key={provider.id} className="button button--secondary" href={api.providerLinkUrl(provider)}>
-                  <LinkIcon />
-                  Link {provider.name}
-                </a>
-              ))}
+          {linkable.length > 0 && (
+            <div className="link-providers" data-testid="link-providers">
+              <h3 className="link-providers__title">Link another provider</h3>
+              <p className="panel__hint">You'll sign in with the provider, then come back here.</p>
+              <div className="link-providers__list">
+                {linkable.map((provider) => (
+                  <a key={provider.id} className="button button--secondary" href={api.providerLinkUrl(provider)}>
+                    <LinkIcon />
+                    Link {provider.name}
+                  </a>
+                ))}
+              </div>
             </div>
-          </div>
-        )}
-      </section>
+          )}
+        </section>
+      )}
     </div>
   );
 }

@@ -1,49 +1,56 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { useSearchParams } from "react-router";
+import { useLocation, useNavigate, useSearchParams } from "react-router";
+import * as api from "../api";
 import { ErrorState } from "../components/ErrorState";
 import { MovieRow } from "../components/MovieRow";
 import { CloseIcon, SearchIcon } from "../components/Icons";
 import { formatTag } from "../format";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
-import { useMovies } from "../hooks/useMovies";
+import { useLoad } from "../hooks/useLoad";
 import { useMyList } from "../myList/MyListContext";
 import { SearchResults } from "./SearchResults";
 import "../styles/home.css";
 
 const SEARCH_DELAY_MS = 300;
 
-/** The rows under the search box, like the original's "Trends" and "Originals". */
-const TAG_ROWS: { tag: string; title: string }[] = [
-  { tag: "comedy", title: "Comedy" },
-  { tag: "horror", title: "Horror" },
-  { tag: "sci-fi", title: "Sci-fi" },
-  { tag: "noir", title: "Noir" },
-  { tag: "drama", title: "Drama" },
-  { tag: "silent", title: "Silent classics" },
-];
+/** How many films each row of the home page asks for. */
+const ROW_LIMIT = 20;
 
+/** Home ("/") and search ("/search?q="): the hero with the search box, then rows or results. */
 export function HomePage() {
-  const [params, setParams] = useSearchParams();
-  const q = (params.get("q") ?? "").trim();
-  useDocumentTitle(q ? `Search: ${q}` : null);
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const searching = pathname === "/search";
+  const q = searching ? (params.get("q") ?? "").trim() : "";
+  useDocumentTitle(q ? `Search: ${q}` : searching ? "Search" : null);
 
   return (
     <div className="home">
-      <section className={`hero${q ? " hero--compact" : ""}`} aria-labelledby="hero-title">
+      <section className={`hero${searching ? " hero--compact" : ""}`} aria-labelledby="hero-title">
         <h1 className="hero__title" id="hero-title">
           What do you want to watch today?
         </h1>
         <SearchBox
           value={q}
           onSearch={(text) =>
-            setParams(text ? { q: text } : {}, {
+            navigate(text ? `/search?${new URLSearchParams({ q: text }).toString()}` : "/", {
               // Typing refines the same search; starting or clearing one is a step worth a Back.
               replace: Boolean(text) && Boolean(q),
             })
           }
         />
       </section>
-      {q ? <SearchResults q={q} /> : <Rows />}
+      {q ? <SearchResults q={q} /> : searching ? <SearchHint /> : <Rows />}
+    </div>
+  );
+}
+
+function SearchHint() {
+  return (
+    <div className="empty-state">
+      <p className="empty-state__title">Search the catalogue</p>
+      <p className="empty-state__hint">Type a title, e.g. Metropolis or Fantômas.</p>
     </div>
   );
 }
@@ -127,19 +134,19 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (text: string
 function Rows() {
   const [generation, setGeneration] = useState(0);
   const myList = useMyList();
-  const trends = useMovies({ limit: 20 });
+  const rows = useLoad((signal) => api.listRows(ROW_LIMIT, signal), String(generation));
+  const watching = useLoad((signal) => api.listWatching(signal), String(generation));
   const movies = myList.entries.map((entry) => entry.movie);
   const listStatus = myList.status === "idle" ? "loading" : myList.status;
 
   // The API is down: one clear message instead of the same error in every row.
-  if (trends.status === "error" && trends.error?.unavailable) {
+  if (rows.status === "error" && rows.error?.unavailable) {
     return (
       <div className="rows rows--down">
         <ErrorState
           title="We can't load movies right now"
-          message={trends.error.message}
+          message={rows.error.message}
           onRetry={() => {
-            trends.retry();
             myList.reload();
             setGeneration((n) => n + 1);
           }}
@@ -148,11 +155,28 @@ function Rows() {
     );
   }
 
+  const started = watching.data ?? [];
+  const progress = new Map(
+    started.map((entry) => [entry.movie.id, entry.duration > 0 ? entry.position / entry.duration : 0]),
+  );
+
   return (
-    <div className="rows" key={generation}>
+    <div className="rows">
+      {/* Nothing started: no row at all, rather than an empty one. */}
+      {(watching.status !== "ready" || started.length > 0) && watching.status !== "error" && (
+        <MovieRow
+          title="Continue watching"
+          testId="continue-watching"
+          status={watching.status}
+          movies={started.map((entry) => entry.movie)}
+          progress={progress}
+          eager
+        />
+      )}
       <MovieRow
         title="My list"
         testId="my-list"
+        href="/my-list"
         status={listStatus}
         movies={movies}
         error={myList.error}
@@ -164,34 +188,29 @@ function Rows() {
         }
         eager
       />
-      <MovieRow
-        title="Trends"
-        testId="row-trends"
-        status={trends.status}
-        movies={trends.movies}
-        error={trends.error}
-        onRetry={trends.retry}
-        eager
-      />
-      {TAG_ROWS.map((row) => (
-        <TagRow key={row.tag} tag={row.tag} title={row.title} />
-      ))}
+      {rows.status === "ready" ? (
+        (rows.data ?? []).map((row) =>
+          row.movies.length === 0 ? null : (
+            <MovieRow
+              key={row.key}
+              title={row.title || formatTag(row.tag ?? row.key)}
+              testId={`row-${row.key}`}
+              href={row.tag ? `/genres/${encodeURIComponent(row.tag)}` : null}
+              status="ready"
+              movies={row.movies}
+            />
+          ),
+        )
+      ) : (
+        <MovieRow
+          title="Trends"
+          testId="row-trending"
+          status={rows.status}
+          movies={[]}
+          error={rows.error}
+          onRetry={rows.retry}
+        />
+      )}
     </div>
-  );
-}
-
-function TagRow({ tag, title }: { tag: string; title: string }) {
-  const state = useMovies({ tags: [tag], limit: 20 });
-  // A tag with no movies in this catalogue is simply not a row.
-  if (state.status === "ready" && state.movies.length === 0) return null;
-  return (
-    <MovieRow
-      title={title || formatTag(tag)}
-      testId={`row-${tag}`}
-      status={state.status}
-      movies={state.movies}
-      error={state.error}
-      onRetry={state.retry}
-    />
   );
 }

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from "react";
-import { Link, useParams } from "react-router";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
 import * as api from "../api";
 import { ErrorState } from "../components/ErrorState";
 import { ArrowLeftIcon, ExternalIcon } from "../components/Icons";
@@ -65,11 +65,22 @@ export function PlayerPage() {
   );
 }
 
+/** Back where the user came from (search results, a genre) when in the app; else home. */
 function BackLink() {
+  const navigate = useNavigate();
+  const inApp = typeof window.history.state?.idx === "number" && window.history.state.idx > 0;
   return (
-    <Link to="/" className="back-link">
+    <Link
+      to="/"
+      className="back-link"
+      onClick={(event) => {
+        if (!inApp) return;
+        event.preventDefault();
+        navigate(-1);
+      }}
+    >
       <ArrowLeftIcon />
-      Back to browse
+      Back
     </Link>
   );
 }
@@ -136,55 +147,192 @@ function MovieDetails({ movie }: { movie: api.Movie }) {
   );
 }
 
-/** The video, or a friendly fallback (poster and a link) when the source can't be played here. */
-function VideoPlayer({ movie }: { movie: api.Movie }) {
-  const playable = isWebUrl(movie.source);
-  const [failed, setFailed] = useState(!playable);
-  const sourceLink = playable ? movie.source : null;
+/** Seconds between saves of the position while the film plays. */
+const SAVE_EVERY_MS = 5000;
+/** From here on the film counts as finished (the API says the same): a new play starts at 0. */
+const FINISHED_SHARE = 0.95;
 
-  if (failed) {
+type PlaybackState =
+  | { status: "loading" }
+  | { status: "ready"; playback: api.Playback; startAt: number; renewed: boolean }
+  | { status: "error"; error: api.ApiError }
+  | { status: "failed" };
+
+/** Where to start: the saved position, unless the film was (nearly) over. */
+function startingPoint(playback: api.Playback): number {
+  const { position, duration } = playback;
+  if (!Number.isFinite(position) || position <= 0) return 0;
+  if (duration && position >= duration * FINISHED_SHARE) return 0;
+  return position;
+}
+
+/** The film, played from a signed media URL the API gives this user; its position is saved. */
+function VideoPlayer({ movie }: { movie: api.Movie }) {
+  const [state, setState] = useState<PlaybackState>({ status: "loading" });
+  const [attempt, setAttempt] = useState(0);
+  const video = useRef<HTMLVideoElement>(null);
+  const saved = useRef<number | null>(null);
+  const resumeAt = useRef(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ status: "loading" });
+    api
+      .getPlayback(movie.id, controller.signal)
+      .then((playback) => {
+        const startAt = startingPoint(playback);
+        resumeAt.current = startAt;
+        setState({ status: "ready", playback, startAt, renewed: false });
+      })
+      .catch((error: unknown) => {
+        if (api.isAbortError(error)) return;
+        setState({ status: "error", error: api.asApiError(error) });
+      });
+    return () => controller.abort();
+  }, [movie.id, attempt]);
+
+  const source = state.status === "ready" && state.playback.kind === "local" ? state.playback.url : null;
+
+  const save = useCallback(
+    (el: HTMLVideoElement | null, leaving = false) => {
+      if (!el) return;
+      const duration = el.duration;
+      const position = el.currentTime;
+      if (!Number.isFinite(duration) || duration <= 0 || !Number.isFinite(position)) return;
+      // Nothing new to say (a pause right after a save; a page that never started playing).
+      if (saved.current !== null && Math.abs(saved.current - position) < 0.5) return;
+      if (saved.current === null && position < 0.5) return;
+      saved.current = position;
+      resumeAt.current = position;
+      api.saveProgress(movie.id, { position, duration }, leaving).catch(() => {
+        // A lost save costs a few seconds of position, never the film: say nothing.
+      });
+    },
+    [movie.id],
+  );
+
+  // While playing: a save every few seconds. Leaving the page (in the app or the tab): a last one.
+  useEffect(() => {
+    if (!source) return;
+    // Held here: by the time an unmount runs this cleanup, the ref is already empty.
+    const el = video.current;
+    let timer: number | undefined;
+    const start = () => {
+      window.clearInterval(timer);
+      timer = window.setInterval(() => save(el), SAVE_EVERY_MS);
+    };
+    const stop = () => window.clearInterval(timer);
+    const onHide = () => {
+      if (document.visibilityState === "hidden") save(el, true);
+    };
+    const onPageHide = () => save(el, true);
+    el?.addEventListener("playing", start);
+    el?.addEventListener("pause", stop);
+    el?.addEventListener("ended", stop);
+    document.addEventListener("visibilitychange", onHide);
+    window.addEventListener("pagehide", onPageHide);
+    return () => {
+      stop();
+      el?.removeEventListener("playing", start);
+      el?.removeEventListener("pause", stop);
+      el?.removeEventListener("ended", stop);
+      document.removeEventListener("visibilitychange", onHide);
+      window.removeEventListener("pagehide", onPageHide);
+      save(el, true);
+    };
+  }, [source, save]);
+
+  // The signed URL expired (or the video failed): ask for a new one once, then say so.
+  const onVideoError = () => {
+    if (state.status !== "ready") return;
+    if (state.renewed) {
+      setState({ status: "failed" });
+      return;
+    }
+    const at = video.current && video.current.currentTime > 0 ? video.current.currentTime : resumeAt.current;
+    api
+      .getPlayback(movie.id)
+      .then((playback) => setState({ status: "ready", playback, startAt: at, renewed: true }))
+      .catch(() => setState({ status: "failed" }));
+  };
+
+  if (state.status === "loading") return <div className="video skeleton" aria-busy="true" aria-label="Loading the video" />;
+
+  if (state.status === "error" || state.status === "failed") {
     return (
       <div className="video video--fallback" data-testid="video-fallback">
         <Poster src={movie.cover} title={movie.title} className="video__poster" eager />
-        <div className="video__message">
-          <p className="video__title">This film can't be played here</p>
+        <div className="video__message" role="alert">
+          <p className="video__title">This film can't be played right now</p>
           <p className="video__hint">
-            The video isn't available in this player right now.
-            {sourceLink ? " You can still watch it where it is hosted." : ""}
+            {state.status === "error"
+              ? state.error.message
+              : "The video didn't load, even with a new link. Try again in a moment."}
           </p>
-          {sourceLink && (
-            <a className="button button--primary" href={sourceLink} target="_blank" rel="noopener noreferrer">
-              <ExternalIcon />
-              Watch at the source
-              <span className="visually-hidden"> (opens in a new tab)</span>
-            </a>
-          )}
+          <button type="button" className="button button--secondary" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </button>
         </div>
       </div>
     );
   }
 
+  const { playback, startAt } = state;
+  if (playback.kind === "external") return <ExternalSource movie={movie} url={playback.url} />;
+
   return (
     <div className="video">
       <video
+        key={playback.url}
+        ref={video}
         className="video__element"
         controls
         playsInline
         preload="metadata"
         poster={isWebUrl(movie.cover) ? movie.cover : undefined}
-        src={movie.source}
-        onError={() => setFailed(true)}
+        src={playback.url}
+        onLoadedMetadata={(event) => {
+          const el = event.currentTarget;
+          if (startAt > 0 && (!Number.isFinite(el.duration) || startAt < el.duration)) el.currentTime = startAt;
+        }}
+        onPause={(event) => save(event.currentTarget)}
+        onSeeked={(event) => save(event.currentTarget)}
+        onEnded={(event) => save(event.currentTarget)}
+        onError={onVideoError}
         aria-label={`${movie.title} video`}
         data-testid="video"
       >
-        <p>
-          Your browser can't play this video.{" "}
-          <a href={movie.source} target="_blank" rel="noopener noreferrer">
-            Open it at the source
-          </a>
-          .
-        </p>
+        <p>Your browser can't play this video.</p>
       </video>
+    </div>
+  );
+}
+
+/** A film an admin says is hosted elsewhere: a link out, plainly marked as leaving cinepass. */
+function ExternalSource({ movie, url }: { movie: api.Movie; url: string }) {
+  const usable = isWebUrl(url);
+  let host = "";
+  try {
+    host = new URL(url).host;
+  } catch {
+    host = "";
+  }
+  return (
+    <div className="video video--fallback" data-testid="video-external">
+      <Poster src={movie.cover} title={movie.title} className="video__poster" eager />
+      <div className="video__message">
+        <p className="video__title">This film is hosted outside cinepass</p>
+        <p className="video__hint">
+          {host ? `It plays on ${host}, a site that isn't part of cinepass.` : "It plays on a site that isn't part of cinepass."}
+        </p>
+        {usable && (
+          <a className="button button--primary" href={url} target="_blank" rel="noopener noreferrer">
+            <ExternalIcon />
+            Watch outside cinepass
+            <span className="visually-hidden"> (opens another site in a new tab)</span>
+          </a>
+        )}
+      </div>
     </div>
   );
 }

@@ -30,7 +30,7 @@ from cinepass.web.gateway import (
     form_details,
     upstream_failure,
 )
-from cinepass.web.session_cookie import clear_cookie
+from cinepass.web.session_cookie import COOKIE_NAME, clear_cookie
 from cinepass.web.sign_in_steps import finish_sign_in, second_factor_answer
 
 router = APIRouter(prefix="/auth", tags=["render server"])
@@ -39,6 +39,7 @@ _basic = Utf8Basic(challenge=False)
 
 Text = Annotated[str, StringConstraints(max_length=1024, strip_whitespace=False)]
 UserAnswer = dict[str, dict[str, str | bool]]
+SessionAnswer = dict[str, bool | dict[str, str | bool]]
 
 
 class SignInBody(RequestModel):
@@ -145,7 +146,20 @@ async def sign_out(request: Request, gateway: GatewayDep) -> Response:
     return response
 
 
-@router.get("/session", summary="The signed-in user as the API has it now, or 401")
-async def current_session(request: Request, response: Response, gateway: GatewayDep) -> UserAnswer:
-    me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountOut])
-    return {"user": me.data.model_dump(by_alias=True)}
+@router.get(
+    "/session",
+    response_model=None,
+    summary="The signed-in user as the API has it now, or signedIn false (200 either way)",
+)
+async def current_session(
+    request: Request, response: Response, gateway: GatewayDep
+) -> SessionAnswer | Response:
+    try:
+        me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountOut])
+    except CookieSessionEnded:
+        # Not an error for the page asking: a signed-out visitor is a normal state of the app.
+        signed_out = JSONResponse({"signedIn": False}, headers={"Cache-Control": "no-store"})
+        if COOKIE_NAME in request.cookies:
+            clear_cookie(signed_out)
+        return signed_out
+    return {"signedIn": True, "user": me.data.model_dump(by_alias=True)}

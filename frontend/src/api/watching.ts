@@ -1,0 +1,48 @@
+/** Playing films: a signed media URL (`/playback`), saved positions and Continue watching. */
+
+import { request, segment } from "./http";
+import type { Movie } from "./movies";
+
+type Envelope<T> = { data: T; message: string };
+
+/**
+ * How to play a film. "local": `url` is a same-origin, signed, short-lived media path;
+ * "external": `url` is where an admin says the film is hosted, outside cinepass.
+ */
+export interface Playback {
+  kind: "local" | "external";
+  url: string;
+  mediaType: string | null;
+  expiresAt: string | null;
+  /** Seconds into the film where this user left it (0 when new or finished). */
+  position: number;
+  duration: number | null;
+}
+
+/** A film the user started and has not finished. */
+export interface Watching {
+  movie: Movie;
+  position: number;
+  duration: number;
+  updatedAt: string;
+}
+
+export interface Progress {
+  position: number;
+  duration: number;
+}
+
+export async function getPlayback(movieId: string, signal?: AbortSignal): Promise<Playback> {
+  const body = await request<Envelope<Playback>>("GET", `/api/movies/${segment(movieId)}/playback`, { signal });
+  return body.data;
+}
+
+/** Saves where the user is in a film; `keepalive` lets the save outlive the page. */
+export async function saveProgress(movieId: string, progress: Progress, keepalive = false): Promise<void> {
+  await request<unknown>("PUT", `/api/movies/${segment(movieId)}/progress`, { body: progress, keepalive });
+}
+
+export async function listWatching(signal?: AbortSignal): Promise<Watching[]> {
+  const body = await request<Partial<Envelope<Watching[]>> | null>("GET", "/api/watching", { signal });
+  return body?.data ?? [];
+}
