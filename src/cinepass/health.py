@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from cinepass.context import ContextDep
 from cinepass.db.engine import ping
@@ -53,11 +53,21 @@ async def ready(context: ContextDep) -> Status:
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}, 404: {"description": "Bad slug"}},
 )
-async def poster(slug: Annotated[str, Path(json_schema_extra=WITHOUT_NUL)]) -> Response:
+async def poster(
+    slug: Annotated[str, Path(json_schema_extra=WITHOUT_NUL)],
+    title: Annotated[
+        str | None,
+        Query(
+            max_length=300,
+            description="The title as written; used when the slug was made from it",
+            json_schema_extra=WITHOUT_NUL,
+        ),
+    ] = None,
+) -> Response:
     if not is_valid_slug(slug):
         raise NotFound("no such poster")
     return Response(
-        render_poster(slug),
+        render_poster(slug, title),
         media_type="image/svg+xml",
         headers={
             "Cache-Control": "public, max-age=86400, immutable",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 from cinepass.movies.posters import poster_slug
 from cinepass.movies.schemas import MovieCreate
@@ -69,7 +69,8 @@ def _movie(film: dict[str, Any], public_url: str) -> MovieCreate:
     return MovieCreate.model_validate(
         {
             **film,
-            "cover": f"{public_url.rstrip('/')}/posters/{slug}.svg",
+            # The title as written rides along: a slug has lost its accents and punctuation.
+            "cover": f"{public_url.rstrip('/')}/posters/{slug}.svg?title={quote(film['title'])}",
             "source": f"https://archive.org/search?query={quote_plus(film['title'])}",
         }
     )

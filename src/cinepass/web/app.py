@@ -173,11 +173,11 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/posters/{slug}.svg", include_in_schema=False)
-    async def poster(slug: str) -> Response:
+    async def poster(slug: str, title: str | None = None) -> Response:
         if not is_valid_slug(slug):
             return error_response(404, "no such poster")
         return Response(
-            render_poster(slug),
+            render_poster(slug, title[:300] if title else None),
             media_type="image/svg+xml",
             headers={"Cache-Control": "public, max-age=86400, immutable"},
         )
