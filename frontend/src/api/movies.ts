@@ -47,27 +47,19 @@ export async function removeUserMovie(entryId: string): Promise<void> {
   await request<unknown>("DELETE", `/api/user-movies/${segment(entryId)}`);
 }
 
-/** A genre of the catalogue and how many films carry it. */
-export interface Genre {
-  tag: string;
-  count: number;
-}
+/** A genre of the catalogue: its tag, how it reads, and how many films carry it. */
+export type Genre = components["schemas"]["GenreOut"];
 
-/** A row of the home page: "trending" first, then one per genre (`tag`). */
-export interface MovieRowData {
-  key: string;
-  title: string;
-  tag: string | null;
-  movies: Movie[];
-}
+/** A row of the home page: Trends first, then one per genre (`tag`); each film in one row. */
+export type MovieRowData = components["schemas"]["RowOut"];
 
 export async function listGenres(signal?: AbortSignal): Promise<Genre[]> {
-  const body = await request<Partial<Envelope<Genre[]>> | null>("GET", "/api/movies/genres", { signal });
+  const body = await request<Partial<Envelope<Genre[]>> | null>("GET", "/api/catalogue/genres", { signal });
   return body?.data ?? [];
 }
 
 export async function listRows(limit: number, signal?: AbortSignal): Promise<MovieRowData[]> {
-  const body = await request<Partial<Envelope<MovieRowData[]>> | null>("GET", `/api/movies/rows?limit=${limit}`, {
+  const body = await request<Partial<Envelope<MovieRowData[]>> | null>("GET", `/api/catalogue/rows?limit=${limit}`, {
     signal,
   });
   return body?.data ?? [];

@@ -1,7 +1,7 @@
 /** Playing films: a signed media URL (`/playback`), saved positions and Continue watching. */
 
 import { request, segment } from "./http";
-import type { Movie } from "./movies";
+import type { components } from "./schema";
 
 type Envelope<T> = { data: T; message: string };
 
@@ -20,17 +20,9 @@ export interface Playback {
 }
 
 /** A film the user started and has not finished. */
-export interface Watching {
-  movie: Movie;
-  position: number;
-  duration: number;
-  updatedAt: string;
-}
+export type Watching = components["schemas"]["WatchingOut"];
 
-export interface Progress {
-  position: number;
-  duration: number;
-}
+export type Progress = components["schemas"]["ProgressIn"];
 
 export async function getPlayback(movieId: string, signal?: AbortSignal): Promise<Playback> {
   const body = await request<Envelope<Playback>>("GET", `/api/movies/${segment(movieId)}/playback`, { signal });

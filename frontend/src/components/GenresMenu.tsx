@@ -85,7 +85,7 @@ export function GenresMenu() {
                   aria-current={genre.tag === current ? "page" : undefined}
                   onClick={() => setOpen(false)}
                 >
-                  {formatTag(genre.tag)}
+                  {genre.title || formatTag(genre.tag)}
                   <span className="genres__count">
                     {genre.count}
                     <span className="visually-hidden"> {genre.count === 1 ? "film" : "films"}</span>

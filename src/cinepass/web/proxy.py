@@ -26,12 +26,12 @@ class Allowed:
 # so no `..`, encoded slash, `@host` or absolute URL can reach anything else.
 ALLOWED = (
     Allowed("GET", re.compile(r"/api/movies"), frozenset({"q", "tags", "limit", "cursor"})),
-    Allowed("GET", re.compile(r"/api/movies/genres"), frozenset()),
-    Allowed("GET", re.compile(r"/api/movies/trending"), frozenset({"limit"})),
-    Allowed("GET", re.compile(r"/api/movies/rows"), frozenset({"limit"})),
     Allowed("GET", re.compile(rf"/api/movies/{_ID}"), frozenset()),
     Allowed("PUT", re.compile(rf"/api/movies/{_ID}/progress"), frozenset(), body=True),
     Allowed("GET", re.compile(r"/api/watching"), frozenset()),
+    Allowed("GET", re.compile(r"/api/catalogue/genres"), frozenset()),
+    Allowed("GET", re.compile(r"/api/catalogue/trends"), frozenset({"limit"})),
+    Allowed("GET", re.compile(r"/api/catalogue/rows"), frozenset({"limit"})),
     Allowed("GET", re.compile(r"/api/user-movies"), frozenset()),
     Allowed("POST", re.compile(r"/api/user-movies"), frozenset(), body=True),
     Allowed("DELETE", re.compile(rf"/api/user-movies/{_ID}"), frozenset()),
