@@ -29,12 +29,22 @@ export async function getPlayback(movieId: string, signal?: AbortSignal): Promis
   return body.data;
 }
 
+/** Saves still on their way: Continue watching waits for them, or it could show the past. */
+const pendingSaves = new Set<Promise<unknown>>();
+
 /** Saves where the user is in a film; `keepalive` lets the save outlive the page. */
 export async function saveProgress(movieId: string, progress: Progress, keepalive = false): Promise<void> {
-  await request<unknown>("PUT", `/api/movies/${segment(movieId)}/progress`, { body: progress, keepalive });
+  const saving = request<unknown>("PUT", `/api/movies/${segment(movieId)}/progress`, { body: progress, keepalive });
+  pendingSaves.add(saving);
+  try {
+    await saving;
+  } finally {
+    pendingSaves.delete(saving);
+  }
 }
 
 export async function listWatching(signal?: AbortSignal): Promise<Watching[]> {
+  await Promise.allSettled(pendingSaves);
   const body = await request<Partial<Envelope<Watching[]>> | null>("GET", "/api/watching", { signal });
   return body?.data ?? [];
 }

@@ -191,7 +191,11 @@ function VideoPlayer({ movie }: { movie: api.Movie }) {
     return () => controller.abort();
   }, [movie.id, attempt]);
 
-  const source = state.status === "ready" && state.playback.kind === "local" ? state.playback.url : null;
+  // Which <video> is on the page: the effect below follows it (a renewed link is a new one).
+  const source =
+    state.status === "ready" && state.playback.kind === "local"
+      ? `${state.renewed ? "renewed" : "first"} ${state.playback.url}`
+      : null;
 
   const save = useCallback(
     (el: HTMLVideoElement | null, leaving = false) => {
@@ -277,13 +281,14 @@ function VideoPlayer({ movie }: { movie: api.Movie }) {
     );
   }
 
-  const { playback, startAt } = state;
+  const { playback, startAt, renewed } = state;
   if (playback.kind === "external") return <ExternalSource movie={movie} url={playback.url} />;
 
   return (
     <div className="video">
       <video
-        key={playback.url}
+        // A renewed link is a new element: the same URL again must still be loaded again.
+        key={renewed ? "renewed" : "first"}
         ref={video}
         className="video__element"
         controls
