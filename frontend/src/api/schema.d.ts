@@ -1574,7 +1574,10 @@ export interface operations {
     };
     poster_posters__slug__svg_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The title as written; used when the slug was made from it */
+                title?: string | null;
+            };
             header?: never;
             path: {
                 slug: string;
