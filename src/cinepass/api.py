@@ -14,6 +14,7 @@ from cinepass import health
 from cinepass.accounts import router as accounts_router
 from cinepass.accounts.mails import AccountMail
 from cinepass.accounts.service import AccountService
+from cinepass.api_docs import install_docs
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
 from cinepass.auth.rate_limits import AbuseLimits
@@ -134,7 +135,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(guard_request)],
         # Starlette's slash redirect builds its Location from the Host header.
         redirect_slashes=False,
+        # Served by install_docs, from a package rather than a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.query_rules = QueryRules()
     install_error_handlers(app)
     app.add_middleware(
