@@ -48,6 +48,9 @@ from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
 
+# What /openapi.json's info.title says: `cinepass up` knows a running instance by it.
+API_TITLE = "cinepass API"
+
 # The only routes reachable without an access token.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -124,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await context.close()
 
     app = FastAPI(
-        title="cinepass API",
+        title=API_TITLE,
         version="1.0.0",
         description=(
             "Movies, users' lists and sign-in. Clients sign in with HTTP Basic and their API key"
