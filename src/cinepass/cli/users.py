@@ -28,8 +28,17 @@ app = typer.Typer(help="User accounts.", no_args_is_help=True)
 def create(
     email: Annotated[str, typer.Option(help="Sign-in email")],
     name: Annotated[str, typer.Option(help="Display name")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
     role: Annotated[Role, typer.Option(help="user or admin")] = Role.USER,
+    # Not required: asked for (hidden, twice) when not given, so that it stays out of history.
+    password: Annotated[
+        str | None,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Asked for when not given (hidden, typed twice)",
+        ),
+    ] = None,
 ) -> None:
     """Create a user (an admin can be granted movie-editing scopes); the operator vouches for
     the email, which counts as verified."""
@@ -39,6 +48,8 @@ def create(
         TypeAdapter(Email).validate_python(email.strip())
     except ValidationError:
         fail(f"{email!r} is not a valid email address")
+    if password is None:  # click prompts for it: only a prompt with no input gets here
+        fail("a password is required", "pass --password or type it when asked")
     problem = password_problem(password)
     if problem:
         fail(f"password {problem}")
