@@ -10,6 +10,7 @@ import typer
 from pydantic import EmailStr, Field, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass import problems
 from cinepass.auth.password_policy import password_problem
 from cinepass.auth.passwords import PasswordHasher
 from cinepass.cli.runtime import console, fail, load_settings, with_events, with_session
@@ -46,8 +47,8 @@ def create(
         fail(f"the name must be 1 to {MAX_NAME_LENGTH} characters")
     try:
         TypeAdapter(Email).validate_python(email.strip())
-    except ValidationError:
-        fail(f"{email!r} is not a valid email address")
+    except ValidationError as exc:
+        fail(problems.describe(exc.errors()[0], repr(email)))
     if password is None:  # click prompts for it: only a prompt with no input gets here
         fail("a password is required", "pass --password or type it when asked")
     problem = password_problem(password)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cinepass import problems
 from cinepass.movies.schemas import MovieCreate
 
 _INT_FIELDS = {"year", "duration"}
@@ -25,9 +26,7 @@ class Row:
 
 
 def _describe(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in error.errors()
-    )
+    return "; ".join(problems.describe(e, problems.dotted(e["loc"])) for e in error.errors())
 
 
 def _from_csv(text: str) -> list[dict[str, Any]]:

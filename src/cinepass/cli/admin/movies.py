@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Column, Table
 
+from cinepass import problems
 from cinepass.cli.admin.sign_in import SignedInAdmin, explain_failure, signed_in, token_refused
 from cinepass.cli.runtime import console, errors, fail, print_table
 from cinepass.client import ApiError, ApiUnreachable
@@ -119,20 +120,30 @@ def get_movie(movie_id: str, as_json: JsonOption = False) -> None:
     _print_movies([movie], as_json)
 
 
-def _validated(model: type[MovieCreate] | type[MovieUpdate], fields: dict[str, Any]) -> Any:
+# A field's problem names the option that sets it: "--cover is required".
+_OPTION_OF_FIELD = {
+    field: f"--{name.replace('_', '-')}" for name, (_, field) in _MOVIE_OPTIONS.items()
+}
+
+
+def _validated(
+    model: type[MovieCreate] | type[MovieUpdate], fields: dict[str, Any], command: str
+) -> Any:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        for e in exc.errors():
-            errors.print(f"  {'.'.join(str(p) for p in e['loc']) or 'movie'}: {e['msg']}")
-        fail("the movie is not valid")
+        said = [
+            problems.describe(e, _OPTION_OF_FIELD.get(str(e["loc"][0])) if e["loc"] else None)
+            for e in exc.errors()
+        ]
+        fail("; ".join(said), f"see `cinepass admin movies {command} --help`")
 
 
 @app.command("create")
 @_movie_options
 def create_movie(fields: dict[str, Any]) -> None:
     """Create a movie; every field but --tag is required."""
-    movie = _validated(MovieCreate, fields)
+    movie = _validated(MovieCreate, fields, "create")
     movie_id = signed_in(lambda a: a.client.create_movie(a.token, movie))
     console.print(f"[green]created[/] {movie_id}")
 
@@ -141,7 +152,7 @@ def create_movie(fields: dict[str, Any]) -> None:
 @_movie_options
 def update_movie(movie_id: str, fields: dict[str, Any]) -> None:
     """Change some fields of a movie."""
-    changes = _validated(MovieUpdate, fields)
+    changes = _validated(MovieUpdate, fields, "update")
     signed_in(lambda a: a.client.update_movie(a.token, movie_id, changes))
     console.print(f"[green]updated[/] {movie_id}")
 

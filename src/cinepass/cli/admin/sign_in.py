@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import typer
 
+from cinepass import problems
 from cinepass.cli.runtime import fail, load_settings
 from cinepass.client import ApiError, ApiUnreachable, CinepassClient, SecondFactorNeeded
 from cinepass.errors import (
@@ -27,7 +28,6 @@ _HINTS: dict[type[ApplicationError], str] = {
     Forbidden: "sign in as a user created with `cinepass users create --role admin`,"
     " with a key created with `--preset admin`",
     NotFound: "find movie ids with `cinepass admin movies list`",
-    TooManyRequests: "wait a few minutes, then try again",
 }
 
 
@@ -87,6 +87,8 @@ def explain_failure(exc: ApiError) -> tuple[str, str | None]:
                 " `cinepass api-keys create --name admin-cli --preset admin`"
             )
         return message, "check CINEPASS_ADMIN_EMAIL and CINEPASS_ADMIN_PASSWORD"
+    if kind is TooManyRequests:
+        return message, f"wait {problems.for_people(exc.retry_after or 60)}, then try again"
     if kind is Forbidden and "insufficient_scope" in exc.message:
         return message, (
             f"{_HINTS[Forbidden]}; where the API sets CINEPASS_ADMIN_REQUIRES_MFA, the admin"
