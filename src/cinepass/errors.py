@@ -238,8 +238,12 @@ def error_response_for(exc: ApplicationError) -> JSONResponse:
 _WHERE = {"body", "query", "path", "header", "cookie"}
 
 
-def _field_name(loc: tuple[int | str, ...]) -> str | None:
-    """The field as the client named it, without where it was sent; None for the whole body."""
+def _field_name(error: Any) -> str | None:
+    """The field as the client named it, without where it was sent; None for the whole body
+    (and for JSON that does not parse, whose location is a character's position)."""
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        return None
     rest = loc[1:] if loc and loc[0] in _WHERE else loc
     return problems.dotted(rest) or None
 
@@ -259,7 +263,7 @@ async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     details = [
         {
             "field": problems.dotted(err.get("loc", ())),
-            "message": problems.describe(err, _field_name(tuple(err.get("loc", ())))),
+            "message": problems.describe(err, _field_name(err), whole="the request body"),
         }
         for err in errors[:_MAX_DETAILS]
     ]

@@ -126,13 +126,15 @@ def problem(error: ErrorDetails) -> str:
     return _sentence_part(message)
 
 
-def describe(error: ErrorDetails, name: str | None) -> str:
-    """One sentence: "password must be at least 8 characters", or the problem alone when it
-    concerns no field ("send at least one field to change")."""
+def describe(error: ErrorDetails, name: str | None, whole: str | None = None) -> str:
+    """One sentence: "password must be at least 8 characters". An error of no one field is
+    said of `whole` ("the request body must be an object") or, when it is a sentence of its
+    own, alone ("send at least one field to change")."""
     said = problem(error)
-    if not name:
-        return said
-    return f"{name} {said}" if _PREDICATE.match(said) else f"{name}: {said}"
+    if _PREDICATE.match(said):
+        subject = name or whole
+        return f"{subject} {said}" if subject else said
+    return f"{name}: {said}" if name else said
 
 
 def dotted(loc: Sequence[int | str]) -> str:

@@ -52,7 +52,10 @@ class Row:
 
 
 def _describe(error: ValidationError) -> str:
-    return "; ".join(problems.describe(e, problems.dotted(e["loc"])) for e in error.errors())
+    return "; ".join(
+        problems.describe(e, problems.dotted(e["loc"]) or None, whole="the row")
+        for e in error.errors()
+    )
 
 
 def _check_header(path: Path, header: list[str] | None) -> None:
