@@ -44,6 +44,11 @@ def test_a_title_the_slug_was_not_made_from_is_ignored() -> None:
     assert "script" not in svg
 
 
+def test_a_title_with_control_characters_is_ignored() -> None:
+    svg = render_poster(poster_slug("Metropolis", 1927), "Metropolis\x01")
+    assert drawn_text(svg) == "Metropolis"
+
+
 def test_without_a_title_the_slug_words_are_shown() -> None:
     assert drawn_text(render_poster("the-general-1926")) == "The General"
 

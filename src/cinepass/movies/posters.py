@@ -90,6 +90,9 @@ def render_poster(slug: str, title: str | None = None) -> str:
 def _made_from(slug: str, title: str, year: str) -> bool:
     if not year or not title.strip() or len(title) > _MAX_TITLE_LENGTH:
         return False
+    # Control and unassigned characters have no place in a title, nor in an XML document.
+    if any(unicodedata.category(ch)[0] == "C" for ch in title):
+        return False
     return poster_slug(title, int(year)) == slug
 
 
