@@ -67,7 +67,14 @@ def test_every_page_passes_axe_and_asks_nothing_of_another_host(
     hosts.watch(page)
     console_errors: list[str] = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    for path in ("/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/nope"):
+    for path in (
+        "/sign-in",
+        "/sign-up",
+        "/forgot-password",
+        "/reset-password",
+        "/verify-email",
+        "/nope",
+    ):
         audit(page, path, findings)
     # No 401 for the session on a signed-out page load.
     assert console_errors == [], console_errors
