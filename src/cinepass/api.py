@@ -39,6 +39,8 @@ from cinepass.events import (
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.mail.outbox import Mailer
+from cinepass.media import router as media_router
+from cinepass.media.dependencies import Media
 from cinepass.mfa import router as mfa_router
 from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
@@ -55,6 +57,8 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     mfa_router.router,
     passkeys_router.router,
     auth_router.jwks_router,
+    # A signed URL is its own authorisation (cinepass.media.signing).
+    media_router.files_router,
 )
 # Every route of these requires a verified principal; each route adds the scopes it needs.
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
@@ -64,6 +68,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     passkeys_router.account_router,
     movies_router.router,
     user_movies_router.router,
+    media_router.router,
 )
 
 
@@ -136,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.query_rules = QueryRules()
+    app.state.media = Media.from_settings(settings)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,

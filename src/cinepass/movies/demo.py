@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import quote_plus
 
 from cinepass.movies.posters import poster_slug
 from cinepass.movies.schemas import MovieCreate
@@ -70,7 +69,8 @@ def _movie(film: dict[str, Any], public_url: str) -> MovieCreate:
         {
             **film,
             "cover": f"{public_url.rstrip('/')}/posters/{slug}.svg",
-            "source": f"https://archive.org/search?query={quote_plus(film['title'])}",
+            # A clip of our own (cinepass.media), made on first play: nothing points outside.
+            "source": f"{public_url.rstrip('/')}/media/{slug}.mp4",
         }
     )
 
