@@ -8,9 +8,15 @@ import typer
 
 Host = Annotated[str, typer.Option(help="Interface to listen on")]
 Workers = Annotated[int, typer.Option(help="Worker processes")]
+AccessLog = Annotated[
+    bool,
+    typer.Option(
+        "--access-log", help="Log every request (media URLs' signatures are shown redacted)"
+    ),
+]
 
 
-def _serve(factory: str, host: str, port: int, workers: int) -> None:
+def _serve(factory: str, host: str, port: int, workers: int, access_log: bool) -> None:
     # Imported here rather than at the top: the other commands start faster without them.
     import uvicorn
 
@@ -23,7 +29,7 @@ def _serve(factory: str, host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        access_log=False,
+        access_log=access_log,
         # Only the app decides whose X-Forwarded-For to believe (CINEPASS_TRUSTED_PROXIES).
         proxy_headers=False,
         log_level=load_settings().logging.level.lower(),
@@ -35,18 +41,20 @@ def api(
     host: Host = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Workers = 1,
+    access_log: AccessLog = False,
 ) -> None:
     """Run the API server (migrate first with `cinepass db upgrade`)."""
     from cinepass.cli.keys import require_readable_keys
 
     require_readable_keys()
-    _serve("cinepass.api:create_app", host, port, workers)
+    _serve("cinepass.api:create_app", host, port, workers, access_log)
 
 
 def web(
     host: Host = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8080,
     workers: Workers = 1,
+    access_log: AccessLog = False,
 ) -> None:
     """Run the render server (needs CINEPASS_API_URL and CINEPASS_PUBLIC_API_KEY)."""
-    _serve("cinepass.web.app:create_web_app", host, port, workers)
+    _serve("cinepass.web.app:create_web_app", host, port, workers, access_log)

@@ -27,6 +27,7 @@ class Allowed:
 ALLOWED = (
     Allowed("GET", re.compile(r"/api/movies"), frozenset({"q", "tags", "limit", "cursor"})),
     Allowed("GET", re.compile(rf"/api/movies/{_ID}"), frozenset()),
+    Allowed("GET", re.compile(rf"/api/movies/{_ID}/playback"), frozenset()),
     Allowed("GET", re.compile(r"/api/user-movies"), frozenset()),
     Allowed("POST", re.compile(r"/api/user-movies"), frozenset(), body=True),
     Allowed("DELETE", re.compile(rf"/api/user-movies/{_ID}"), frozenset()),
