@@ -39,7 +39,8 @@ class ClipLibrary:
         lock = self._locks.setdefault(card.slug, asyncio.Lock())
         async with lock:
             if not path.is_file():
-                await asyncio.to_thread(self.make, card)
+                seconds = await asyncio.to_thread(self.make, card)
+                log.info("clip made", slug=card.slug, seconds=round(seconds, 2))
         self._locks.pop(card.slug, None)
         return path
 
@@ -47,6 +48,4 @@ class ClipLibrary:
         """Make (or make again) the clip of `card`; returns the seconds it took."""
         started = time.perf_counter()
         write_clip(card, self.path_of(card.slug))
-        seconds = time.perf_counter() - started
-        log.info("clip made", slug=card.slug, seconds=round(seconds, 2))
-        return seconds
+        return time.perf_counter() - started

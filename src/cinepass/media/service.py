@@ -80,3 +80,16 @@ async def title_card(db: AsyncSession, media: Media, slug: str) -> clips.TitleCa
         if local_slug(movie.source, media.public_url) == slug:
             return clips.TitleCard(slug, movie.title, movie.year, tuple(movie.tags))
     raise NotFound("no such media")
+
+
+async def local_title_cards(db: AsyncSession, public_url: str) -> list[clips.TitleCard]:
+    """A title card per clip of ours that films name as their source, in title order."""
+    movies = await db.scalars(
+        select(Movie).where(Movie.source.like("%/media/%.mp4")).order_by(Movie.title, Movie.id)
+    )
+    cards: dict[str, clips.TitleCard] = {}
+    for movie in movies:
+        slug = local_slug(movie.source, public_url)
+        if slug is not None and slug not in cards:
+            cards[slug] = clips.TitleCard(slug, movie.title, movie.year, tuple(movie.tags))
+    return list(cards.values())
