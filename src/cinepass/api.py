@@ -22,6 +22,7 @@ from cinepass.auth.session_endings import SessionEndings
 from cinepass.body_limits import BodyLimits
 from cinepass.config import Settings, get_settings
 from cinepass.context import AppContext, revocation_list
+from cinepass.curation import router as curation_router
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
 from cinepass.errors import install_error_handlers
 from cinepass.events import (
@@ -48,6 +49,7 @@ from cinepass.passkeys import router as passkeys_router
 from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
+from cinepass.watching import router as watching_router
 
 # The only routes reachable without an access token.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
@@ -66,6 +68,8 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     accounts_router.account_router,
     mfa_router.account_router,
     passkeys_router.account_router,
+    curation_router.router,
+    watching_router.router,
     movies_router.router,
     user_movies_router.router,
     media_router.router,

@@ -13,6 +13,7 @@ from cinepass.movies.models import Movie, MovieTag
 from cinepass.passkeys.models import Passkey
 from cinepass.user_movies.models import UserMovie
 from cinepass.users.models import User
+from cinepass.watching.models import Play, PlaybackPosition
 
 __all__ = [
     "AccountToken",
@@ -24,6 +25,8 @@ __all__ = [
     "MovieTag",
     "OutgoingMail",
     "Passkey",
+    "Play",
+    "PlaybackPosition",
     "RecoveryCode",
     "RefreshToken",
     "Revocation",

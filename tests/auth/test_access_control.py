@@ -21,6 +21,11 @@ SCOPED_ROUTES = [
     ("GET", "/api/user-movies", "read:user-movies"),
     ("POST", "/api/user-movies", "create:user-movies"),
     ("DELETE", "/api/user-movies/{entry}", "delete:user-movies"),
+    ("GET", "/api/catalogue/genres", "read:movies"),
+    ("GET", "/api/catalogue/trends", "read:movies"),
+    ("GET", "/api/catalogue/rows", "read:movies"),
+    ("PUT", "/api/movies/{movie}/progress", "create:user-movies"),
+    ("GET", "/api/watching", "read:user-movies"),
 ]
 # Routes on the caller's own session or account: any valid token, no particular scope.
 ACCOUNT_ROUTES = [
@@ -75,6 +80,8 @@ def test_the_route_table_covers_every_protected_route() -> None:
 def body_for(method: str, path: str, movie_id: str) -> dict[str, object] | None:
     if method == "POST" and path == "/api/movies":
         return movie_body()
+    if path.endswith("/progress"):
+        return {"position": 3, "duration": 24}
     if method == "PUT":
         return {"title": "Renamed"}
     if path == "/api/auth/password":

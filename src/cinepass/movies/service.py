@@ -93,6 +93,13 @@ async def list_movies(
     rows = (await db.execute(stmt)).all()
     more = len(rows) > limit
     rows = rows[:limit]
+    movies = await _wire(db, rows)
+    last = rows[-1] if rows else None
+    return MoviePage(movies, encode_cursor(last.title, last.id) if more and last else None)
+
+
+async def _wire(db: AsyncSession, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows of `_LISTED` with their tags, in the documented shape (MovieOut's JSON)."""
     tags_of: dict[str, list[str]] = {row.id: [] for row in rows}
     if rows:
         found = await db.execute(
@@ -102,7 +109,7 @@ async def list_movies(
         )
         for movie_id, tag in found:
             tags_of[movie_id].append(tag)
-    movies = [
+    return [
         {
             "id": row.id,
             "title": row.title,
@@ -116,8 +123,15 @@ async def list_movies(
         }
         for row in rows
     ]
-    last = rows[-1] if rows else None
-    return MoviePage(movies, encode_cursor(last.title, last.id) if more and last else None)
+
+
+async def wire_movies(db: AsyncSession, movie_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """These movies in the documented shape, in the order given (unknown ids left out)."""
+    if not movie_ids:
+        return []
+    rows = (await db.execute(select(*_LISTED).where(Movie.id.in_(list(movie_ids))))).all()
+    by_id = {row.id: row for row in rows}
+    return await _wire(db, [by_id[i] for i in movie_ids if i in by_id])
 
 
 async def get(db: AsyncSession, movie_id: str) -> Movie:

@@ -1,0 +1,1 @@
+"""What each user is watching: saved positions (Continue watching) and plays (Trends)."""
