@@ -193,3 +193,20 @@ def test_rotated_keys_old_urls_play_while_the_old_key_verifies(
     with serve_media_api(api, media_dir, [new]) as after:
         assert_refused(after.http.get(old_url))
         assert after.http.get(new_url, headers={"Range": "bytes=0-9"}).status_code == 206
+
+
+def test_playback_counts_a_play_and_starts_where_the_user_stopped(
+    media_api: MediaApi, api: Api, user: tuple[str, str]
+) -> None:
+    user_id, token = user
+    movie_id, _ = media_api.film("La señora de nadie", 1982)
+    plays = "SELECT count(*) FROM plays WHERE user_id = :u AND movie_id = :m"
+    assert media_api.play(token, movie_id)["position"] == 0
+    r = media_api.http.put(
+        f"/api/movies/{movie_id}/progress",
+        json={"position": 7.5, "duration": 24},
+        headers=bearer(token),
+    )
+    assert r.status_code == 200, r.text
+    assert media_api.play(token, movie_id)["position"] == 7.5
+    assert api.db.scalar(plays, u=user_id, m=movie_id) == 2
