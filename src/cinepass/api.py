@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)
         app.state.sessionmaker = context.sessionmaker
+        app.state.media = Media.from_settings(settings)
         app.state.second_factor = SecondFactorService(
             context.auth, context.encryption, settings.second_factor.totp_issuer
         )
@@ -145,7 +146,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.query_rules = QueryRules()
-    app.state.media = Media.from_settings(settings)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,

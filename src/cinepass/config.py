@@ -31,6 +31,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from cinepass.sealing import read_key
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
 
 
@@ -325,6 +327,16 @@ class MediaSettings(Group):
                 return json.loads(text)
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
+
+    @field_validator("url_keys")
+    @classmethod
+    def _keys_readable(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        for key in keys:
+            try:
+                read_key(key.get_secret_value())
+            except ValueError:
+                raise ValueError("each key is 32 bytes, base64url-encoded") from None
+        return keys
 
 
 class LogSettings(Group):
