@@ -23,7 +23,7 @@ def redact(text: str) -> str:
     return _SIGNATURE.sub(r"\1[redacted]", text)
 
 
-def _redact_event(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def redact_event(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key, value in event.items():
         if isinstance(value, str) and "signature=" in value.lower():
             event[key] = redact(value)
@@ -73,7 +73,7 @@ def configure_logging(settings: Settings) -> None:
             )
             if json_output
             else structlog.dev.set_exc_info,
-            _redact_event,
+            redact_event,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(

@@ -181,7 +181,7 @@ def _text_layer(card: TitleCard, accent: Rgb) -> Pixels:
     draw.rectangle((12, 12, WIDTH - 13, HEIGHT - 13), outline=(255, 255, 255, 72))
     label = _font("Regular", 13)
     draw.text((WIDTH / 2, 34), "c i n e p a s s", font=label, fill=(*_INK, 190), anchor="mm")
-    lines, size = _fit_title(card.title)
+    lines, size = title_lines(card.title)
     font = _font("Bold", size)
     leading = size * 1.12
     first = HEIGHT * 0.47 - leading * (len(lines) - 1) / 2
@@ -205,7 +205,7 @@ def _text_layer(card: TitleCard, accent: Rgb) -> Pixels:
     return np.asarray(layer, dtype=np.uint8)
 
 
-def _fit_title(title: str) -> tuple[list[str], int]:
+def title_lines(title: str) -> tuple[list[str], int]:
     """The title, as written, in at most three lines of the largest size that fits."""
     room = WIDTH - 80
     for size in range(46, 17, -2):
