@@ -77,7 +77,8 @@ def serve_media_api(api: Api, directory: Path, keys: Sequence[str]) -> Iterator[
 
 
 @pytest.fixture(scope="session")
-def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def media_dir(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clips of one backend's run (each backend makes its films anew)."""
     return tmp_path_factory.mktemp("media")
 
 
