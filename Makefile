@@ -15,13 +15,15 @@ SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 
 .PHONY: install frontend api-types run test lint typecheck pytest bench clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions in uv.lock (cinepass itself editable); a lock older than pyproject.toml
+# fails here: run `.venv/bin/uv lock` and commit uv.lock.
+$(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(BIN)/pip install --quiet --upgrade pip uv
-	$(UV) pip install --python $(BIN)/python --quiet -e '.[dev]'
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --extra dev --python $(BIN)/python --quiet
 	@touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install cinepass with its dev tools
+install: $(STAMP) ## create .venv and install cinepass with its dev tools, as uv.lock pins them
 
 $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error

@@ -14,6 +14,7 @@ from cinepass import health
 from cinepass.accounts import router as accounts_router
 from cinepass.accounts.mails import AccountMail
 from cinepass.accounts.service import AccountService
+from cinepass.api_docs import install_docs
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
 from cinepass.auth.rate_limits import AbuseLimits
@@ -50,6 +51,9 @@ from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
 from cinepass.watching import router as watching_router
+
+# What /openapi.json's info.title says: `cinepass up` knows a running instance by it.
+API_TITLE = "cinepass API"
 
 # The only routes reachable without an access token.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
@@ -133,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await context.close()
 
     app = FastAPI(
-        title="cinepass API",
+        title=API_TITLE,
         version="1.0.0",
         description=(
             "Movies, users' lists and sign-in. Clients sign in with HTTP Basic and their API key"
@@ -144,7 +148,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(guard_request)],
         # Starlette's slash redirect builds its Location from the Host header.
         redirect_slashes=False,
+        # Served by install_docs, from a package rather than a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.query_rules = QueryRules()
     install_error_handlers(app)
     app.add_middleware(

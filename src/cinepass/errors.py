@@ -35,6 +35,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 from starlette.types import Scope
 
+from cinepass import problems
+
 log = structlog.get_logger(__name__)
 
 
@@ -143,6 +145,11 @@ class TooManyRequests(ApplicationError):
     def __init__(self, message: str | None, retry_after: int):
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
 
+    @classmethod
+    def after(cls, what: str, retry_after: int) -> TooManyRequests:
+        """ "too many sign-ups; try again in 2 minutes": the wait that Retry-After says."""
+        return cls(f"{what}; try again in {problems.for_people(retry_after)}", retry_after)
+
 
 class ServiceUnavailable(ApplicationError):
     status_code = HTTPStatus.SERVICE_UNAVAILABLE
@@ -228,12 +235,17 @@ def error_response_for(exc: ApplicationError) -> JSONResponse:
     return error_response(exc.status_code, exc.message, exc.headers, exc.code, **extra)
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
-        where, rest = parts[0], parts[1:]
-        return f"{where}.{'.'.join(rest)}" if rest else where
-    return ".".join(parts)
+_WHERE = {"body", "query", "path", "header", "cookie"}
+
+
+def _field_name(error: Any) -> str | None:
+    """The field as the client named it, without where it was sent; None for the whole body
+    (and for JSON that does not parse, whose location is a character's position)."""
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        return None
+    rest = loc[1:] if loc and loc[0] in _WHERE else loc
+    return problems.dotted(rest) or None
 
 
 async def _on_application_error(_: Request, exc: Exception) -> JSONResponse:
@@ -249,13 +261,16 @@ async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
     errors = exc.errors()
     # A body of thousands of unknown fields must not earn an answer many times its size.
     details = [
-        {"field": _field_path(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid")}
+        {
+            "field": problems.dotted(err.get("loc", ())),
+            "message": problems.describe(err, _field_name(err), whole="the request body"),
+        }
         for err in errors[:_MAX_DETAILS]
     ]
-    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
+    summary = "; ".join(d["message"] for d in details[:5])
     if len(errors) > _MAX_DETAILS:
         summary += f"; {len(errors)} problems in all"
-    return error_response(400, f"invalid request: {summary}", details=details)
+    return error_response(400, summary, details=details)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, assert_clear_failure
 from tests.support import Api, bearer, movie_body
 
 
@@ -114,3 +114,58 @@ def test_csv_import_with_bad_rows_creates_the_good_ones_and_names_the_bad(
     assert set(movies) == {f"{marker} Good 1", f"{marker} Good 2", f"{marker} Good 3"}
     assert movies[f"{marker} Good 1"]["tags"] == ["comedy", "silent"]
     assert movies[f"{marker} Good 3"]["duration"] == 95
+
+
+def test_importing_twice_adds_nothing_and_update_changes_the_films_already_there(
+    cli: Cli, api: Api, tmp_path: Path
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    films = [
+        movie_body(title=f"{marker} Fantômas", year=1913, duration=54),
+        movie_body(title=f"{marker} El ángel exterminador", year=1962, duration=95),
+    ]
+    file = tmp_path / "películas.json"
+    file.write_text(json.dumps(films), encoding="utf-8")
+
+    first = cli.ok("admin", "movies", "import", str(file))
+    assert "created 2 movies from 2 rows" in first.stdout
+    again = cli.ok("admin", "movies", "import", str(file))
+    assert "created 0 movies from 2 rows" in again.stdout
+    assert "2 skipped, already in the catalogue" in again.stdout
+    assert set(_catalogue(api, marker)) == {f"{marker} Fantômas", f"{marker} El ángel exterminador"}
+
+    # The natural key is the title as search compares it (case, accents) and the year: the same
+    # film written otherwise is updated with --update; the 1932 remake is another film.
+    changed = [
+        movie_body(title=f"{marker.upper()} FANTOMAS", year=1913, duration=60),
+        movie_body(title=f"{marker} Fantômas", year=1932, duration=80),
+    ]
+    file.write_text(json.dumps(changed), encoding="utf-8")
+    updated = cli.ok("admin", "movies", "import", str(file), "--update")
+    assert "created 1 movie from 2 rows" in updated.stdout
+    assert "updated 1 movie" in updated.stdout
+    movies = _catalogue(api, marker)
+    assert sorted((m["year"], m["duration"]) for m in movies.values()) == [
+        (1913, 60),
+        (1932, 80),
+        (1962, 95),
+    ]
+    assert f"{marker.upper()} FANTOMAS" in movies, "--update writes the title as the file has it"
+
+
+def test_a_csv_with_a_wrong_header_gets_one_error_naming_missing_and_unknown_columns(
+    cli: Cli, api: Api, tmp_path: Path
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    file = tmp_path / "películas.csv"
+    file.write_text(
+        "Title,year,poster,description,duration,contentRating,source,géneros\n"
+        f"{marker} Fantômas,1913,https://example.org/f.svg,El genio del crimen,54,NR,"
+        "https://example.org/f.mp4,crimen\n",
+        encoding="utf-8",
+    )
+    result = cli("admin", "movies", "import", str(file))
+    error = assert_clear_failure(result, "title, year, cover")
+    assert "missing title, cover" in error, error
+    assert "unknown 'Title', 'poster', 'géneros'" in error, error
+    assert _catalogue(api, marker) == {}

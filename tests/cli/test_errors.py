@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Cli, assert_clear_failure
-from tests.support import free_port
+from tests.support import Api, built_spa, free_port
+from tests.web.conftest import serve_web
 
 
 @pytest.mark.parametrize(
@@ -64,3 +65,14 @@ def test_unreachable_api_gets_one_line_and_a_hint(bare_cli: Cli) -> None:
     )
     error = assert_clear_failure(result, "CINEPASS_API_URL")
     assert f"cannot reach the API at {url}" in error
+
+
+def test_the_admin_client_pointed_at_the_render_server_says_to_use_the_api(
+    cli: Cli, api: Api
+) -> None:
+    with serve_web(api, built_spa()) as web:
+        result = cli("admin", "movies", "list", CINEPASS_API_URL=web.url)
+    error = assert_clear_failure(result, "CINEPASS_API_URL=http://127.0.0.1:8000")
+    assert f"CINEPASS_API_URL ({web.url}) is the render server" in error, error
+    assert "CSRF" not in result.output
+    assert "--role admin" not in result.output, "not a question of the admin's role"

@@ -21,17 +21,19 @@ from typing import IO
 import httpx
 
 from tests.cli.conftest import Cli, assert_clear_failure
-from tests.support import built_spa, eventually, free_port
+from tests.support import LiveServer, built_spa, eventually, free_port
 
 
-def _keep_reading(stream: IO[str], lines: list[str]) -> None:
+def _keep_reading(stream: IO[str], lines: list[str]) -> threading.Thread:
     """Collect what `cinepass up` prints after its banner, without blocking the test."""
 
     def read() -> None:
         for line in stream:
             lines.append(line)
 
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
 
 
 def _send_mail(smtp_url: str, link: str) -> None:
@@ -48,6 +50,8 @@ def _send_mail(smtp_url: str, link: str) -> None:
 def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
+    """Ctrl-C as a terminal sends it, to the whole process group: each server stops once,
+    with one line each and no traceback, and `cinepass up` exits 0."""
     spa = built_spa()
     api_port, web_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CINEPASS_")}
@@ -68,7 +72,11 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A group of its own, as a shell's job: the test's Ctrl-C goes to it and its children.
+        process_group=0,
     )
+    after: list[str] = []
+    reader: threading.Thread | None = None
     try:
         lines: list[str] = []
         deadline = time.monotonic() + 120
@@ -112,8 +120,7 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
 
         smtp_url = re.search(r"local SMTP server: (smtp://127\.0\.0\.1:\d+)", banner)
         assert smtp_url, banner
-        after: list[str] = []
-        _keep_reading(process.stdout, after)
+        reader = _keep_reading(process.stdout, after)
         link = f"{web}/verify-email#token=abc-ñ-123"
         _send_mail(smtp_url.group(1), link)
         eventually(lambda: any(link in line for line in after), seconds=10)
@@ -124,11 +131,16 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
         assert kept.stat().st_mode & 0o077 == 0, "mail holds live links: private"
         assert link.encode() in kept.read_bytes()
     finally:
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         code = process.wait(timeout=30)
+        if reader is not None:
+            reader.join(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
-    assert code == 0
+    stopping = "".join(after)
+    assert code == 0, stopping
+    assert "Traceback" not in stopping, stopping
+    assert stopping.endswith("stopping…\nAPI server stopped\nrender server stopped\n"), stopping
     for port in (api_port, web_port):
         try:
             httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
@@ -146,3 +158,15 @@ def test_up_refuses_a_port_already_in_use_before_starting_anything(bare_cli: Cli
     error = assert_clear_failure(result, "--web-port")
     assert f"port {port}" in error
     assert "running" not in result.output
+
+
+def test_a_second_up_says_cinepass_is_already_running_before_starting_anything(
+    bare_cli: Cli, live_api: LiveServer
+) -> None:
+    web_port = free_port()
+    result = bare_cli("up", "--api-port", str(live_api.port), "--web-port", str(web_port))
+    error = assert_clear_failure(result, f"http://localhost:{web_port}", "Ctrl-C", "--api-port")
+    assert "cinepass is already running" in error
+    assert f"port {live_api.port}" in error
+    assert "cinepass is running" not in result.output
+    assert not (bare_cli.cwd / "var").exists(), "nothing was migrated or seeded"

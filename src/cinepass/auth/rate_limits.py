@@ -80,12 +80,12 @@ class AbuseLimits:
     ) -> None:
         for item, identifiers in checks:
             if not await self._counted(self._limiter.test(item, *identifiers)):
-                raise TooManyRequests(message, await self._retry_after(item, *identifiers))
+                raise TooManyRequests.after(message, await self._retry_after(item, *identifiers))
 
     async def before_sign_in(self, account: str, address: str) -> None:
         """Refuse, before any password check, once failures passed the limit."""
         await self._refuse_if_spent(
-            "too many failed sign-ins; try again later",
+            "too many failed sign-ins",
             (self._per_account, ("signin-account", account.lower())),
             (self._per_address, ("signin-address", address)),
         )
@@ -96,19 +96,17 @@ class AbuseLimits:
 
     async def _spend(self, item: RateLimitItem, name: str, address: str, message: str) -> None:
         if not await self._counted(self._limiter.hit(item, name, address)):
-            raise TooManyRequests(message, await self._retry_after(item, name, address))
+            raise TooManyRequests.after(message, await self._retry_after(item, name, address))
 
     async def sign_up(self, address: str) -> None:
-        await self._spend(self._signup, "signup", address, "too many sign-ups; try again later")
+        await self._spend(self._signup, "signup", address, "too many sign-ups")
 
     async def refresh(self, address: str) -> None:
-        await self._spend(self._refresh, "refresh", address, "too many refreshes; try again later")
+        await self._spend(self._refresh, "refresh", address, "too many refreshes")
 
     async def passkey_ceremony(self, address: str) -> None:
         """A passkey sign-in started (each stores a challenge), counted per client address."""
-        await self._spend(
-            self._passkey, "passkey", address, "too many passkey sign-ins; try again later"
-        )
+        await self._spend(self._passkey, "passkey", address, "too many passkey sign-ins")
 
     async def mail_request(self, address: str) -> None:
         """A request that may mail someone (reset, resend), counted per client address: 429."""
@@ -116,7 +114,7 @@ class AbuseLimits:
             self._mail_per_address,
             "mail-address",
             address,
-            "too many requests for mail; try again later",
+            "too many requests for mail",
         )
 
     async def may_mail(self, kind: str, account: str) -> bool:

@@ -40,7 +40,7 @@ Email = Annotated[
 def _not_common(password: str) -> str:
     problem = password_policy.commonness_problem(password)
     if problem:
-        raise ValueError(f"password {problem}")
+        raise ValueError(problem)
     return password
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cinepass import problems
 from cinepass.api import operator_session
 from cinepass.config import DEFAULT_DATABASE_URL, Settings, get_settings
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
@@ -72,10 +73,11 @@ def load_settings() -> Settings:
     try:
         return get_settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        # A variable's name is no word to start a sentence with: "NAME: problem".
+        said = "; ".join(
+            f"{problems.dotted(e['loc'])}: {problems.problem(e)}" for e in exc.errors()
         )
-        fail(f"invalid setting: {problems}", "fix the environment variable (or .env file)")
+        fail(f"invalid setting: {said}", "fix the environment variable (or .env file)")
 
 
 def safe_url(url: str) -> str:

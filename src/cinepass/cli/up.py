@@ -21,6 +21,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass.api import API_TITLE
 from cinepass.cli.runtime import console, fail, load_settings, with_session
 from cinepass.cli.seed import seed
 from cinepass.config import get_settings
@@ -89,10 +90,13 @@ class _ShownMail:
         console.print(f"  [dim]{escape(str(path))}[/]", soft_wrap=True)
 
 
-def _wait_ready(url: str, children: list[subprocess.Popen[bytes]], seconds: float = 60) -> None:
+Server = tuple[str, subprocess.Popen[bytes]]
+
+
+def _wait_ready(url: str, servers: list[Server], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if any(child.poll() is not None for child in children):
+        if any(child.poll() is not None for _, child in servers):
             fail("a server stopped while starting; see its messages above")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
@@ -103,26 +107,61 @@ def _wait_ready(url: str, children: list[subprocess.Popen[bytes]], seconds: floa
     fail(f"{url} did not answer within {seconds:.0f} s")
 
 
-def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    for child in children:
+def _start(name: str, arguments: list[str], environment: dict[str, str]) -> Server:
+    # A process group of its own: the terminal's Ctrl-C reaches only `cinepass up`, which
+    # stops each server once. A second signal would make uvicorn abort its shutdown midway.
+    command = [sys.executable, "-m", "cinepass", *arguments]
+    return name, subprocess.Popen(command, env=environment, process_group=0)  # noqa: S603
+
+
+def _stop(servers: list[Server]) -> None:
+    """Ask each server to stop (SIGTERM, as a service manager would), then say how it ended."""
+    for _, child in servers:
         if child.poll() is None:
-            child.send_signal(signal.SIGINT)
-    for child in children:
+            child.terminate()
+    for name, child in servers:
         try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            code = child.wait(timeout=10)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            # Slow to stop, or a second Ctrl-C: no more waiting.
             child.kill()
+            code = child.wait()
+        # uvicorn ends by raising the signal it was stopped with again.
+        clean = code in (0, -signal.SIGTERM)
+        console.print(f"{name} stopped" if clean else f"{name} ended with exit code {code}")
 
 
-def _check_free(port: int, option: str) -> None:
-    """Fail before starting anything when a port is taken: another server (an earlier `cinepass
-    up`, say) would otherwise answer the readiness checks in our servers' place."""
+def _is_taken(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # As uvicorn binds: a port left in TIME_WAIT by a stopped server counts as free.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
+            return True
+        return False
+
+
+def _is_cinepass_api(port: int) -> bool:
+    try:
+        document = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).json()
+    except (httpx.HTTPError, ValueError):
+        return False
+    return isinstance(document, dict) and document.get("info", {}).get("title") == API_TITLE
+
+
+def _check_free(api_port: int, web_port: int) -> None:
+    """Fail before starting anything when a port is taken: another server (an earlier `cinepass
+    up`, say) would otherwise answer the readiness checks in our servers' place."""
+    if _is_taken(api_port) and _is_cinepass_api(api_port):
+        fail(
+            f"cinepass is already running: its API answers on port {api_port}"
+            " (another `make run` or `cinepass up`)",
+            f"open http://localhost:{web_port}, or stop it with Ctrl-C in its terminal; to run"
+            " a second one, pass --api-port and --web-port with free ports",
+        )
+    for port, option in ((api_port, "--api-port"), (web_port, "--web-port")):
+        if _is_taken(port):
             fail(
                 f"port {port} on 127.0.0.1 is already in use",
                 f"stop what listens there (another `cinepass up`?) or pass {option} with a"
@@ -140,8 +179,7 @@ def up(
     web_port: Annotated[int, typer.Option(help="Render server port (open this one)")] = 8080,
 ) -> None:
     """Migrate, seed demo data on first run, and run the API and render server until Ctrl-C."""
-    _check_free(api_port, "--api-port")
-    _check_free(web_port, "--web-port")
+    _check_free(api_port, web_port)
     # What the browser opens: a name, not an address, since passkeys (WebAuthn) are bound to a
     # domain and never to an IP address. The servers listen on 127.0.0.1, where localhost goes.
     web_url = f"http://localhost:{web_port}"
@@ -182,14 +220,13 @@ def up(
         environment["CINEPASS_SMTP_URL"] = mail_server.url
     # A service manager's SIGTERM stops both servers as cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
-    command = [sys.executable, "-m", "cinepass"]
-    children = [
-        subprocess.Popen([*command, "api", "--port", str(api_port)], env=environment),  # noqa: S603
-        subprocess.Popen([*command, "web", "--port", str(web_port)], env=environment),  # noqa: S603
+    servers = [
+        _start("API server", ["api", "--quiet", "--port", str(api_port)], environment),
+        _start("render server", ["web", "--quiet", "--port", str(web_port)], environment),
     ]
     try:
-        _wait_ready(f"{api_url}/ready", children)
-        _wait_ready(f"http://127.0.0.1:{web_port}/health", children)
+        _wait_ready(f"{api_url}/ready", servers)
+        _wait_ready(f"http://127.0.0.1:{web_port}/health", servers)
         console.rule("[bold]cinepass is running")
         console.print(f"open [bold cyan]{web_url}[/]   (API: {api_url}/docs)")
         if demo_account:
@@ -204,12 +241,12 @@ def up(
                 soft_wrap=True,
             )
         console.print("[dim]Ctrl-C stops both servers[/]")
-        while all(child.poll() is None for child in children):
+        while all(child.poll() is None for _, child in servers):
             time.sleep(0.5)
         fail("a server stopped unexpectedly; see its messages above")
     except KeyboardInterrupt:
         console.print("\nstopping…")
     finally:
-        _stop(children)
+        _stop(servers)
         if mail_server is not None:
             mail_server.stop()

@@ -10,6 +10,7 @@ import typer
 from pydantic import EmailStr, Field, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cinepass import problems
 from cinepass.auth.password_policy import password_problem
 from cinepass.auth.passwords import PasswordHasher
 from cinepass.cli.runtime import console, fail, load_settings, with_events, with_session
@@ -28,8 +29,17 @@ app = typer.Typer(help="User accounts.", no_args_is_help=True)
 def create(
     email: Annotated[str, typer.Option(help="Sign-in email")],
     name: Annotated[str, typer.Option(help="Display name")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
     role: Annotated[Role, typer.Option(help="user or admin")] = Role.USER,
+    # Not required: asked for (hidden, twice) when not given, so that it stays out of history.
+    password: Annotated[
+        str | None,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Asked for when not given (hidden, typed twice)",
+        ),
+    ] = None,
 ) -> None:
     """Create a user (an admin can be granted movie-editing scopes); the operator vouches for
     the email, which counts as verified."""
@@ -37,8 +47,10 @@ def create(
         fail(f"the name must be 1 to {MAX_NAME_LENGTH} characters")
     try:
         TypeAdapter(Email).validate_python(email.strip())
-    except ValidationError:
-        fail(f"{email!r} is not a valid email address")
+    except ValidationError as exc:
+        fail(problems.describe(exc.errors()[0], repr(email)))
+    if password is None:  # click prompts for it: only a prompt with no input gets here
+        fail("a password is required", "pass --password or type it when asked")
     problem = password_problem(password)
     if problem:
         fail(f"password {problem}")

@@ -11,6 +11,7 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from cinepass import problems
 from cinepass.accounts.answers import EmailVerified
 from cinepass.auth.answers import AccountOut, SecondFactorRequired, SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
@@ -485,7 +486,8 @@ def _parse(model: type[M], response: httpx.Response) -> M:
     try:
         return model.model_validate_json(response.content)
     except ValidationError as exc:
-        problem = exc.errors()[0]["msg"] if exc.errors() else "invalid body"
+        first = exc.errors()[0] if exc.errors() else None
+        problem = problems.describe(first, problems.dotted(first["loc"])) if first else "no body"
         raise ApiError(
             502, f"unexpected answer from {response.request.url.copy_with(query=None)}: {problem}"
         ) from None

@@ -59,9 +59,7 @@ def refusal(error: ApiError) -> ApplicationError:
     if isinstance(failure, Unauthenticated):
         return Unauthenticated("wrong email or password", challenge="")
     if isinstance(failure, TooManyRequests):
-        return TooManyRequests(
-            "too many attempts; wait a moment and try again", error.retry_after or 60
-        )
+        return TooManyRequests.after("too many attempts", error.retry_after or 60)
     if isinstance(failure, BadRequest):
         failure.details = form_details(error)
     return failure

@@ -9,6 +9,9 @@ from cinepass.errors import error_response
 
 CSRF_HEADER = "x-cinepass-csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The refusal's `error`: only the render server gives it, so a client of the API (the admin
+# CLI) sent here by mistake can say where it is.
+CSRF_REFUSED = "csrf_refused"
 
 
 def csrf_problem(method: str, headers: Headers, origin: str) -> str | None:
@@ -40,6 +43,6 @@ class CsrfGuard:
         if scope["type"] == "http":
             problem = csrf_problem(scope["method"], Headers(scope=scope), self.origin)
             if problem:
-                await error_response(403, problem)(scope, receive, send)
+                await error_response(403, problem, code=CSRF_REFUSED)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Column, Table
 
+from cinepass import problems
 from cinepass.cli.admin.sign_in import SignedInAdmin, explain_failure, signed_in, token_refused
 from cinepass.cli.runtime import console, errors, fail, print_table
 from cinepass.client import ApiError, ApiUnreachable
@@ -24,9 +26,11 @@ from cinepass.errors import (
     Unauthenticated,
     error_class,
 )
-from cinepass.movies.importing import read_rows
+from cinepass.movies.importing import HeaderProblem, natural_key, read_rows
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
+from cinepass.schemas import Page
 
+T = TypeVar("T")
 app = typer.Typer(help="The movie catalogue.", no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
@@ -119,20 +123,30 @@ def get_movie(movie_id: str, as_json: JsonOption = False) -> None:
     _print_movies([movie], as_json)
 
 
-def _validated(model: type[MovieCreate] | type[MovieUpdate], fields: dict[str, Any]) -> Any:
+# A field's problem names the option that sets it: "--cover is required".
+_OPTION_OF_FIELD = {
+    field: f"--{name.replace('_', '-')}" for name, (_, field) in _MOVIE_OPTIONS.items()
+}
+
+
+def _validated(
+    model: type[MovieCreate] | type[MovieUpdate], fields: dict[str, Any], command: str
+) -> Any:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        for e in exc.errors():
-            errors.print(f"  {'.'.join(str(p) for p in e['loc']) or 'movie'}: {e['msg']}")
-        fail("the movie is not valid")
+        said = [
+            problems.describe(e, _OPTION_OF_FIELD.get(str(e["loc"][0])) if e["loc"] else None)
+            for e in exc.errors()
+        ]
+        fail("; ".join(said), f"see `cinepass admin movies {command} --help`")
 
 
 @app.command("create")
 @_movie_options
 def create_movie(fields: dict[str, Any]) -> None:
     """Create a movie; every field but --tag is required."""
-    movie = _validated(MovieCreate, fields)
+    movie = _validated(MovieCreate, fields, "create")
     movie_id = signed_in(lambda a: a.client.create_movie(a.token, movie))
     console.print(f"[green]created[/] {movie_id}")
 
@@ -141,7 +155,7 @@ def create_movie(fields: dict[str, Any]) -> None:
 @_movie_options
 def update_movie(movie_id: str, fields: dict[str, Any]) -> None:
     """Change some fields of a movie."""
-    changes = _validated(MovieUpdate, fields)
+    changes = _validated(MovieUpdate, fields, "update")
     signed_in(lambda a: a.client.update_movie(a.token, movie_id, changes))
     console.print(f"[green]updated[/] {movie_id}")
 
@@ -156,9 +170,15 @@ def delete_movie(movie_id: str) -> None:
 @app.command("import")
 def import_movies(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".json or .csv")],
+    update: Annotated[
+        bool, typer.Option("--update", help="Change the films already in the catalogue")
+    ] = False,
 ) -> None:
-    """Create every valid movie in FILE; bad rows are reported and skipped (exit code 1).
+    """Create every valid movie in FILE that the catalogue lacks; bad rows are reported and
+    skipped (exit code 1).
 
+    A film already in the catalogue (same title, ignoring case and accents, and same year) is
+    skipped, so that importing a file twice adds nothing; with --update it is changed to match.
     JSON: an array of movie objects. CSV: a header row naming the fields (title, year, cover,
     description, duration, contentRating, source, tags), tags separated by '|'.
     Rows are numbered from 1, not counting the CSV header.
@@ -169,13 +189,15 @@ def import_movies(
         fail(f"{file} is not UTF-8 text", "save the file as UTF-8 (JSON or CSV) and try again")
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}")
+    except HeaderProblem as exc:
+        fail(str(exc), exc.hint)
     except ValueError as exc:
         fail(str(exc), "give a JSON array of movie objects, or a CSV file with a header row")
-    problems = [(r.number, r.problem) for r in rows if r.problem]
+    problems_found = [(r.number, r.problem) for r in rows if r.problem]
     stopped: list[tuple[int, ApiError]] = []
+    done: Counter[str] = Counter()
 
-    async def send(admin: SignedInAdmin) -> int:
-        created = 0
+    async def send(admin: SignedInAdmin) -> None:
         with Progress(
             TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=console
         ) as progress:
@@ -183,30 +205,36 @@ def import_movies(
             for row in rows:
                 if row.movie is not None:
                     try:
-                        await _create(admin, row.movie)
-                        created += 1
+                        done[await _import(admin, row.movie, update)] += 1
                     except ApiError as exc:
                         if isinstance(exc, ApiUnreachable) or issubclass(
                             error_class(exc.status_code), _FATAL
                         ):
                             stopped.append((row.number, exc))
                             break
-                        problems.append((row.number, exc.message))
+                        problems_found.append((row.number, exc.message))
                 progress.advance(task)
-        return created
 
-    created = signed_in(send)
-    console.print(f"[green]created {_count(created, 'movie')}[/] from {_count(len(rows), 'row')}")
-    if problems:
+    signed_in(send)
+    console.print(
+        f"[green]created {_count(done['created'], 'movie')}[/] from {_count(len(rows), 'row')}"
+    )
+    if done["updated"]:
+        console.print(f"[green]updated {_count(done['updated'], 'movie')}[/]")
+    if done["skipped"]:
+        console.print(
+            f"{done['skipped']} skipped, already in the catalogue (--update changes them)"
+        )
+    if problems_found:
         # One line per row, not a table: long messages stay whole and the output greps well.
-        errors.print(f"[yellow]skipped {_count(len(problems), 'row')}:[/]")
-        for number, problem in sorted(problems, key=lambda p: p[0]):
+        errors.print(f"[yellow]skipped {_count(len(problems_found), 'row')}:[/]")
+        for number, problem in sorted(problems_found, key=lambda p: p[0]):
             errors.print(f"  row {number}: {escape(problem or 'refused')}", soft_wrap=True)
     if stopped:
         number, failure = stopped[0]
         message, hint = explain_failure(failure)
         fail(f"import stopped at row {number}; it and later rows were not sent: {message}", hint)
-    if problems:
+    if problems_found:
         raise typer.Exit(1)
 
 
@@ -218,12 +246,43 @@ def _count(n: int, noun: str) -> str:
 _FATAL = (Unauthenticated, Forbidden, ServiceUnavailable)
 
 
-async def _create(admin: SignedInAdmin, movie: MovieCreate) -> None:
-    """Create one movie; an access token that expired during a long import is renewed once."""
+async def _renewing(admin: SignedInAdmin, call: Callable[[str], Awaitable[T]]) -> T:
+    """`call(token)`; an access token that expired during a long import is renewed once."""
     try:
-        await admin.client.create_movie(admin.token, movie)
+        return await call(admin.token)
     except ApiError as exc:
         if not token_refused(exc):
             raise
         await admin.sign_in()
-        await admin.client.create_movie(admin.token, movie)
+        return await call(admin.token)
+
+
+async def _in_catalogue(admin: SignedInAdmin, movie: MovieCreate) -> MovieOut | None:
+    """The catalogue's film with this row's natural key, found with the API's title search."""
+    key = natural_key(movie.title, movie.year)
+    cursor: str | None = None
+    while True:
+
+        def page_after(token: str, after: str | None = cursor) -> Awaitable[Page[list[MovieOut]]]:
+            return admin.client.list_movies(token, q=movie.title, limit=100, cursor=after)
+
+        page = await _renewing(admin, page_after)
+        for found in page.data:
+            if natural_key(found.title, found.year) == key:
+                return found
+        if not page.next:
+            return None
+        cursor = page.next
+
+
+async def _import(admin: SignedInAdmin, movie: MovieCreate, update: bool) -> str:
+    """Create, update or skip one row's film: which of them it was."""
+    existing = await _in_catalogue(admin, movie)
+    if existing is None:
+        await _renewing(admin, lambda token: admin.client.create_movie(token, movie))
+        return "created"
+    if not update:
+        return "skipped"
+    changes = MovieUpdate.model_validate(movie.model_dump(by_alias=True))
+    await _renewing(admin, lambda token: admin.client.update_movie(token, existing.id, changes))
+    return "updated"

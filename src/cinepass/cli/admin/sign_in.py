@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import typer
 
+from cinepass import problems
 from cinepass.cli.runtime import fail, load_settings
 from cinepass.client import ApiError, ApiUnreachable, CinepassClient, SecondFactorNeeded
 from cinepass.errors import (
@@ -20,6 +21,7 @@ from cinepass.errors import (
     Unauthenticated,
     error_class,
 )
+from cinepass.web.csrf import CSRF_REFUSED
 
 T = TypeVar("T")
 
@@ -27,7 +29,6 @@ _HINTS: dict[type[ApplicationError], str] = {
     Forbidden: "sign in as a user created with `cinepass users create --role admin`,"
     " with a key created with `--preset admin`",
     NotFound: "find movie ids with `cinepass admin movies list`",
-    TooManyRequests: "wait a few minutes, then try again",
 }
 
 
@@ -69,10 +70,18 @@ def token_refused(exc: ApiError) -> bool:
     return not isinstance(exc, ApiUnreachable) and error_class(exc.status_code) is Unauthenticated
 
 
-def explain_failure(exc: ApiError) -> tuple[str, str | None]:
+def explain_failure(exc: ApiError, api_url: str | None = None) -> tuple[str, str | None]:
     """What went wrong with a call to the API, and what to do about it."""
     if isinstance(exc, ApiUnreachable):
         return exc.message, "check CINEPASS_API_URL and that the API is running (`cinepass api`)"
+    if exc.code == CSRF_REFUSED:
+        where = f" ({api_url})" if api_url else ""
+        return (
+            f"CINEPASS_API_URL{where} is the render server, the browser's; the admin client"
+            " talks to the API",
+            "set CINEPASS_API_URL to the API's URL (with `cinepass up` or `make run`:"
+            " CINEPASS_API_URL=http://127.0.0.1:8000)",
+        )
     message = f"the API answered {exc.status_code}: {exc.message}"
     kind = error_class(exc.status_code)
     if kind is Unauthenticated:
@@ -87,6 +96,8 @@ def explain_failure(exc: ApiError) -> tuple[str, str | None]:
                 " `cinepass api-keys create --name admin-cli --preset admin`"
             )
         return message, "check CINEPASS_ADMIN_EMAIL and CINEPASS_ADMIN_PASSWORD"
+    if kind is TooManyRequests:
+        return message, f"wait {problems.for_people(exc.retry_after or 60)}, then try again"
     if kind is Forbidden and "insufficient_scope" in exc.message:
         return message, (
             f"{_HINTS[Forbidden]}; where the API sets CINEPASS_ADMIN_REQUIRES_MFA, the admin"
@@ -129,4 +140,4 @@ def signed_in(work: Callable[[SignedInAdmin], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except ApiError as exc:
-        fail(*explain_failure(exc))
+        fail(*explain_failure(exc, settings.api.url))
