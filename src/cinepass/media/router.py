@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,11 +11,9 @@ from cinepass import scopes
 from cinepass.auth.dependencies import scoped
 from cinepass.auth.tokens import Principal
 from cinepass.db.dependencies import DbSession
-from cinepass.errors import NotFound
 from cinepass.media import clips, service
 from cinepass.media.dependencies import MediaDep
 from cinepass.media.schemas import PlaybackOut
-from cinepass.movies.posters import is_valid_slug
 from cinepass.responses import AUTHENTICATED, errors
 from cinepass.schemas import Envelope, ObjectId
 
@@ -60,15 +57,9 @@ async def get_clip(
     signature: Signed = None,
 ) -> FileResponse:
     """The clip, with HTTP Range (Starlette's FileResponse answers 206, 416 and If-Range)."""
-    if not is_valid_slug(slug):
-        raise NotFound("no such media")
-    media.signer.verify(service.clip_path(slug), user, expires, signature)
-    if not media.library.has(slug):
-        await media.library.ensure(await service.title_card(db, media, slug))
-    # verify() accepted `expires`: digits, in the future.
-    fresh_for = max(int(expires or 0) - int(time.time()), 0)
+    clip = await service.signed_clip(db, media, slug, user, expires, signature)
     return FileResponse(
-        media.library.path_of(slug),
+        clip.path,
         media_type=clips.MEDIA_TYPE,
-        headers={"Cache-Control": f"private, max-age={fresh_for}"},
+        headers={"Cache-Control": f"private, max-age={clip.fresh_for}"},
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -17,6 +19,13 @@ from cinepass.movies import service as movies_service
 from cinepass.movies.models import Movie
 from cinepass.movies.posters import is_valid_slug
 from cinepass.watching import service as watching_service
+
+
+@dataclass(frozen=True)
+class SignedClip:
+    path: Path
+    # Seconds until the URL that asked for it expires: how long a browser may keep it.
+    fresh_for: int
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,26 @@ async def playback(db: AsyncSession, media: Media, user_id: str, movie_id: str) 
         position,
         float(clips.SECONDS),
     )
+
+
+async def signed_clip(
+    db: AsyncSession,
+    media: Media,
+    slug: str,
+    user_id: str | None,
+    expires: str | None,
+    signature: str | None,
+) -> SignedClip:
+    """The clip a signed URL names, made now if it is missing; Forbidden unless the URL is
+    genuine and unexpired, NotFound if no film plays this clip."""
+    if not is_valid_slug(slug):
+        raise NotFound("no such media")
+    media.signer.verify(clip_path(slug), user_id, expires, signature)
+    if not media.library.has(slug):
+        await media.library.ensure(await title_card(db, media, slug))
+    # verify() accepted `expires`: digits, in the future.
+    fresh_for = max(int(expires or 0) - int(time.time()), 0)
+    return SignedClip(media.library.path_of(slug), fresh_for)
 
 
 async def title_card(db: AsyncSession, media: Media, slug: str) -> clips.TitleCard:
