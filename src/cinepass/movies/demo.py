@@ -63,14 +63,22 @@ def curated() -> tuple[dict[str, Any], ...]:
     return tuple(films)
 
 
+# Where demo films pointed before they had clips of their own: a search page elsewhere.
+OLD_SOURCE_PREFIX = "https://archive.org/search?query="
+
+
+def clip_source(title: str, year: int, public_url: str) -> str:
+    """A demo film's own clip (cinepass.media makes it on first play): nothing points outside."""
+    return f"{public_url.rstrip('/')}/media/{poster_slug(title, year)}.mp4"
+
+
 def _movie(film: dict[str, Any], public_url: str) -> MovieCreate:
     slug = poster_slug(film["title"], film["year"])
     return MovieCreate.model_validate(
         {
             **film,
             "cover": f"{public_url.rstrip('/')}/posters/{slug}.svg",
-            # A clip of our own (cinepass.media), made on first play: nothing points outside.
-            "source": f"{public_url.rstrip('/')}/media/{slug}.mp4",
+            "source": clip_source(film["title"], film["year"], public_url),
         }
     )
 
