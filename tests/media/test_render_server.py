@@ -103,8 +103,11 @@ def test_the_render_server_refuses_what_the_api_refuses(
     # Signed by a key the API does not hold.
     foreign = media_api.signer(new_key()).sign(f"/media/{slug}.mp4", query["user"])
     assert site.http.get(foreign.url).status_code == 403
-    # Not a slug: refused before the API is asked.
-    assert site.http.get("/media/Un_Perro.mp4").status_code == 404
+    # Not a slug, or not a clip's path: refused before the API is asked, not the SPA's page.
+    for path in ("/media/Un_Perro.mp4", "/media/..%2Fapi.mp4", f"/media/{slug}.webm"):
+        r = site.http.get(path)
+        assert r.status_code == 404, path
+        assert r.json()["statusCode"] == 404
 
 
 def test_only_the_signed_parameters_reach_the_api(

@@ -87,7 +87,7 @@ def _spa(static_dir: Path) -> FastAPI:
 
     @spa.get("/{path:path}", include_in_schema=False)
     async def page(path: str) -> Response:
-        if path.startswith(("api/", "auth/")):
+        if path.startswith(("api/", "auth/", "media/")):
             return error_response(404, "not found")
         if path in top_level and path != "index.html":
             return FileResponse(top_level[path], headers={"Cache-Control": "public, max-age=3600"})
