@@ -316,7 +316,7 @@ class MediaSettings(Group):
     # signs, all verify. Unset: one is generated once into var/media-url.key (one machine).
     url_keys: Annotated[list[SecretStr], NoDecode] = variable("MEDIA_URL_KEYS", [])
     # How long a signed URL plays: a player asks for a new one after that.
-    url_ttl_seconds: int = variable("MEDIA_URL_TTL_SECONDS", 600, ge=10, le=24 * 3600)
+    url_ttl_seconds: int = variable("MEDIA_URL_TTL_SECONDS", 600, ge=10, le=3600)
 
     @field_validator("url_keys", mode="before")
     @classmethod
