@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -11,6 +12,8 @@ from pydantic import SecretStr, ValidationError
 
 from cinepass.config import Group, OidcProvider, Settings, TrustedIssuer
 
+# Two base64url 32-byte keys, as `cinepass` generates them.
+MEDIA_KEYS = ("A" * 43, "B" * 42 + "A")
 # Every variable cinepass reads, the value a user would write, and where it lands. The names
 # are a contract with every deployment: a rename breaks them silently.
 VARIABLES: dict[str, tuple[str, str, object]] = {
@@ -104,6 +107,13 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_WEB_API_TIMEOUT_SECONDS": ("4", "web.api_timeout_seconds", 4.0),
     "CINEPASS_WEB_REQUEST_BODY_MAX_BYTES": ("4096", "web.body_max_bytes", 4096),
     "CINEPASS_WEB_TRUSTED_PROXIES": ('["10.0.0.2"]', "web.trusted_proxies", ["10.0.0.2"]),
+    "CINEPASS_MEDIA_DIR": ("/srv/películas", "media.dir", Path("/srv/películas")),
+    "CINEPASS_MEDIA_URL_KEYS": (
+        f"{MEDIA_KEYS[0]}, {MEDIA_KEYS[1]}",
+        "media.url_keys",
+        [SecretStr(MEDIA_KEYS[0]), SecretStr(MEDIA_KEYS[1])],
+    ),
+    "CINEPASS_MEDIA_URL_TTL_SECONDS": ("120", "media.url_ttl_seconds", 120),
     "CINEPASS_LOG_FORMAT": ("json", "logging.format", None),
     "CINEPASS_LOG_LEVEL": ("DEBUG", "logging.level", None),
 }
@@ -252,3 +262,17 @@ def test_the_readme_lists_every_variable_and_where_it_lands() -> None:
             paths = re.findall(r"`(\w+\.\w+)`", cells[2])
             listed.update(zip(names, paths, strict=True))
     assert listed == {name: path for name, (_, path, _) in VARIABLES.items()}
+
+
+def test_media_url_keys_are_a_list_in_either_spelling_and_must_be_keys(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CINEPASS_MEDIA_URL_KEYS", json.dumps(list(MEDIA_KEYS)))
+    assert [k.get_secret_value() for k in Settings().media.url_keys] == list(MEDIA_KEYS)
+    monkeypatch.setenv("CINEPASS_MEDIA_URL_KEYS", f"{MEDIA_KEYS[0]},contraseña")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("CINEPASS_MEDIA_URL_KEYS",)
+    assert "32 bytes, base64url-encoded" in error["msg"]
+    assert "contraseña" not in str(caught.value)

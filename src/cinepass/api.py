@@ -41,6 +41,8 @@ from cinepass.events import (
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.mail.outbox import Mailer
+from cinepass.media import router as media_router
+from cinepass.media.dependencies import Media
 from cinepass.mfa import router as mfa_router
 from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
@@ -61,6 +63,8 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     mfa_router.router,
     passkeys_router.router,
     auth_router.jwks_router,
+    # A signed URL is its own authorisation (cinepass.media.signing).
+    media_router.files_router,
 )
 # Every route of these requires a verified principal; each route adds the scopes it needs.
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
@@ -72,6 +76,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     watching_router.router,
     movies_router.router,
     user_movies_router.router,
+    media_router.router,
 )
 
 
@@ -121,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)
         app.state.sessionmaker = context.sessionmaker
+        app.state.media = Media.from_settings(settings)
         app.state.second_factor = SecondFactorService(
             context.auth, context.encryption, settings.second_factor.totp_issuer
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import AddressHeader, HeaderRegistry
@@ -29,6 +30,8 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from cinepass.sealing import read_key
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
 
@@ -305,6 +308,37 @@ class SecondFactorSettings(Group):
         return value
 
 
+class MediaSettings(Group):
+    """Films' clips, made on first play, and the signed URLs that serve them."""
+
+    dir: Path = variable("MEDIA_DIR", Path("var/media"))
+    # Base64url 32-byte HMAC keys for media URLs, comma-separated (or a JSON list): the first
+    # signs, all verify. Unset: one is generated once into var/media-url.key (one machine).
+    url_keys: Annotated[list[SecretStr], NoDecode] = variable("MEDIA_URL_KEYS", [])
+    # How long a signed URL plays: a player asks for a new one after that.
+    url_ttl_seconds: int = variable("MEDIA_URL_TTL_SECONDS", 600, ge=10, le=3600)
+
+    @field_validator("url_keys", mode="before")
+    @classmethod
+    def _key_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("url_keys")
+    @classmethod
+    def _keys_readable(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        for key in keys:
+            try:
+                read_key(key.get_secret_value())
+            except ValueError:
+                raise ValueError("each key is 32 bytes, base64url-encoded") from None
+        return keys
+
+
 class LogSettings(Group):
     format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
     level: str = variable("LOG_LEVEL", "INFO")
@@ -369,6 +403,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     second_factor: SecondFactorSettings = Field(default_factory=SecondFactorSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
     logging: LogSettings = Field(default_factory=LogSettings)
 
     @classmethod

@@ -3,11 +3,51 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
 from cinepass.config import Settings
+
+# A signed media URL's signature lets whoever reads it play the file: logs never hold one.
+_SIGNATURE = re.compile(r"(signature=)[^&\s\"']*", re.IGNORECASE)
+# Loggers of the libraries that print request URLs: uvicorn's access log, httpx's requests.
+_URL_LOGGERS = ("uvicorn.access", "uvicorn.error", "httpx", "httpcore")
+
+
+def redact(text: str) -> str:
+    """`text` with the value of every `signature=` parameter replaced."""
+    return _SIGNATURE.sub(r"\1[redacted]", text)
+
+
+def redact_event(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key, value in event.items():
+        if isinstance(value, str) and "signature=" in value.lower():
+            event[key] = redact(value)
+    return event
+
+
+class RedactSignatures(logging.Filter):
+    """Redacts signatures in a standard-library record's message and arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact(str(arg)) if "signature=" in str(arg).lower() else arg for arg in record.args
+            )
+        return True
+
+
+def _redact_library_logs() -> None:
+    for name in _URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSignatures) for f in logger.filters):
+            logger.addFilter(RedactSignatures())
 
 
 def configure_logging(settings: Settings) -> None:
@@ -21,6 +61,7 @@ def configure_logging(settings: Settings) -> None:
             colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
         )
     )
+    _redact_library_logs()
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -32,6 +73,7 @@ def configure_logging(settings: Settings) -> None:
             )
             if json_output
             else structlog.dev.set_exc_info,
+            redact_event,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(

@@ -26,6 +26,7 @@ SCOPED_ROUTES = [
     ("GET", "/api/catalogue/rows", "read:movies"),
     ("PUT", "/api/movies/{movie}/progress", "create:user-movies"),
     ("GET", "/api/watching", "read:user-movies"),
+    ("GET", "/api/movies/{movie}/playback", "read:movies"),
 ]
 # Routes on the caller's own session or account: any valid token, no particular scope.
 ACCOUNT_ROUTES = [

@@ -708,6 +708,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/movies/{movie_id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Play a movie: its media URL (signed for you when it is ours) and where you stopped */
+        get: operations["get_playback_api_movies__movie_id__playback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -797,6 +814,12 @@ export interface components {
         /** Envelope[PasskeyOut] */
         Envelope_PasskeyOut_: {
             data: components["schemas"]["PasskeyOut"];
+            /** Message */
+            message: string;
+        };
+        /** Envelope[PlaybackOut] */
+        Envelope_PlaybackOut_: {
+            data: components["schemas"]["PlaybackOut"];
             /** Message */
             message: string;
         };
@@ -1191,6 +1214,34 @@ export interface components {
              * @default false
              */
             rememberMe: boolean;
+        };
+        /** PlaybackOut */
+        PlaybackOut: {
+            /**
+             * Kind
+             * @description local: play `url` in the page; external: link to it (another site's player)
+             * @enum {string}
+             */
+            kind: "local" | "external";
+            /**
+             * Url
+             * @description local: a same-origin path signed for the caller, valid until `expiresAt`
+             */
+            url: string;
+            /** Mediatype */
+            mediaType: "video/mp4" | null;
+            /** Expiresat */
+            expiresAt: string | null;
+            /**
+             * Position
+             * @description Seconds: where the caller stopped last time
+             */
+            position: number;
+            /**
+             * Duration
+             * @description Seconds, when known
+             */
+            duration: number | null;
         };
         /** ProgressIn */
         ProgressIn: {
@@ -5632,6 +5683,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_str_"];
+                };
+            };
+            /** @description Invalid request (see details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs, or the object is not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the server's limit (CINEPASS_REQUEST_BODY_MAX_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The request line and headers are over 32 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_playback_api_movies__movie_id__playback_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An opaque id */
+                movie_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PlaybackOut_"];
                 };
             };
             /** @description Invalid request (see details) */

@@ -18,6 +18,20 @@ from cinepass.movies.models import Movie
 BATCH = 1000
 
 
+async def _repoint_old_sources(db: AsyncSession, public_url: str) -> int:
+    """Demo films seeded before they had clips pointed at a search page elsewhere: give them
+    their own clip, as a fresh seed would."""
+    curated = {film["title"] for film in demo.curated()}
+    old = await db.scalars(select(Movie).where(Movie.source.startswith(demo.OLD_SOURCE_PREFIX)))
+    moved = 0
+    for movie in old:
+        if movie.title in curated:
+            movie.source = demo.clip_source(movie.title, movie.year, public_url)
+            moved += 1
+    await db.commit()
+    return moved
+
+
 def seed(
     movies: Annotated[
         int | None,
@@ -29,6 +43,9 @@ def seed(
     wanted = movies or len(demo.curated())
 
     async def work(db: AsyncSession) -> int:
+        repointed = await _repoint_old_sources(db, settings.api.public_url)
+        if repointed:
+            console.print(f"pointed {repointed} demo films at their own clips")
         present = set((await db.scalars(select(Movie.title))).all())
         total = await db.scalar(select(func.count()).select_from(Movie)) or 0
         missing = wanted - total

@@ -11,9 +11,17 @@ Workers = Annotated[int, typer.Option(help="Worker processes")]
 Quiet = Annotated[
     bool, typer.Option(help="Only uvicorn's warnings and errors (the app's own log is as set)")
 ]
+AccessLog = Annotated[
+    bool,
+    typer.Option(
+        "--access-log", help="Log every request (media URLs' signatures are shown redacted)"
+    ),
+]
 
 
-def _serve(factory: str, host: str, port: int, workers: int, quiet: bool) -> None:
+def _serve(
+    factory: str, host: str, port: int, workers: int, *, quiet: bool, access_log: bool
+) -> None:
     # Imported here rather than at the top: the other commands start faster without them.
     import uvicorn
 
@@ -26,7 +34,7 @@ def _serve(factory: str, host: str, port: int, workers: int, quiet: bool) -> Non
         host=host,
         port=port,
         workers=workers,
-        access_log=False,
+        access_log=access_log,
         # Only the app decides whose X-Forwarded-For to believe (CINEPASS_TRUSTED_PROXIES).
         proxy_headers=False,
         log_level="warning" if quiet else load_settings().logging.level.lower(),
@@ -39,12 +47,13 @@ def api(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Workers = 1,
     quiet: Quiet = False,
+    access_log: AccessLog = False,
 ) -> None:
     """Run the API server (migrate first with `cinepass db upgrade`)."""
     from cinepass.cli.keys import require_readable_keys
 
     require_readable_keys()
-    _serve("cinepass.api:create_app", host, port, workers, quiet)
+    _serve("cinepass.api:create_app", host, port, workers, quiet=quiet, access_log=access_log)
 
 
 def web(
@@ -52,6 +61,9 @@ def web(
     port: Annotated[int, typer.Option(help="TCP port")] = 8080,
     workers: Workers = 1,
     quiet: Quiet = False,
+    access_log: AccessLog = False,
 ) -> None:
     """Run the render server (needs CINEPASS_API_URL and CINEPASS_PUBLIC_API_KEY)."""
-    _serve("cinepass.web.app:create_web_app", host, port, workers, quiet)
+    _serve(
+        "cinepass.web.app:create_web_app", host, port, workers, quiet=quiet, access_log=access_log
+    )

@@ -394,6 +394,17 @@ class CinepassClient:
             response.headers.get("content-type", "application/json"),
         )
 
+    async def open_stream(
+        self, path: str, *, params: list[tuple[str, str]], headers: dict[str, str]
+    ) -> httpx.Response:
+        """GET `path` and hand back the answer with its body unread, to be passed on as it
+        arrives (a film's media). The caller closes it (`await response.aclose()`)."""
+        request = self._http.build_request("GET", path, params=tuple(params), headers=headers)
+        try:
+            return await self._http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            raise ApiUnreachable(f"cannot reach the API: {type(exc).__name__}") from exc
+
     async def sign_up(
         self,
         name: str,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote
 
 from cinepass.movies.posters import poster_slug
 from cinepass.movies.schemas import MovieCreate
@@ -64,6 +64,15 @@ def curated() -> tuple[dict[str, Any], ...]:
     return tuple(films)
 
 
+# Where demo films pointed before they had clips of their own: a search page elsewhere.
+OLD_SOURCE_PREFIX = "https://archive.org/search?query="
+
+
+def clip_source(title: str, year: int, public_url: str) -> str:
+    """A demo film's own clip (cinepass.media makes it on first play): nothing points outside."""
+    return f"{public_url.rstrip('/')}/media/{poster_slug(title, year)}.mp4"
+
+
 def _movie(film: dict[str, Any], public_url: str) -> MovieCreate:
     slug = poster_slug(film["title"], film["year"])
     return MovieCreate.model_validate(
@@ -71,7 +80,7 @@ def _movie(film: dict[str, Any], public_url: str) -> MovieCreate:
             **film,
             # The title as written rides along: a slug has lost its accents and punctuation.
             "cover": f"{public_url.rstrip('/')}/posters/{slug}.svg?title={quote(film['title'])}",
-            "source": f"https://archive.org/search?query={quote_plus(film['title'])}",
+            "source": clip_source(film["title"], film["year"], public_url),
         }
     )
 

@@ -22,6 +22,7 @@ from cinepass.sealing import load_or_create_key
 from cinepass.web import (
     account_routes,
     auth_routes,
+    media_proxy,
     passkey_routes,
     proxy,
     second_factor_routes,
@@ -39,7 +40,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        "media-src 'self' https:",
+        # Our clips only (/media/, signed): a film elsewhere is a link, not played here.
+        "media-src 'self'",
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",
@@ -85,7 +87,7 @@ def _spa(static_dir: Path) -> FastAPI:
 
     @spa.get("/{path:path}", include_in_schema=False)
     async def page(path: str) -> Response:
-        if path.startswith(("api/", "auth/")):
+        if path.startswith(("api/", "auth/", "media/")):
             return error_response(404, "not found")
         if path in top_level and path != "index.html":
             return FileResponse(top_level[path], headers={"Cache-Control": "public, max-age=3600"})
@@ -167,6 +169,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(passkey_routes.router)
     app.include_router(oidc_routes.router)
     app.include_router(proxy.router)
+    app.include_router(media_proxy.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

@@ -27,6 +27,7 @@ class Allowed:
 ALLOWED = (
     Allowed("GET", re.compile(r"/api/movies"), frozenset({"q", "tags", "limit", "cursor"})),
     Allowed("GET", re.compile(rf"/api/movies/{_ID}"), frozenset()),
+    Allowed("GET", re.compile(rf"/api/movies/{_ID}/playback"), frozenset()),
     Allowed("PUT", re.compile(rf"/api/movies/{_ID}/progress"), frozenset(), body=True),
     Allowed("GET", re.compile(r"/api/watching"), frozenset()),
     Allowed("GET", re.compile(r"/api/catalogue/genres"), frozenset()),

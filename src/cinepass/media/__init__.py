@@ -1,0 +1,1 @@
+"""Films' media: clips made locally, served with Range, behind URLs signed for one user."""
