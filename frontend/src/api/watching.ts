@@ -8,16 +8,9 @@ type Envelope<T> = { data: T; message: string };
 /**
  * How to play a film. "local": `url` is a same-origin, signed, short-lived media path;
  * "external": `url` is where an admin says the film is hosted, outside cinepass.
+ * `position`: seconds into the film where this user left it (0 when new or finished).
  */
-export interface Playback {
-  kind: "local" | "external";
-  url: string;
-  mediaType: string | null;
-  expiresAt: string | null;
-  /** Seconds into the film where this user left it (0 when new or finished). */
-  position: number;
-  duration: number | null;
-}
+export type Playback = components["schemas"]["PlaybackOut"];
 
 /** A film the user started and has not finished. */
 export type Watching = components["schemas"]["WatchingOut"];
