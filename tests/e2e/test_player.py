@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from cinepass.movies.posters import poster_slug
 from tests.e2e.pages import seeded_site
 from tests.e2e.test_catalogue import movie_id, signed_in_context
 from tests.support import Api
@@ -141,3 +143,28 @@ def test_an_expired_link_is_renewed_once_then_the_page_says_so(
     page.unroute(re.compile(r"/api/movies/[^/]+/playback$"))
     page.get_by_role("button", name="Try again").click()
     play(page)
+
+
+def test_a_film_hosted_elsewhere_is_a_link_that_says_it_leaves_cinepass(
+    viewer: BrowserContext, seeded: Web
+) -> None:
+    title = f"La Roue {uuid.uuid4().hex[:6]}"
+    slug = poster_slug(title, 1923)
+    movie = seeded.api.create_movie(
+        title=title,
+        year=1923,
+        cover=f"{seeded.url}/posters/{slug}.svg",
+        source="https://archive.example/la-roue.mp4",
+    )
+    page = viewer.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or ""))
+    page.goto(f"/player/{movie}")
+    outside = page.get_by_test_id("video-external")
+    expect(outside).to_contain_text("This film is hosted outside cinepass")
+    expect(outside).to_contain_text("archive.example, a site that isn't part of cinepass")
+    link = outside.get_by_role("link", name=re.compile("^Watch outside cinepass"))
+    expect(link).to_have_attribute("href", "https://archive.example/la-roue.mp4")
+    expect(link).to_have_attribute("target", "_blank")
+    assert page.get_by_test_id("video").count() == 0
+    assert hosts == {"127.0.0.1"}
