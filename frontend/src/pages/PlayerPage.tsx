@@ -260,7 +260,13 @@ function VideoPlayer({ movie }: { movie: api.Movie }) {
       .catch(() => setState({ status: "failed" }));
   };
 
-  if (state.status === "loading") return <div className="video skeleton" aria-busy="true" aria-label="Loading the video" />;
+  if (state.status === "loading") {
+    return (
+      <div className="video skeleton" aria-busy="true">
+        <span className="visually-hidden">Loading the video…</span>
+      </div>
+    );
+  }
 
   if (state.status === "error" || state.status === "failed") {
     return (
