@@ -47,6 +47,7 @@ from cinepass.mfa import router as mfa_router
 from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
 from cinepass.passkeys import router as passkeys_router
+from cinepass.request_context import RequestContext
 from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
 from cinepass.user_movies import router as user_movies_router
@@ -161,6 +162,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_json_depth=settings.requests.json_max_depth,
     )
     app.add_middleware(SecurityHeaders)
+    # Inside the proxy-header middleware, so the address it records is the forwarded one. The
+    # API's callers are the render server and the CLI: a well-formed id they send is kept, so
+    # one id follows a click through both servers' logs.
+    app.add_middleware(RequestContext, trust_incoming_id=True)
     if settings.requests.trusted_proxies:
         # Only a listed proxy's X-Forwarded-For is believed: it sets the client address
         # that per-address limits count.

@@ -16,6 +16,13 @@ DELETE_MOVIES = "delete:movies"
 READ_USER_MOVIES = "read:user-movies"
 CREATE_USER_MOVIES = "create:user-movies"
 DELETE_USER_MOVIES = "delete:user-movies"
+# The admin console's: people, API keys and the audit trail (the admin role only).
+READ_USERS = "read:users"
+UPDATE_USERS = "update:users"
+READ_API_KEYS = "read:api-keys"
+CREATE_API_KEYS = "create:api-keys"
+DELETE_API_KEYS = "delete:api-keys"
+READ_AUDIT = "read:audit"
 # OpenID Connect's name: the client may hold refresh tokens, so it must keep them from browsers.
 OFFLINE_ACCESS = "offline_access"
 
@@ -30,6 +37,12 @@ ALL_SCOPES: tuple[str, ...] = (
     READ_USER_MOVIES,
     CREATE_USER_MOVIES,
     DELETE_USER_MOVIES,
+    READ_USERS,
+    UPDATE_USERS,
+    READ_API_KEYS,
+    CREATE_API_KEYS,
+    DELETE_API_KEYS,
+    READ_AUDIT,
     OFFLINE_ACCESS,
 )
 
@@ -55,12 +68,16 @@ PRESETS: dict[str, tuple[str, ...]] = {
     "web": (*_PUBLIC, OFFLINE_ACCESS),
 }
 
-# What only admins may do: change the catalogue.
-ADMIN_WRITES = frozenset({CREATE_MOVIES, UPDATE_MOVIES, DELETE_MOVIES})
+# What only admins may do: change the catalogue, people and keys.
+ADMIN_WRITES = frozenset(
+    {CREATE_MOVIES, UPDATE_MOVIES, DELETE_MOVIES, UPDATE_USERS, CREATE_API_KEYS, DELETE_API_KEYS}
+)
+# What only admins may see.
+ADMIN_READS = frozenset({READ_USERS, READ_API_KEYS, READ_AUDIT})
 
 ROLE_ALLOWS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(ALL_SCOPES),
-    Role.USER: frozenset(ALL_SCOPES) - ADMIN_WRITES,
+    Role.USER: frozenset(ALL_SCOPES) - ADMIN_WRITES - ADMIN_READS,
 }
 
 

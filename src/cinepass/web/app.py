@@ -18,6 +18,7 @@ from cinepass.errors import error_response, error_response_for, install_error_ha
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
 from cinepass.movies.posters import is_valid_slug, render_poster
+from cinepass.request_context import RequestContext
 from cinepass.sealing import load_or_create_key
 from cinepass.web import (
     account_routes,
@@ -160,6 +161,8 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             "cross-origin-opener-policy": "same-origin",
         },
     )
+    # A browser's X-Request-ID is never kept; a trusted proxy's is (it started the trail).
+    app.add_middleware(RequestContext, trust_incoming_id=bool(settings.web.trusted_proxies))
     if settings.web.trusted_proxies:
         # Outermost: the client address every route (and the API, by X-Forwarded-For) sees.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web.trusted_proxies)
