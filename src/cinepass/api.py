@@ -43,6 +43,9 @@ from cinepass.log_config import configure_logging
 from cinepass.mail.outbox import Mailer
 from cinepass.media import router as media_router
 from cinepass.media.dependencies import Media
+from cinepass.metrics import listener as metrics_listener
+from cinepass.metrics.asgi import RequestMetrics
+from cinepass.metrics.database import watch_pool
 from cinepass.mfa import router as mfa_router
 from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
@@ -50,6 +53,7 @@ from cinepass.passkeys import router as passkeys_router
 from cinepass.request_context import RequestContext
 from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
+from cinepass.tracing import Tracing
 from cinepass.user_movies import router as user_movies_router
 from cinepass.watching import router as watching_router
 
@@ -117,10 +121,16 @@ async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, As
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
+    metrics_on = settings.observability.metrics_address is not None
+    tracing: Tracing | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = AppContext.build(settings)
+        if metrics_on:
+            watch_pool(context.engine)
+        if tracing is not None:
+            tracing.trace_database(context.engine)
         mail = AccountMail(context.mailer, context.auth.limits, settings.web.origin)
         subscribe(context.events, context.auth.revocations, mail)
         app.state.context = context
@@ -136,6 +146,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await context.close()
+            if tracing is not None:
+                tracing.close()
+            if metrics_on:
+                metrics_listener.worker_exited()
 
     app = FastAPI(
         title=API_TITLE,
@@ -162,6 +176,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_json_depth=settings.requests.json_max_depth,
     )
     app.add_middleware(SecurityHeaders)
+    if metrics_on:
+        # Inside the request context only: refusals by the limits above count too.
+        app.add_middleware(RequestMetrics)
     # Inside the proxy-header middleware, so the address it records is the forwarded one. The
     # API's callers are the render server and the CLI: a well-formed id they send is kept, so
     # one id follows a click through both servers' logs.
@@ -174,4 +191,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, responses=EVERY_ROUTE)
     for router in PROTECTED_ROUTERS:
         app.include_router(router, dependencies=[scoped()], responses=EVERY_ROUTE)
+    tracing = Tracing.install(app, settings, "cinepass-api")
     return app

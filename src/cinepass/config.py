@@ -31,6 +31,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from cinepass.metrics.listener import is_loopback, split_address
 from cinepass.sealing import read_key
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/cinepass.db"
@@ -339,6 +340,51 @@ class MediaSettings(Group):
         return keys
 
 
+class ObservabilitySettings(Group):
+    """What operators watch: Prometheus metrics on a listener of their own, OpenTelemetry traces.
+
+    Both are off when unset. `cinepass up` gives the API and the render server a metrics
+    address each (printed at start); `cinepass api` and `cinepass web` read this one.
+    """
+
+    # host:port of the metrics listener, never the public port. Loopback only, unless
+    # metrics_public says the address was meant (a scraper on another machine).
+    metrics_address: str | None = variable("METRICS_ADDRESS", None)
+    metrics_public: bool = variable("METRICS_PUBLIC", False)
+    # An OTLP/HTTP collector's base URL (e.g. http://127.0.0.1:4318); spans go to /v1/traces.
+    otel_endpoint: str | None = variable("OTEL_ENDPOINT", None)
+
+    @field_validator("metrics_address", "otel_endpoint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None:
+            split_address(value)
+        return value
+
+    @field_validator("otel_endpoint")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:4318")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _loopback_unless_meant(self) -> Self:
+        if self.metrics_address and not self.metrics_public:
+            host, _ = split_address(self.metrics_address)
+            if not is_loopback(host):
+                raise ValueError(
+                    "CINEPASS_METRICS_ADDRESS is not a loopback address: metrics name routes"
+                    " and counts; set CINEPASS_METRICS_PUBLIC=true if it is meant"
+                )
+        return self
+
+
 class LogSettings(Group):
     format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
     level: str = variable("LOG_LEVEL", "INFO")
@@ -405,6 +451,7 @@ class Settings(BaseSettings):
     second_factor: SecondFactorSettings = Field(default_factory=SecondFactorSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
     logging: LogSettings = Field(default_factory=LogSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 
     @classmethod
     def settings_customise_sources(

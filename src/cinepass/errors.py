@@ -12,7 +12,8 @@
     ├── TooManyRequests         429  (Retry-After)
     └── ServiceUnavailable      503  (Retry-After)
 
-Services raise these; routes never build error responses themselves. An answer read from
+Services raise these; routes never build error responses themselves. Inside a request, every
+body also carries `requestId`, the id both servers log the request under. An answer read from
 another server (the API, as the render server and the admin CLI see it) becomes one of these by
 `error_for_status`, the one table from status to error.
 """
@@ -36,6 +37,7 @@ from starlette.routing import Match, Mount
 from starlette.types import Scope
 
 from cinepass import problems
+from cinepass.request_context import current_request_id
 
 log = structlog.get_logger(__name__)
 
@@ -162,12 +164,17 @@ class ServiceUnavailable(ApplicationError):
 def error_body(
     status_code: int, message: str, code: str | None = None, **extra: Any
 ) -> dict[str, Any]:
-    return {
+    """The envelope; inside a request, with its id (`requestId`) for a user to quote."""
+    body = {
         "statusCode": status_code,
         "error": code or HTTPStatus(status_code).phrase,
         "message": message,
         **extra,
     }
+    request_id = current_request_id()
+    if request_id is not None:
+        body["requestId"] = request_id
+    return body
 
 
 def error_response(

@@ -12,6 +12,7 @@ import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+import structlog
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -70,6 +71,8 @@ class RequestContext:
             user_agent=(headers.get("user-agent") or "")[:512] or None,
         )
         token = _current.set(info)
+        # Every log line the request causes, in either server, names it.
+        log_tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -83,4 +86,5 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            structlog.contextvars.reset_contextvars(**log_tokens)
             _current.reset(token)

@@ -17,6 +17,8 @@ class ErrorBody(BaseModel):
     error: str
     message: str
     details: list[ErrorDetail] | None = None
+    # The request's id, as both servers log it and answer it in X-Request-ID.
+    requestId: str | None = None  # noqa: N815
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -20,6 +20,7 @@ from limits.errors import StorageError
 
 from cinepass.config import Settings
 from cinepass.errors import ServiceUnavailable, TooManyRequests
+from cinepass.metrics import instruments as metrics
 from cinepass.redis_connections import redis_options
 
 T = TypeVar("T")
@@ -80,6 +81,7 @@ class AbuseLimits:
     ) -> None:
         for item, identifiers in checks:
             if not await self._counted(self._limiter.test(item, *identifiers)):
+                metrics.rate_limited(identifiers[0])
                 raise TooManyRequests.after(message, await self._retry_after(item, *identifiers))
 
     async def before_sign_in(self, account: str, address: str) -> None:
@@ -96,6 +98,7 @@ class AbuseLimits:
 
     async def _spend(self, item: RateLimitItem, name: str, address: str, message: str) -> None:
         if not await self._counted(self._limiter.hit(item, name, address)):
+            metrics.rate_limited(name)
             raise TooManyRequests.after(message, await self._retry_after(item, name, address))
 
     async def sign_up(self, address: str) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass.auth.models import Revocation
 from cinepass.auth.tokens import Principal
+from cinepass.metrics import instruments as metrics
 
 log = structlog.get_logger(__name__)
 
@@ -241,6 +242,7 @@ class RevocationList:
         started = time.time()
         self.apply(await self.store.since(self._read_until - _OVERLAP_SECONDS))
         self._read_until = started
+        metrics.revocations_synced()
 
     def _forget(self, now: float) -> None:
         self._exact = {k: exp for k, exp in self._exact.items() if exp >= now}

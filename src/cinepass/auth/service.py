@@ -26,6 +26,7 @@ from cinepass.errors import (
     Conflict,
     InsufficientScope,
     InvalidCredentials,
+    TooManyRequests,
     Unauthenticated,
 )
 from cinepass.events import (
@@ -40,6 +41,7 @@ from cinepass.events import (
     SignUpOfTakenEmail,
     UserSignedUp,
 )
+from cinepass.metrics import instruments as metrics
 from cinepass.users import service as users_service
 from cinepass.users.models import Role, User
 
@@ -238,19 +240,26 @@ class AuthService:
         if len(account) > users_service.MAX_EMAIL_LENGTH:
             # No account has it; refusing here keeps such keys out of the limits' storage.
             raise InvalidCredentials()
-        await self.limits.before_sign_in(account, address)
+        try:
+            await self.limits.before_sign_in(account, address)
+        except TooManyRequests:
+            metrics.sign_in("locked_out")
+            raise
         user = await users_service.get_by_email(db, email)
         usable = user is not None and not user.disabled
         check = await self.hasher.verify(password, user.password_hash if usable and user else None)
         if not check.valid or user is None:
             await self.limits.sign_in_failed(account, address)
             await self.events.publish(SignInFailed(account=account, address=address), db)
+            metrics.sign_in("failure")
             raise InvalidCredentials()
         if check.new_hash:
             user.password_hash = check.new_hash
-        return await self.open_session(
+        outcome = await self.open_session(
             db, user, key, remember_me, amr=[methods.PASSWORD], user_agent=user_agent
         )
+        metrics.sign_in("second_factor" if isinstance(outcome, SecondFactorPending) else "success")
+        return outcome
 
     async def sign_in_with_provider(
         self, db: AsyncSession, body: ProviderSignIn, address: str, user_agent: str | None = None
@@ -310,6 +319,7 @@ class AuthService:
             issued = await sessions.rotate(db, refresh_token)
         except sessions.RefreshRejected as rejected:
             if rejected.reused:
+                metrics.refresh_reused()
                 found = await sessions.session_of(db, refresh_token)
                 if found is not None:
                     await self.end_session(db, found)
@@ -321,6 +331,7 @@ class AuthService:
         if user is None or user.disabled:
             raise Unauthenticated("the account is disabled", challenge="")
         await self.keys.refresh_if_stale()
+        metrics.refresh_rotated()
         return SignInResult(user, self._issue(user, key, issued.session), issued.refresh_token)
 
     async def end_session(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,6 +29,8 @@ def _serve(
     from cinepass.cli.runtime import load_settings
     from cinepass.http_protocol import uvicorn_http_options
 
+    address = load_settings().observability.metrics_address
+    _serve_metrics(address, factory, port, workers, quiet=quiet)
     uvicorn.run(
         factory,
         factory=True,
@@ -40,6 +43,31 @@ def _serve(
         log_level="warning" if quiet else load_settings().logging.level.lower(),
         **uvicorn_http_options(),
     )
+
+
+def _serve_metrics(
+    address: str | None, factory: str, port: int, workers: int, *, quiet: bool
+) -> None:
+    """Answer scrapes at `address`, from this process. With several workers this one serves no
+    request: each worker writes its numbers under PROMETHEUS_MULTIPROC_DIR (emptied first) and
+    the scrape sums them."""
+    if address is None:
+        return
+    from cinepass.cli.runtime import console
+    from cinepass.metrics import listener
+
+    multiprocess = workers > 1
+    if multiprocess:
+        server = factory.partition(".")[2].partition(":")[0] or "server"
+        listener.prepare_multiprocess(Path("var/metrics") / f"{server}-{port}")
+    try:
+        listener.serve(address, multiprocess=multiprocess)
+    except OSError as exc:
+        from cinepass.cli.runtime import fail
+
+        fail(f"cannot listen for metrics on {address}: {exc.strerror or exc}")
+    if not quiet:
+        console.print(f"metrics: http://{address}/metrics", soft_wrap=True, highlight=False)
 
 
 def api(

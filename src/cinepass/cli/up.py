@@ -150,7 +150,7 @@ def _is_cinepass_api(port: int) -> bool:
     return isinstance(document, dict) and document.get("info", {}).get("title") == API_TITLE
 
 
-def _check_free(api_port: int, web_port: int) -> None:
+def _check_free(api_port: int, web_port: int, metrics_ports: tuple[int, ...] = ()) -> None:
     """Fail before starting anything when a port is taken: another server (an earlier `cinepass
     up`, say) would otherwise answer the readiness checks in our servers' place."""
     if _is_taken(api_port) and _is_cinepass_api(api_port):
@@ -160,7 +160,9 @@ def _check_free(api_port: int, web_port: int) -> None:
             f"open http://localhost:{web_port}, or stop it with Ctrl-C in its terminal; to run"
             " a second one, pass --api-port and --web-port with free ports",
         )
-    for port, option in ((api_port, "--api-port"), (web_port, "--web-port")):
+    options = [(api_port, "--api-port"), (web_port, "--web-port")]
+    options += [(port, "--metrics-port") for port in metrics_ports]
+    for port, option in options:
         if _is_taken(port):
             fail(
                 f"port {port} on 127.0.0.1 is already in use",
@@ -177,9 +179,17 @@ def up(
     demo: Annotated[bool, typer.Option(help="Create a demo account and key on first run")] = True,
     api_port: Annotated[int, typer.Option(help="API server port")] = 8000,
     web_port: Annotated[int, typer.Option(help="Render server port (open this one)")] = 8080,
+    metrics_port: Annotated[
+        int,
+        typer.Option(
+            help="The API's metrics listener on 127.0.0.1 (the render server's: the next port);"
+            " 0 for none"
+        ),
+    ] = 9464,
 ) -> None:
     """Migrate, seed demo data on first run, and run the API and render server until Ctrl-C."""
-    _check_free(api_port, web_port)
+    metrics_ports = (metrics_port, metrics_port + 1) if metrics_port else ()
+    _check_free(api_port, web_port, metrics_ports)
     # What the browser opens: a name, not an address, since passkeys (WebAuthn) are bound to a
     # domain and never to an IP address. The servers listen on 127.0.0.1, where localhost goes.
     web_url = f"http://localhost:{web_port}"
@@ -220,15 +230,31 @@ def up(
         environment["CINEPASS_SMTP_URL"] = mail_server.url
     # A service manager's SIGTERM stops both servers as cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
+    metrics = [f"127.0.0.1:{port}" for port in metrics_ports] or ["", ""]
     servers = [
-        _start("API server", ["api", "--quiet", "--port", str(api_port)], environment),
-        _start("render server", ["web", "--quiet", "--port", str(web_port)], environment),
+        _start(
+            "API server",
+            ["api", "--quiet", "--port", str(api_port)],
+            {**environment, "CINEPASS_METRICS_ADDRESS": metrics[0]},
+        ),
+        _start(
+            "render server",
+            ["web", "--quiet", "--port", str(web_port)],
+            {**environment, "CINEPASS_METRICS_ADDRESS": metrics[1]},
+        ),
     ]
     try:
         _wait_ready(f"{api_url}/ready", servers)
         _wait_ready(f"http://127.0.0.1:{web_port}/health", servers)
         console.rule("[bold]cinepass is running")
         console.print(f"open [bold cyan]{web_url}[/]   (API: {api_url}/docs)")
+        if metrics_ports:
+            console.print(
+                f"metrics: API http://{metrics[0]}/metrics"
+                f"  render server http://{metrics[1]}/metrics",
+                soft_wrap=True,
+                highlight=False,
+            )
         if demo_account:
             console.print(
                 f"demo account: [bold]{demo_account['email']}[/]"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
@@ -15,6 +15,7 @@ from cinepass import problems
 from cinepass.accounts.answers import EmailVerified
 from cinepass.auth.answers import AccountOut, SecondFactorRequired, SignedIn
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
+from cinepass.request_context import current_request_id
 from cinepass.schemas import Envelope, Page
 from cinepass.user_movies.schemas import UserMovieOut
 
@@ -115,14 +116,23 @@ class CinepassClient:
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
         max_connections: int = 100,
+        event_hooks: Mapping[str, list[Callable[[Any], Any]]] | None = None,
     ):
+        hooks = {key: list(value) for key, value in (event_hooks or {}).items()}
+        hooks["request"] = [_send_request_id, *hooks.get("request", [])]
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=timeout,
             transport=transport,
             limits=httpx.Limits(max_connections=max_connections),
             headers={"User-Agent": "cinepass-client"},
+            event_hooks=hooks,
         )
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The pooled httpx client underneath (for tracing's instrumentation)."""
+        return self._http
 
     async def __aenter__(self) -> Self:
         return self
@@ -479,6 +489,14 @@ class CinepassClient:
             "DELETE", f"/api/user-movies/{_segment(user_movie_id)}", token=token
         )
         return _parse(Envelope[str], response).data
+
+
+async def _send_request_id(request: httpx.Request) -> None:
+    """The id of the request being served (the render server's) goes with each call it makes,
+    so that both servers log one id for one click."""
+    request_id = current_request_id()
+    if request_id is not None and "x-request-id" not in request.headers:
+        request.headers["X-Request-ID"] = request_id
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass.config import MailSettings, Settings
@@ -22,6 +22,7 @@ from cinepass.db.engine import session_scope
 from cinepass.key_encryption import KeyDecryptionError, KeyEncryption
 from cinepass.mail.models import OutgoingMail
 from cinepass.mail.transports import MailFiles, Queued, Transport, transport
+from cinepass.metrics import instruments as metrics
 
 log = structlog.get_logger(__name__)
 
@@ -110,6 +111,8 @@ class MailDelivery:
                 .limit(BATCH)
             )
             ids = list(due)
+            waiting = await db.scalar(select(func.count()).where(*_PENDING))
+        metrics.mail_queue_depth(waiting or 0)
         tried = 0
         for mail_id in ids:
             if self._stopping.is_set():

@@ -17,9 +17,13 @@ from cinepass.config import Settings, get_settings
 from cinepass.errors import error_response, error_response_for, install_error_handlers
 from cinepass.headers import SecurityHeaders
 from cinepass.log_config import configure_logging
+from cinepass.metrics import listener as metrics_listener
+from cinepass.metrics.asgi import RequestMetrics
+from cinepass.metrics.hops import api_hop_hooks
 from cinepass.movies.posters import is_valid_slug, render_poster
 from cinepass.request_context import RequestContext
 from cinepass.sealing import load_or_create_key
+from cinepass.tracing import Tracing
 from cinepass.web import (
     account_routes,
     auth_routes,
@@ -113,10 +117,18 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         )
     public_key = settings.web.public_api_key.get_secret_value()
     sealer = CookieSealer(_session_keys(settings))
+    metrics_on = settings.observability.metrics_address is not None
+    tracing: Tracing | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = CinepassClient(settings.api.url, timeout=settings.web.api_timeout_seconds)
+        client = CinepassClient(
+            settings.api.url,
+            timeout=settings.web.api_timeout_seconds,
+            event_hooks=api_hop_hooks() if metrics_on else None,
+        )
+        if tracing is not None:
+            tracing.trace_client(client.http)
         app.state.gateway = Gateway(
             client,
             sealer,
@@ -134,6 +146,10 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             await app.state.gateway.aclose()
             await client.aclose()
             await app.state.providers.aclose()
+            if tracing is not None:
+                tracing.close()
+            if metrics_on:
+                metrics_listener.worker_exited()
 
     app = FastAPI(
         title="cinepass render server",
@@ -161,6 +177,8 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             "cross-origin-opener-policy": "same-origin",
         },
     )
+    if metrics_on:
+        app.add_middleware(RequestMetrics)
     # A browser's X-Request-ID is never kept; a trusted proxy's is (it started the trail).
     app.add_middleware(RequestContext, trust_incoming_id=bool(settings.web.trusted_proxies))
     if settings.web.trusted_proxies:
@@ -189,4 +207,5 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         )
 
     app.mount("/", _spa(settings.web.static_dir))
+    tracing = Tracing.install(app, settings, "cinepass-web")
     return app

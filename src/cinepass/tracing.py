@@ -1,0 +1,59 @@
+"""OpenTelemetry tracing, off unless CINEPASS_OTEL_ENDPOINT names an OTLP/HTTP collector.
+
+Spans cover the render server, its httpx calls to the API (whose `traceparent` header carries
+the trace across), the API's routes and its SQL. Unset, nothing of OpenTelemetry is imported:
+a server without a collector pays nothing at start or per request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI
+
+from cinepass.config import Settings
+
+if TYPE_CHECKING:
+    import httpx
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+class Tracing:
+    """One server's tracer provider and the instrumentations that report to it."""
+
+    def __init__(self, provider: Any) -> None:
+        self._provider = provider
+
+    @classmethod
+    def install(cls, app: FastAPI, settings: Settings, service_name: str) -> Tracing | None:
+        """Trace `app`'s requests when an endpoint is set; None (and no import) otherwise."""
+        endpoint = settings.observability.otel_endpoint
+        if endpoint is None:
+            return None
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+        provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces")
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
+        return cls(provider)
+
+    def trace_database(self, engine: AsyncEngine) -> None:
+        from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+        SQLAlchemyInstrumentor().instrument(
+            engine=engine.sync_engine, tracer_provider=self._provider
+        )
+
+    def trace_client(self, client: httpx.AsyncClient) -> None:
+        from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+        HTTPXClientInstrumentor.instrument_client(client, tracer_provider=self._provider)
+
+    def close(self) -> None:
+        """Send what is still buffered, then stop."""
+        self._provider.shutdown()
