@@ -29,6 +29,8 @@ class RequestInfo:
     user_agent: str | None = None
 
 
+log = structlog.get_logger("cinepass.requests")
+
 _NOTHING = RequestInfo()
 _current: ContextVar[RequestInfo] = ContextVar("cinepass_request", default=_NOTHING)
 
@@ -74,8 +76,12 @@ class RequestContext:
         # Every log line the request causes, in either server, names it.
         log_tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
 
+        status = 500
+
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message.setdefault("headers", [])
                 message["headers"] = [
                     (k, v) for k, v in message["headers"] if k.lower() != b"x-request-id"
@@ -86,5 +92,8 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            # At DEBUG, one line per request: with the id, the trail of a click through both
+            # servers. The path only: a query may hold a media URL's signature.
+            log.debug("request", method=scope["method"], path=scope["path"], status=status)
             structlog.contextvars.reset_contextvars(**log_tokens)
             _current.reset(token)

@@ -41,6 +41,9 @@ def _serve(
         # Only the app decides whose X-Forwarded-For to believe (CINEPASS_TRUSTED_PROXIES).
         proxy_headers=False,
         log_level="warning" if quiet else load_settings().logging.level.lower(),
+        # A worker answers the supervisor's health check only once it has imported cinepass:
+        # seconds on a busy machine, past which uvicorn's default (5 s) kills it, again and again.
+        timeout_worker_healthcheck=30,
         **uvicorn_http_options(),
     )
 

@@ -8,9 +8,16 @@ names below are the whole list, with their labels, each of bounded cardinality.
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 from prometheus_client import Counter, Gauge, Histogram
+
+# With several workers each writes its numbers under this directory from the first metric made
+# (below): it must exist before then. `cinepass api --workers N` empties it before they start.
+if _multiproc_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(_multiproc_dir).mkdir(parents=True, exist_ok=True)
 
 # Latency buckets from a cached list (a few ms) to a slow sign-in (argon2, a second).
 _SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
