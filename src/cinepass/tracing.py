@@ -45,8 +45,10 @@ class Tracing:
     def trace_database(self, engine: AsyncEngine) -> None:
         from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
+        # Its declared range stops below SQLAlchemy 2.1, which it instruments all the same
+        # (the engine events it uses are unchanged); without this it silently does nothing.
         SQLAlchemyInstrumentor().instrument(
-            engine=engine.sync_engine, tracer_provider=self._provider
+            engine=engine.sync_engine, tracer_provider=self._provider, skip_dep_check=True
         )
 
     def trace_client(self, client: httpx.AsyncClient) -> None:

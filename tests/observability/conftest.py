@@ -18,7 +18,7 @@ from cinepass.config import Settings
 from tests.conftest import KEY_ENCRYPTION_KEY, Accounts, provision
 from tests.support import built_spa, free_port, run
 from tests.topology.services import CINEPASS, REDIS_URL, redis_client
-from tests.web.conftest import new_cookie_key
+from tests.web.conftest import new_cookie_key, web, web_static  # noqa: F401 - the render server fixtures
 
 
 class Process:
