@@ -1,8 +1,10 @@
 """OpenTelemetry tracing, off unless CINEPASS_OTEL_ENDPOINT names an OTLP/HTTP collector.
 
 Spans cover the render server, its httpx calls to the API (whose `traceparent` header carries
-the trace across), the API's routes and its SQL. Unset, nothing of OpenTelemetry is imported:
-a server without a collector pays nothing at start or per request.
+the trace across), the API's routes and its SQL. The libraries are the `tracing` extra; unset,
+no tracer, exporter or instrumentation is imported, so a server without a collector pays nothing
+at start or per request. (FastAPI imports OpenTelemetry's API package itself; with no global
+provider set, as here, its own tracing idles.)
 """
 
 from __future__ import annotations
@@ -30,11 +32,17 @@ class Tracing:
         endpoint = settings.observability.otel_endpoint
         if endpoint is None:
             return None
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-        from opentelemetry.sdk.resources import Resource
-        from opentelemetry.sdk.trace import TracerProvider
-        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        try:
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+            from opentelemetry.sdk.resources import Resource
+            from opentelemetry.sdk.trace import TracerProvider
+            from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        except ImportError:
+            raise RuntimeError(
+                "CINEPASS_OTEL_ENDPOINT is set but the tracing libraries are not installed:"
+                ' pip install "cinepass[tracing]"'
+            ) from None
 
         provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
         exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces")
