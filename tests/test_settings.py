@@ -116,6 +116,9 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_MEDIA_URL_TTL_SECONDS": ("120", "media.url_ttl_seconds", 120),
     "CINEPASS_LOG_FORMAT": ("json", "logging.format", None),
     "CINEPASS_LOG_LEVEL": ("DEBUG", "logging.level", None),
+    "CINEPASS_METRICS_ADDRESS": ("127.0.0.1:9464", "observability.metrics_address", None),
+    "CINEPASS_METRICS_PUBLIC": ("true", "observability.metrics_public", True),
+    "CINEPASS_OTEL_ENDPOINT": ("http://127.0.0.1:4318", "observability.otel_endpoint", None),
 }
 
 
@@ -276,3 +279,23 @@ def test_media_url_keys_are_a_list_in_either_spelling_and_must_be_keys(
     assert error["loc"] == ("CINEPASS_MEDIA_URL_KEYS",)
     assert "32 bytes, base64url-encoded" in error["msg"]
     assert "contraseña" not in str(caught.value)
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0:9464", "10.1.2.3:9464", "metrics.example:9464"])
+def test_metrics_leave_loopback_only_when_meant(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    monkeypatch.setenv("CINEPASS_METRICS_ADDRESS", address)
+    with pytest.raises(ValidationError, match="CINEPASS_METRICS_PUBLIC"):
+        Settings()
+    monkeypatch.setenv("CINEPASS_METRICS_PUBLIC", "true")
+    assert Settings().observability.metrics_address == address
+
+
+@pytest.mark.parametrize("address", ["9464", "127.0.0.1", "127.0.0.1:puerto", "[::1]:70000"])
+def test_a_metrics_address_is_host_and_port(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    monkeypatch.setenv("CINEPASS_METRICS_ADDRESS", address)
+    with pytest.raises(ValidationError, match="CINEPASS_METRICS_ADDRESS"):
+        Settings()
