@@ -914,6 +914,8 @@ export interface components {
             message: string;
             /** Details */
             details?: components["schemas"]["ErrorDetail"][] | null;
+            /** Requestid */
+            requestId?: string | null;
         };
         /** ErrorDetail */
         ErrorDetail: {
@@ -1644,6 +1646,15 @@ export interface operations {
                 };
                 content: {
                     "image/svg+xml": unknown;
+                };
+            };
+            /** @description Invalid request (see details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Bad slug */
