@@ -58,6 +58,7 @@ test: lint typecheck frontend pytest ## lint, type-check, build the SPA, then ev
 bench: install ## benchmarks on PostgreSQL (see bench/README.md); needs wrk
 	$(BIN)/python -m bench.api_throughput
 	$(BIN)/python -m bench.web_hop
+	$(BIN)/python -m bench.observability_cost
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache frontend/node_modules frontend/dist

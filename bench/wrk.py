@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 INSTALL_HINT = (
@@ -94,6 +95,7 @@ def command(
     duration_s: float,
     headers: dict[str, str] | None = None,
     timeout_s: float = 10.0,
+    script: Path | None = None,
 ) -> list[str]:
     threads = max(1, min(threads, connections))
     args = [
@@ -106,6 +108,8 @@ def command(
     ]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
+    if script is not None:
+        args += ["-s", str(script)]
     return [*args, url]
 
 
@@ -116,10 +120,17 @@ def run(
     threads: int,
     duration_s: float,
     headers: dict[str, str] | None = None,
+    script: Path | None = None,
 ) -> WrkResult:
-    """Drive `url` for `duration_s` seconds with `connections` keep-alive connections."""
+    """Drive `url` for `duration_s` seconds with `connections` keep-alive connections (a Lua
+    `script` sets another method or a body)."""
     args = command(
-        url, connections=connections, threads=threads, duration_s=duration_s, headers=headers
+        url,
+        connections=connections,
+        threads=threads,
+        duration_s=duration_s,
+        headers=headers,
+        script=script,
     )
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode != 0:
