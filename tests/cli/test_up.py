@@ -53,7 +53,7 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
     """Ctrl-C as a terminal sends it, to the whole process group: each server stops once,
     with one line each and no traceback, and `cinepass up` exits 0."""
     spa = built_spa()
-    api_port, web_port = free_port(), free_port()
+    api_port, web_port, metrics_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CINEPASS_")}
     env.update(CINEPASS_WEB_STATIC_DIR=str(spa), CINEPASS_LOG_LEVEL="WARNING", NO_COLOR="1")
     process = subprocess.Popen(
@@ -66,6 +66,8 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
             str(api_port),
             "--web-port",
             str(web_port),
+            "--metrics-port",
+            str(metrics_port),
         ],
         cwd=tmp_path,
         env=env,
@@ -117,6 +119,15 @@ def test_up_starts_both_servers_prints_the_demo_account_and_mail_and_stops_on_ct
             json={"apiKeyToken": render_key},
         )
         assert "refreshToken" in keyed.json(), "the render server's key is a `web` key"
+
+        # Each server's metrics on a loopback listener of its own, as the banner says.
+        api_metrics = f"http://127.0.0.1:{metrics_port}/metrics"
+        web_metrics = f"http://127.0.0.1:{metrics_port + 1}/metrics"
+        assert f"metrics: API {api_metrics}  render server {web_metrics}" in banner, banner
+        assert 'cinepass_sign_ins_total{outcome="success"} 2.0' in httpx.get(api_metrics).text
+        assert (
+            'cinepass_api_hop_duration_seconds_count{method="GET"}' in httpx.get(web_metrics).text
+        )
 
         smtp_url = re.search(r"local SMTP server: (smtp://127\.0\.0\.1:\d+)", banner)
         assert smtp_url, banner
