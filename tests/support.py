@@ -287,3 +287,10 @@ def has_session(browser: httpx.Client) -> bool:
     answer = browser.get("/auth/session")
     assert answer.status_code == 200, answer.text
     return bool(answer.json()["signedIn"])
+
+
+def envelope(answer: httpx.Response) -> dict[str, Any]:
+    """An error body without its `requestId`, once that is checked to be the answer's id."""
+    body: dict[str, Any] = dict(answer.json())
+    assert body.pop("requestId") == answer.headers["x-request-id"]
+    return body

@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 
 from cinepass.api import PROTECTED_ROUTERS
 from cinepass.scopes import ALL_SCOPES
-from tests.support import Api, bearer, movie_body
+from tests.support import Api, bearer, envelope, movie_body
 
 # (method, path, the scope it needs); `{movie}` and `{entry}` are filled with real ids.
 SCOPED_ROUTES = [
@@ -190,7 +190,7 @@ def test_unsupported_methods_are_405_with_the_error_envelope(api: Api, admin_tok
 def test_unknown_routes_are_404_json(api: Api) -> None:
     r = api.http.get("/api/nothing-here")
     assert r.status_code == 404
-    assert r.json() == {"statusCode": 404, "error": "Not Found", "message": "not found"}
+    assert envelope(r) == {"statusCode": 404, "error": "Not Found", "message": "not found"}
 
 
 def test_error_answers_never_carry_traces_sql_or_secrets(api: Api, admin_token: str) -> None:

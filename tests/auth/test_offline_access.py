@@ -19,7 +19,7 @@ from cinepass.config import Settings
 from cinepass.scopes import PRESETS
 from tests.conftest import make_settings
 from tests.oidc.conftest import ProviderApi, provider_api
-from tests.support import Api, LiveServer, bearer, has_session
+from tests.support import Api, LiveServer, bearer, envelope, has_session
 from tests.web.conftest import Web, serve_web, web_static
 
 PASSWORD = "a viewer's passphrase"
@@ -161,7 +161,7 @@ def test_a_render_server_without_offline_access_asks_to_sign_in_when_the_token_e
         time.sleep(max(0.0, started + ACCESS_SECONDS - 5 + 0.5 - time.monotonic()))
         ended = browser.get("/api/user-movies")
         assert ended.status_code == 401, ended.text
-        assert ended.json() == {
+        assert envelope(ended) == {
             "statusCode": 401,
             "error": "Unauthorized",
             "message": "your session has ended; sign in again",

@@ -19,7 +19,7 @@ from cinepass.auth.revocation import RevocationList
 from cinepass.config import Settings
 from cinepass.users import service as users_service
 from cinepass.users.models import User
-from tests.support import Api, backoffice, bearer, has_session
+from tests.support import Api, backoffice, bearer, envelope, has_session
 from tests.web.conftest import Web, web, web_static
 
 __all__ = ["web", "web_static"]  # the render-server fixtures of tests/web, used here too
@@ -79,7 +79,7 @@ def test_a_wrong_non_ascii_password_is_401_with_a_utf8_basic_challenge(api: Api)
     api.sign_up(address, SPANISH)
     r = api.sign_in(address, "contraseña segura ñandu")
     assert r.status_code == 401
-    assert r.json() == {
+    assert envelope(r) == {
         "statusCode": 401,
         "error": "Unauthorized",
         "message": "invalid credentials",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import Api, bearer, movie_body
+from tests.support import Api, bearer, envelope, movie_body
 
 
 def test_admin_creates_and_reads_a_movie(api: Api, admin_token: str) -> None:
@@ -20,7 +20,7 @@ def test_admin_creates_and_reads_a_movie(api: Api, admin_token: str) -> None:
 def test_missing_movie_is_404_not_an_empty_object(api: Api, admin_token: str) -> None:
     r = api.http.get("/api/movies/nope", headers=bearer(admin_token))
     assert r.status_code == 404
-    assert r.json() == {"statusCode": 404, "error": "Not Found", "message": "movie not found"}
+    assert envelope(r) == {"statusCode": 404, "error": "Not Found", "message": "movie not found"}
 
 
 def test_update_changes_only_the_fields_sent(api: Api, admin_token: str) -> None:

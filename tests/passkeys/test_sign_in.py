@@ -18,14 +18,14 @@ from tests.conftest import make_settings
 from tests.passkeys.authenticator import Authenticator, b64
 from tests.passkeys.conftest import LogRecorder, Member, Passkeys
 from tests.passkeys.test_registration import _garbage
-from tests.support import Api, LiveServer, bearer
+from tests.support import Api, LiveServer, bearer, envelope
 
 FAILED = "passkey sign-in failed"
 
 
 def _refused(r: httpx.Response) -> None:
     assert r.status_code == 401, r.text
-    assert r.json() == {"statusCode": 401, "error": "Unauthorized", "message": FAILED}
+    assert envelope(r) == {"statusCode": 401, "error": "Unauthorized", "message": FAILED}
     assert "token" not in r.text
 
 
