@@ -214,6 +214,8 @@ class WebSettings(Group):
     static_dir: Path = variable("WEB_STATIC_DIR", Path("frontend/dist"))
     api_timeout_seconds: float = variable("WEB_API_TIMEOUT_SECONDS", 10.0, gt=0)
     body_max_bytes: int = variable("WEB_REQUEST_BODY_MAX_BYTES", 16 * 1024, ge=1024)
+    # The admin console's movie import (a CSV file), the one larger body a browser sends.
+    import_body_max_bytes: int = variable("WEB_IMPORT_BODY_MAX_BYTES", 1024 * 1024, ge=1024)
     # Reverse proxies in front of the render server whose X-Forwarded-For it believes. The
     # address found is the one it forwards to the API (whose CINEPASS_TRUSTED_PROXIES must list
     # every render server); a browser's own X-Forwarded-For is never passed on.
