@@ -1,0 +1,261 @@
+/**
+ * The admin console's calls (`/api/admin/*` and the catalogue's writes), through the render
+ * server, which sends them on for an admin's session only. Answers are read defensively: a
+ * missing field is a default, never a crash.
+ */
+
+import { asRecord, request, segment } from "../api/http";
+import type { Movie } from "../api/movies";
+import type { components } from "../api/schema";
+
+export type MovieInput = components["schemas"]["MovieCreate"];
+
+/** One page of a keyset-paged list; `next` is the cursor of the page after it. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+function text(value: unknown, fallback = ""): string {
+  return typeof value === "string" ? value : fallback;
+}
+
+function optionalText(value: unknown): string | null {
+  return typeof value === "string" && value ? value : null;
+}
+
+function list(body: unknown): unknown[] {
+  const data = asRecord(body).data;
+  return Array.isArray(data) ? data : [];
+}
+
+function nextCursor(body: unknown): string | null {
+  return optionalText(asRecord(body).next);
+}
+
+function query(params: Record<string, string | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
+  const encoded = search.toString();
+  return encoded ? `?${encoded}` : "";
+}
+
+/* --- movies ------------------------------------------------------------------------------- */
+
+export async function createMovie(movie: MovieInput): Promise<string> {
+  const body = await request<unknown>("POST", "/api/movies", { body: movie });
+  return text(asRecord(body).data);
+}
+
+export async function updateMovie(id: string, changes: Partial<MovieInput>): Promise<void> {
+  await request<unknown>("PUT", `/api/movies/${segment(id)}`, { body: changes });
+}
+
+export async function deleteMovie(id: string): Promise<void> {
+  await request<unknown>("DELETE", `/api/movies/${segment(id)}`);
+}
+
+export type { Movie };
+
+/** One row of an import's report, as the CLI's importer reports it. */
+export interface ImportRow {
+  row: number;
+  title: string;
+  outcome: string;
+  problem: string | null;
+}
+
+export interface ImportReport {
+  rows: ImportRow[];
+  counts: Record<string, number>;
+}
+
+function readImportReport(body: unknown): ImportReport {
+  const record = asRecord(body);
+  const data = asRecord(record.data ?? record);
+  const rawRows = Array.isArray(data.rows) ? data.rows : Array.isArray(record.data) ? record.data : [];
+  const rows = rawRows.map((item, index): ImportRow => {
+    const row = asRecord(item);
+    const number = typeof row.row === "number" ? row.row : typeof row.number === "number" ? row.number : index + 1;
+    return {
+      row: number,
+      title: text(row.title),
+      outcome: text(row.outcome ?? row.status, "unknown"),
+      problem: optionalText(row.problem ?? row.error ?? row.message),
+    };
+  });
+  const counts: Record<string, number> = {};
+  for (const [name, value] of Object.entries(data)) if (typeof value === "number") counts[name] = value;
+  if (Object.keys(counts).length === 0) for (const row of rows) counts[row.outcome] = (counts[row.outcome] ?? 0) + 1;
+  return { rows, counts };
+}
+
+/** Imports a CSV file's films; each row is reported (created, updated, skipped, or its problem). */
+export async function importMovies(csv: string, update: boolean): Promise<ImportReport> {
+  const body = await request<unknown>("POST", `/api/admin/movies/import${update ? "?update=true" : ""}`, {
+    body: csv,
+    contentType: "text/csv",
+  });
+  return readImportReport(body);
+}
+
+/* --- users -------------------------------------------------------------------------------- */
+
+export interface AdminUser {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
+function readUser(item: unknown): AdminUser | null {
+  const user = asRecord(item);
+  if (typeof user.id !== "string" || !user.id) return null;
+  return {
+    id: user.id,
+    name: text(user.name),
+    email: text(user.email),
+    role: text(user.role, "user"),
+    disabled: user.disabled === true,
+    createdAt: text(user.createdAt),
+  };
+}
+
+export async function listUsers(q: string, cursor: string | null, signal?: AbortSignal): Promise<Page<AdminUser>> {
+  const body = await request<unknown>("GET", `/api/admin/users${query({ q: q.trim(), cursor })}`, { signal });
+  return { items: list(body).flatMap((item) => readUser(item) ?? []), next: nextCursor(body) };
+}
+
+export async function changeUser(id: string, change: { disabled?: boolean; role?: string }): Promise<AdminUser | null> {
+  const body = await request<unknown>("PATCH", `/api/admin/users/${segment(id)}`, { body: change });
+  return readUser(asRecord(body).data);
+}
+
+export interface UserSession {
+  id: string;
+  device: string;
+  createdAt: string;
+  lastUsedAt: string;
+}
+
+export async function listUserSessions(userId: string, signal?: AbortSignal): Promise<UserSession[]> {
+  const body = await request<unknown>("GET", `/api/admin/users/${segment(userId)}/sessions`, { signal });
+  return list(body).flatMap((item): UserSession[] => {
+    const session = asRecord(item);
+    if (typeof session.id !== "string" || !session.id) return [];
+    return [
+      {
+        id: session.id,
+        device: optionalText(session.device) ?? optionalText(session.userAgent) ?? "Unknown device",
+        createdAt: text(session.createdAt),
+        lastUsedAt: text(session.lastUsedAt),
+      },
+    ];
+  });
+}
+
+export async function endUserSession(userId: string, sessionId: string): Promise<void> {
+  await request<unknown>("DELETE", `/api/admin/users/${segment(userId)}/sessions/${segment(sessionId)}`);
+}
+
+export async function endUserSessions(userId: string): Promise<void> {
+  await request<unknown>("DELETE", `/api/admin/users/${segment(userId)}/sessions`);
+}
+
+/* --- API keys ----------------------------------------------------------------------------- */
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  revoked: boolean;
+}
+
+function readKey(item: unknown): ApiKey | null {
+  const key = asRecord(item);
+  if (typeof key.id !== "string" || !key.id) return null;
+  const scopes = Array.isArray(key.scopes)
+    ? key.scopes.filter((scope): scope is string => typeof scope === "string")
+    : text(key.scope).split(" ").filter(Boolean);
+  return {
+    id: key.id,
+    name: text(key.name),
+    scopes,
+    createdAt: text(key.createdAt),
+    revoked: key.revoked === true || typeof key.revokedAt === "string",
+  };
+}
+
+export async function listApiKeys(signal?: AbortSignal): Promise<ApiKey[]> {
+  const body = await request<unknown>("GET", "/api/admin/api-keys", { signal });
+  return list(body).flatMap((item) => readKey(item) ?? []);
+}
+
+export interface CreatedKey {
+  key: ApiKey | null;
+  /** The key's token: shown once, never again. */
+  secret: string;
+}
+
+export async function createApiKey(name: string, scopes: { preset: string } | { scopes: string[] }): Promise<CreatedKey> {
+  const body = await request<unknown>("POST", "/api/admin/api-keys", { body: { name, ...scopes } });
+  const data = asRecord(asRecord(body).data);
+  const secret = text(data.secret ?? data.token ?? data.apiKeyToken ?? data.key);
+  return { key: readKey(data), secret };
+}
+
+export async function revokeApiKey(id: string): Promise<void> {
+  await request<unknown>("DELETE", `/api/admin/api-keys/${segment(id)}`);
+}
+
+/* --- audit log ---------------------------------------------------------------------------- */
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: string;
+  reason: string | null;
+  address: string | null;
+  requestId: string | null;
+}
+
+function readEvent(item: unknown): AuditEvent | null {
+  const event = asRecord(item);
+  const id = typeof event.id === "number" ? String(event.id) : event.id;
+  if (typeof id !== "string" || !id) return null;
+  const targetType = text(event.targetType);
+  const targetId = text(event.targetId);
+  return {
+    id,
+    at: text(event.at),
+    actor:
+      optionalText(event.actorEmail) ??
+      optionalText(event.actorUserId) ??
+      (optionalText(event.actorApiKeyId) ? `API key ${text(event.actorApiKeyId)}` : "—"),
+    action: text(event.action),
+    target: [targetType, targetId].filter(Boolean).join(" ") || "—",
+    outcome: text(event.outcome),
+    reason: optionalText(event.reason),
+    address: optionalText(event.address),
+    requestId: optionalText(event.requestId),
+  };
+}
+
+export interface AuditFilters {
+  user: string;
+  action: string;
+  /** An ISO date-time, or "" for all time. */
+  since: string;
+}
+
+export async function listAudit(filters: AuditFilters, cursor: string | null, signal?: AbortSignal): Promise<Page<AuditEvent>> {
+  const params = query({ user: filters.user.trim(), action: filters.action, since: filters.since, cursor });
+  const body = await request<unknown>("GET", `/api/admin/audit${params}`, { signal });
+  return { items: list(body).flatMap((item) => readEvent(item) ?? []), next: nextCursor(body) };
+}
