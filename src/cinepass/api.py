@@ -89,7 +89,7 @@ def subscribe(events: Events, revocations: RevocationList, mail: AccountMail) ->
     endings = SessionEndings(revocations)
     events.subscribe(UserDisabled, endings.user_gone)
     events.subscribe(UserDeleted, endings.user_gone)
-    events.subscribe(UserRoleChanged, endings.user_gone)
+    events.subscribe(UserRoleChanged, endings.role_changed)
     events.subscribe(ApiKeyRevoked, endings.api_key_revoked)
     events.subscribe(PasswordChanged, endings.all_sessions_end)
     events.subscribe(SignedOutEverywhere, endings.all_sessions_end)

@@ -54,3 +54,8 @@ class SessionEndings:
         is not touched (unlike a revocation of the whole user, which would be to the second)."""
         token = [self._revocations.event(JTI, event.token_id)] if event.token_id else []
         await self._end(db, user_id=event.user_id, also=token)
+
+    async def role_changed(self, event: UserRoleChanged, db: AsyncSession) -> None:
+        """The account's sessions end: their tokens carry the old role's scopes. A sign-in right
+        after gets the new role's."""
+        await self._end(db, user_id=event.user_id)

@@ -30,7 +30,10 @@ class UserChange(PartialUpdate):
     disabled: bool | None = Field(
         default=None, description="true ends every session and access token of the account"
     )
-    role: Role | None = Field(default=None, description="A new role ends the account's sessions")
+    # Strict bodies take no coercion, but an enum's value is how JSON spells it.
+    role: Role | None = Field(
+        default=None, strict=False, description="A new role ends the account's sessions"
+    )
 
 
 def _known(names: tuple[str, ...], what: str) -> AfterValidator:

@@ -84,7 +84,7 @@ async def _described(db: AsyncSession, users: Sequence[User]) -> list[AdminUserO
             .where(Passkey.user_id.in_([u.id for u in users]))
             .group_by(Passkey.user_id)
         )
-        counts = {user_id: count for user_id, count in rows.tuples()}
+        counts = {user_id: count for user_id, count in rows}
     return [
         AdminUserOut(
             id=u.id,

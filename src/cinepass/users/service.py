@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.db.base import utcnow
@@ -103,12 +103,14 @@ async def _set_disabled(db: AsyncSession, user: User, disabled: bool, events: Ev
 
 
 async def _other_enabled_admins(db: AsyncSession, user_id: str) -> int:
-    count = await db.scalar(
-        select(func.count())
-        .select_from(User)
+    # Locked (PostgreSQL), so that two admins demoting each other at once cannot both pass: the
+    # second waits for the first and counts again.
+    others = await db.scalars(
+        select(User.id)
         .where(User.role == Role.ADMIN, User.disabled.is_(False), User.id != user_id)
+        .with_for_update()
     )
-    return int(count or 0)
+    return len(others.all())
 
 
 async def change(
