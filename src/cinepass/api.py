@@ -22,6 +22,7 @@ from cinepass.auth.revocation import RevocationList
 from cinepass.auth.session_endings import SessionEndings
 from cinepass.body_limits import BodyLimits
 from cinepass.config import Settings, get_settings
+from cinepass.console import router as console_router
 from cinepass.context import AppContext, revocation_list
 from cinepass.curation import router as curation_router
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
@@ -36,6 +37,7 @@ from cinepass.events import (
     SignUpOfTakenEmail,
     UserDeleted,
     UserDisabled,
+    UserRoleChanged,
     UserSignedUp,
 )
 from cinepass.headers import SecurityHeaders
@@ -78,6 +80,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     movies_router.router,
     user_movies_router.router,
     media_router.router,
+    console_router.router,
 )
 
 
@@ -86,6 +89,7 @@ def subscribe(events: Events, revocations: RevocationList, mail: AccountMail) ->
     endings = SessionEndings(revocations)
     events.subscribe(UserDisabled, endings.user_gone)
     events.subscribe(UserDeleted, endings.user_gone)
+    events.subscribe(UserRoleChanged, endings.role_changed)
     events.subscribe(ApiKeyRevoked, endings.api_key_revoked)
     events.subscribe(PasswordChanged, endings.all_sessions_end)
     events.subscribe(SignedOutEverywhere, endings.all_sessions_end)

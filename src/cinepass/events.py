@@ -85,8 +85,31 @@ class ApiKeyRevoked(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ApiKeyCreated(Event):
+    api_key_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class UserDisabled(Event):
     user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserEnabled(Event):
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserRoleChanged(Event):
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoviesImported(Event):
+    created: int
+    updated: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass import scopes
 from cinepass.accounts import tokens
-from cinepass.accounts.answers import SessionOut
-from cinepass.accounts.devices import device_name
+from cinepass.accounts.answers import SessionOut, session_out
 from cinepass.accounts.mails import AccountMail
 from cinepass.accounts.models import AccountToken, Purpose
 from cinepass.accounts.schemas import EmailChange, MailRequest, PasswordReset, VerifyEmail
-from cinepass.auth import identities, methods
+from cinepass.auth import identities, methods, sessions
 from cinepass.auth.models import UserSession
 from cinepass.auth.service import (
     AuthService,
@@ -158,27 +156,8 @@ class AccountService:
         return new_email
 
     async def sessions(self, db: AsyncSession, principal: Principal) -> list[SessionOut]:
-        found = await db.scalars(
-            select(UserSession)
-            .where(
-                UserSession.user_id == principal.user_id,
-                UserSession.revoked_at.is_(None),
-                UserSession.expires_at > utcnow(),
-            )
-            .order_by(UserSession.created_at.desc())
-        )
-        return [
-            SessionOut(
-                id=s.id,
-                device=device_name(s.user_agent),
-                created_at=s.created_at,
-                last_used_at=s.last_used_at or s.created_at,
-                expires_at=s.expires_at,
-                remember_me=s.remember_me,
-                current=s.id == principal.session_id,
-            )
-            for s in found
-        ]
+        found = await sessions.active(db, principal.user_id)
+        return [session_out(s, principal.session_id) for s in found]
 
     async def end_session(self, db: AsyncSession, principal: Principal, session_id: str) -> None:
         session = await db.get(UserSession, session_id)

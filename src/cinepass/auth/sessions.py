@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -128,6 +129,20 @@ async def end_all(
             update(UserSession).where(UserSession.id.in_(ids)).values(revoked_at=utcnow())
         )
     return ids
+
+
+async def active(db: AsyncSession, user_id: str) -> Sequence[UserSession]:
+    """A user's live sessions (neither ended nor expired), newest first."""
+    found = await db.scalars(
+        select(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > utcnow(),
+        )
+        .order_by(UserSession.created_at.desc())
+    )
+    return found.all()
 
 
 async def session_of(db: AsyncSession, token: str) -> str | None:

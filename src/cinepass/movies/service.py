@@ -63,7 +63,7 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
     return title, movie_id
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -82,7 +82,7 @@ async def list_movies(
     """
     stmt = select(*_LISTED).order_by(Movie.title, Movie.id).limit(limit + 1)
     if q:
-        stmt = stmt.where(Movie.title_key.like(f"%{_escape_like(search_key(q))}%", escape="\\"))
+        stmt = stmt.where(Movie.title_key.like(f"%{escape_like(search_key(q))}%", escape="\\"))
     if tags:
         tagged = select(MovieTag.movie_id).where(MovieTag.tag.in_(list(tags)))
         stmt = stmt.where(Movie.id.in_(tagged))
