@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cinepass.db.base import utcnow
 from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import Conflict, NotFound
-from cinepass.events import Events, UserDeleted, UserDisabled
+from cinepass.events import Events, UserDeleted, UserDisabled, UserEnabled
 from cinepass.text import nfc
 from cinepass.users.models import Role, User
 
@@ -89,9 +89,12 @@ async def set_disabled(db: AsyncSession, email: str, disabled: bool, *, events: 
     """Disable (or enable again) an account; disabling publishes UserDisabled, whose
     subscribers end its sessions."""
     user = await _existing(db, email)
+    changed = user.disabled != disabled
     user.disabled = disabled
     if disabled:
         await events.publish(UserDisabled(user_id=user.id), db)
+    elif changed:
+        await events.publish(UserEnabled(user_id=user.id), db)
     return user
 
 
