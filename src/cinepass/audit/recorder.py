@@ -47,7 +47,13 @@ from cinepass.events import (
     UserSignedUp,
 )
 
-log = structlog.get_logger(__name__)
+
+def _alert(message: str, **facts: str | None) -> None:
+    """A WARNING line with the request id, for whoever alerts on logs. The logger is fetched
+    per call: these are rare, and a cached one would miss a reconfiguration."""
+    request_id = request_context.current_request_id()
+    structlog.get_logger(__name__).warning(message, request_id=request_id, **facts)
+
 
 _METHOD_ACTIONS = {
     MethodChange.SECOND_FACTOR_ON: Action.MFA_ENABLED,
@@ -134,11 +140,7 @@ def audit_row(event: Event) -> AuditEvent | None:
                 details={"account": account},
             )
         case SignInLockedOut(account, _address):
-            log.warning(
-                "sign-in locked out",
-                account=account,
-                request_id=request_context.current_request_id(),
-            )
+            _alert("sign-in locked out", account=account)
             return service.new_event(
                 Action.LOCKED_OUT,
                 target=Target("account", account),
@@ -159,12 +161,7 @@ def audit_row(event: Event) -> AuditEvent | None:
                 actor_api_key_id=api_key_id,
             )
         case RefreshTokenReused(session_id, user_id):
-            log.warning(
-                "refresh token reused: its session ends",
-                session_id=session_id,
-                user_id=user_id,
-                request_id=request_context.current_request_id(),
-            )
+            _alert("refresh token reused: its session ends", session_id=session_id, user_id=user_id)
             return service.new_event(
                 Action.REFRESH_REUSE,
                 target=Target("session", session_id),
