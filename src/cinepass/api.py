@@ -15,6 +15,8 @@ from cinepass.accounts import router as accounts_router
 from cinepass.accounts.mails import AccountMail
 from cinepass.accounts.service import AccountService
 from cinepass.api_docs import install_docs
+from cinepass.audit import router as audit_router
+from cinepass.audit.recorder import AuditTrail
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
 from cinepass.auth.rate_limits import AbuseLimits
@@ -81,11 +83,16 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     user_movies_router.router,
     media_router.router,
     console_router.router,
+    audit_router.router,
 )
 
 
-def subscribe(events: Events, revocations: RevocationList, mail: AccountMail) -> None:
+def subscribe(
+    events: Events, revocations: RevocationList, mail: AccountMail, audit: AuditTrail
+) -> None:
     """Who reacts to what: every subscriber of the API process (and of the CLI's changes)."""
+    # First: the audit row is written before a later subscriber can fail the change.
+    audit.subscribe(events)
     endings = SessionEndings(revocations)
     events.subscribe(UserDisabled, endings.user_gone)
     events.subscribe(UserDeleted, endings.user_gone)
@@ -109,7 +116,7 @@ async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, As
     revocations = revocation_list(settings, sessionmaker)
     events = Events()
     mail = AccountMail(Mailer.from_settings(settings), AbuseLimits(settings), settings.web.origin)
-    subscribe(events, revocations, mail)
+    subscribe(events, revocations, mail, AuditTrail(sessionmaker))
     try:
         async with session_scope(sessionmaker) as db:
             yield events, db
@@ -126,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = AppContext.build(settings)
         mail = AccountMail(context.mailer, context.auth.limits, settings.web.origin)
-        subscribe(context.events, context.auth.revocations, mail)
+        subscribe(context.events, context.auth.revocations, mail, AuditTrail(context.sessionmaker))
         app.state.context = context
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)

@@ -341,6 +341,11 @@ class MediaSettings(Group):
         return keys
 
 
+class AuditSettings(Group):
+    # `cinepass audit prune` deletes the audit events older than this.
+    retention_days: int = variable("AUDIT_RETENTION_DAYS", 365, ge=1)
+
+
 class LogSettings(Group):
     format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
     level: str = variable("LOG_LEVEL", "INFO")
@@ -407,6 +412,7 @@ class Settings(BaseSettings):
     second_factor: SecondFactorSettings = Field(default_factory=SecondFactorSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
     logging: LogSettings = Field(default_factory=LogSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @classmethod
     def settings_customise_sources(

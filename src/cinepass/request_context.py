@@ -28,8 +28,19 @@ class RequestInfo:
     user_agent: str | None = None
 
 
+@dataclass(slots=True)
+class Actor:
+    """Who the request's access token says is acting, once verified (the audit trail's actor)."""
+
+    user_id: str | None = None
+    api_key_id: str | None = None
+
+
 _NOTHING = RequestInfo()
 _current: ContextVar[RequestInfo] = ContextVar("cinepass_request", default=_NOTHING)
+# Set empty by the middleware and filled in by the dependency that verifies the token: one
+# object per request, so nothing depends on how dependencies' contexts are copied.
+_actor: ContextVar[Actor | None] = ContextVar("cinepass_actor", default=None)
 
 
 def current() -> RequestInfo:
@@ -38,6 +49,19 @@ def current() -> RequestInfo:
 
 def current_request_id() -> str | None:
     return _current.get().request_id
+
+
+def current_actor() -> Actor:
+    """The request's verified caller; an empty Actor outside a request or before verification."""
+    return _actor.get() or Actor()
+
+
+def identify(user_id: str, api_key_id: str | None) -> None:
+    """Record the request's verified caller (no-op outside a request)."""
+    actor = _actor.get()
+    if actor is not None:
+        actor.user_id = user_id
+        actor.api_key_id = api_key_id
 
 
 def new_request_id() -> str:
@@ -70,6 +94,7 @@ class RequestContext:
             user_agent=(headers.get("user-agent") or "")[:512] or None,
         )
         token = _current.set(info)
+        actor_token = _actor.set(Actor())
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -83,4 +108,5 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            _actor.reset(actor_token)
             _current.reset(token)

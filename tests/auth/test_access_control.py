@@ -27,6 +27,7 @@ SCOPED_ROUTES = [
     ("PUT", "/api/movies/{movie}/progress", "create:user-movies"),
     ("GET", "/api/watching", "read:user-movies"),
     ("GET", "/api/movies/{movie}/playback", "read:movies"),
+    ("GET", "/api/admin/audit", "read:audit"),
 ]
 # Routes on the caller's own session or account: any valid token, no particular scope.
 ACCOUNT_ROUTES = [

@@ -27,7 +27,7 @@ from cinepass.db.base import utcnow
 from cinepass.db.engine import session_scope
 from cinepass.db.unique import unless_taken
 from cinepass.errors import BadRequest, Conflict, NotFound, Unauthenticated
-from cinepass.events import EmailChanged
+from cinepass.events import EmailChanged, EmailVerified
 from cinepass.users import service as users_service
 from cinepass.users.models import User
 
@@ -69,6 +69,8 @@ class AccountService:
             await self._move_email(db, user, found.email)
         elif found.email != user.email_key:
             raise BadRequest(LINK_REFUSED)  # sent to an address the account no longer has
+        if user.email_verified_at is None or found.purpose is Purpose.CHANGE_EMAIL:
+            await self.auth.events.publish(EmailVerified(user_id=user.id), db)
         user.email_verified_at = user.email_verified_at or utcnow()
         if key is None or second_factor_due(user, [methods.MAILED_LINK]):
             # A link is one factor: an account with a second factor signs in with both.
@@ -132,7 +134,7 @@ class AccountService:
             # provider account: the owner, now proved, starts without it.
             await self._unlink_all(db, user.id)
             user.email_verified_at = utcnow()
-        await self.auth.set_password(db, user, body.password)
+        await self.auth.set_password(db, user, body.password, reset=True)
         return await self.auth.open_session(
             db, user, key, body.remember_me, amr=[methods.MAILED_LINK], user_agent=user_agent
         )

@@ -148,3 +148,9 @@ async def active(db: AsyncSession, user_id: str) -> Sequence[UserSession]:
 async def session_of(db: AsyncSession, token: str) -> str | None:
     found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == secret_digest(token)))
     return found.session_id if found else None
+
+
+async def owner_of(db: AsyncSession, session_id: str) -> str | None:
+    """The user whose session this is, or None."""
+    session = await db.get(UserSession, session_id)
+    return session.user_id if session else None
