@@ -72,6 +72,9 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     media_router.files_router,
 )
 # Every route of these requires a verified principal; each route adds the scopes it needs.
+# The admin movie import takes a file: the one route allowed a larger body.
+IMPORT_PATH = "/api/admin/movies/import"
+
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_router.account_router,
     accounts_router.account_router,
@@ -171,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimits,
         max_bytes=settings.requests.body_max_bytes,
         max_json_depth=settings.requests.json_max_depth,
+        larger={("POST", IMPORT_PATH): settings.requests.import_body_max_bytes},
     )
     app.add_middleware(SecurityHeaders)
     # Inside the proxy-header middleware, so the address it records is the forwarded one. The

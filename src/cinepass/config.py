@@ -165,6 +165,8 @@ class RequestSettings(Group):
 
     body_max_bytes: int = variable("REQUEST_BODY_MAX_BYTES", 64 * 1024, ge=1024)
     json_max_depth: int = variable("REQUEST_JSON_MAX_DEPTH", 32, ge=4, le=256)
+    # The admin movie import (a CSV file or JSON array of films): the one larger body.
+    import_body_max_bytes: int = variable("REQUEST_IMPORT_BODY_MAX_BYTES", 1024 * 1024, ge=1024)
     # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
     trusted_proxies: list[str] = variable("TRUSTED_PROXIES", [])
 

@@ -126,9 +126,12 @@ def test_an_admin_imports_a_spanish_csv_and_reads_each_rows_outcome(
     )
     page.get_by_role("button", name="Import", exact=True).click()
     report = page.get_by_test_id("admin-import-row")
-    expect(report).to_have_count(3)
-    expect(report.nth(2)).to_contain_text("year")
-    expect(page.get_by_test_id("admin-import-notice")).to_be_visible()
+    expect(report).to_have_count(1)
+    expect(report).to_contain_text("3")
+    expect(report).to_contain_text("year")
+    expect(page.get_by_test_id("admin-import-notice")).to_contain_text(
+        "2 created, 0 updated, 0 already in the catalogue, 1 row not imported"
+    )
     no_serious_violations(page)
 
     page.get_by_label("Search by title").fill(f"nandu {marker}")

@@ -135,6 +135,7 @@ export function ApiKeysSection() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
+                <th scope="col">Starts with</th>
                 <th scope="col">Scopes</th>
                 <th scope="col">Created</th>
                 <th scope="col">Actions</th>
@@ -144,6 +145,9 @@ export function ApiKeysSection() {
               {state.keys.map((key) => (
                 <tr key={key.id} data-testid="admin-key-row">
                   <th scope="row">{key.name}</th>
+                  <td>
+                    <code>{key.prefix}</code>
+                  </td>
                   <td>{key.scopes.join(" ")}</td>
                   <td>{formatWhen(key.createdAt) ?? ""}</td>
                   <td>

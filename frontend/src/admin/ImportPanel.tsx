@@ -41,9 +41,8 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
   };
 
   const summary = report
-    ? Object.entries(report.counts)
-        .map(([name, count]) => `${count} ${name}`)
-        .join(", ")
+    ? `${report.created} created, ${report.updated} updated, ${report.skipped} already in the catalogue, ` +
+      `${report.errors.length} ${report.errors.length === 1 ? "row" : "rows"} not imported`
     : null;
 
   return (
@@ -72,25 +71,21 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           Import
         </SubmitButton>
       </form>
-      {report && report.rows.length > 0 && (
+      {report && report.errors.length > 0 && (
         <div className="admin-table-wrap">
           <table className="admin-table" data-testid="admin-import-report">
-            <caption>Report, row by row</caption>
+            <caption>Rows not imported (numbered from 1 after the header row)</caption>
             <thead>
               <tr>
                 <th scope="col">Row</th>
-                <th scope="col">Title</th>
-                <th scope="col">Outcome</th>
                 <th scope="col">Problem</th>
               </tr>
             </thead>
             <tbody>
-              {report.rows.map((row) => (
-                <tr key={row.row} data-testid="admin-import-row">
-                  <td>{row.row}</td>
-                  <td>{row.title}</td>
-                  <td className={`admin-outcome--${row.outcome}`}>{row.outcome}</td>
-                  <td>{row.problem ?? ""}</td>
+              {report.errors.map((problem) => (
+                <tr key={problem.row} data-testid="admin-import-row">
+                  <td>{problem.row}</td>
+                  <td className="admin-outcome--error">{problem.message}</td>
                 </tr>
               ))}
             </tbody>

@@ -57,37 +57,36 @@ export async function deleteMovie(id: string): Promise<void> {
 
 export type { Movie };
 
-/** One row of an import's report, as the CLI's importer reports it. */
-export interface ImportRow {
+/** A row the import could not take: its number (from 1, the header not counted) and why. */
+export interface ImportProblem {
   row: number;
-  title: string;
-  outcome: string;
-  problem: string | null;
+  message: string;
 }
 
+/** What an import did: films created, updated (with `update`), skipped, and the rows refused. */
 export interface ImportReport {
-  rows: ImportRow[];
-  counts: Record<string, number>;
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: ImportProblem[];
+}
+
+function count(value: unknown): number {
+  return typeof value === "number" ? value : 0;
 }
 
 function readImportReport(body: unknown): ImportReport {
-  const record = asRecord(body);
-  const data = asRecord(record.data ?? record);
-  const rawRows = Array.isArray(data.rows) ? data.rows : Array.isArray(record.data) ? record.data : [];
-  const rows = rawRows.map((item, index): ImportRow => {
-    const row = asRecord(item);
-    const number = typeof row.row === "number" ? row.row : typeof row.number === "number" ? row.number : index + 1;
-    return {
-      row: number,
-      title: text(row.title),
-      outcome: text(row.outcome ?? row.status, "unknown"),
-      problem: optionalText(row.problem ?? row.error ?? row.message),
-    };
-  });
-  const counts: Record<string, number> = {};
-  for (const [name, value] of Object.entries(data)) if (typeof value === "number") counts[name] = value;
-  if (Object.keys(counts).length === 0) for (const row of rows) counts[row.outcome] = (counts[row.outcome] ?? 0) + 1;
-  return { rows, counts };
+  const data = asRecord(asRecord(body).data);
+  const errors = Array.isArray(data.errors) ? data.errors : [];
+  return {
+    created: count(data.created),
+    updated: count(data.updated),
+    skipped: count(data.skipped),
+    errors: errors.map((item, index): ImportProblem => {
+      const problem = asRecord(item);
+      return { row: typeof problem.row === "number" ? problem.row : index + 1, message: text(problem.message) };
+    }),
+  };
 }
 
 /** Imports a CSV file's films; each row is reported (created, updated, skipped, or its problem). */
@@ -123,8 +122,12 @@ function readUser(item: unknown): AdminUser | null {
   };
 }
 
+/** How many records a page of the console's lists holds. */
+export const PAGE_SIZE = 20;
+
 export async function listUsers(q: string, cursor: string | null, signal?: AbortSignal): Promise<Page<AdminUser>> {
-  const body = await request<unknown>("GET", `/api/admin/users${query({ q: q.trim(), cursor })}`, { signal });
+  const params = query({ q: q.trim(), cursor, limit: String(PAGE_SIZE) });
+  const body = await request<unknown>("GET", `/api/admin/users${params}`, { signal });
   return { items: list(body).flatMap((item) => readUser(item) ?? []), next: nextCursor(body) };
 }
 
@@ -169,6 +172,8 @@ export async function endUserSessions(userId: string): Promise<void> {
 export interface ApiKey {
   id: string;
   name: string;
+  /** The secret's first characters, to recognise it by. */
+  prefix: string;
   scopes: string[];
   createdAt: string;
   revoked: boolean;
@@ -183,6 +188,7 @@ function readKey(item: unknown): ApiKey | null {
   return {
     id: key.id,
     name: text(key.name),
+    prefix: text(key.prefix),
     scopes,
     createdAt: text(key.createdAt),
     revoked: key.revoked === true || typeof key.revokedAt === "string",
@@ -203,7 +209,7 @@ export interface CreatedKey {
 export async function createApiKey(name: string, scopes: { preset: string } | { scopes: string[] }): Promise<CreatedKey> {
   const body = await request<unknown>("POST", "/api/admin/api-keys", { body: { name, ...scopes } });
   const data = asRecord(asRecord(body).data);
-  const secret = text(data.secret ?? data.token ?? data.apiKeyToken ?? data.key);
+  const secret = text(data.token);
   return { key: readKey(data), secret };
 }
 
@@ -227,7 +233,7 @@ export interface AuditEvent {
 
 function readEvent(item: unknown): AuditEvent | null {
   const event = asRecord(item);
-  const id = typeof event.id === "number" ? String(event.id) : event.id;
+  const id = event.id;
   if (typeof id !== "string" || !id) return null;
   const targetType = text(event.targetType);
   const targetId = text(event.targetId);
@@ -235,7 +241,6 @@ function readEvent(item: unknown): AuditEvent | null {
     id,
     at: text(event.at),
     actor:
-      optionalText(event.actorEmail) ??
       optionalText(event.actorUserId) ??
       (optionalText(event.actorApiKeyId) ? `API key ${text(event.actorApiKeyId)}` : "—"),
     action: text(event.action),
@@ -255,7 +260,13 @@ export interface AuditFilters {
 }
 
 export async function listAudit(filters: AuditFilters, cursor: string | null, signal?: AbortSignal): Promise<Page<AuditEvent>> {
-  const params = query({ user: filters.user.trim(), action: filters.action, since: filters.since, cursor });
+  const params = query({
+    user: filters.user.trim(),
+    action: filters.action,
+    since: filters.since,
+    cursor,
+    limit: String(PAGE_SIZE),
+  });
   const body = await request<unknown>("GET", `/api/admin/audit${params}`, { signal });
   return { items: list(body).flatMap((item) => readEvent(item) ?? []), next: nextCursor(body) };
 }
