@@ -47,7 +47,7 @@ export function UsersSection() {
     }
   };
 
-  const change = async (user: admin.AdminUser, what: { disabled?: boolean; role?: string }, done: string) => {
+  const change = async (user: admin.AdminUser, what: { disabled?: boolean; role?: admin.Role }, done: string) => {
     if (busyId) return;
     setBusyId(user.id);
     setError(null);
@@ -128,9 +128,10 @@ export function UsersSection() {
                             className="admin-select"
                             value={user.role}
                             disabled={self || busy}
-                            onChange={(event) =>
-                              void change(user, { role: event.target.value }, `${user.name} is now ${event.target.value === "admin" ? "an admin" : "a user"}.`)
-                            }
+                            onChange={(event) => {
+                              const role = event.target.value === "admin" ? "admin" : "user";
+                              void change(user, { role }, `${user.name} is now ${role === "admin" ? "an admin" : "a user"}.`);
+                            }}
                           >
                             <option value="user">user</option>
                             <option value="admin">admin</option>

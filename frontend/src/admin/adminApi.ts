@@ -58,18 +58,10 @@ export async function deleteMovie(id: string): Promise<void> {
 export type { Movie };
 
 /** A row the import could not take: its number (from 1, the header not counted) and why. */
-export interface ImportProblem {
-  row: number;
-  message: string;
-}
+export type ImportProblem = components["schemas"]["RowError"];
 
 /** What an import did: films created, updated (with `update`), skipped, and the rows refused. */
-export interface ImportReport {
-  created: number;
-  updated: number;
-  skipped: number;
-  errors: ImportProblem[];
-}
+export type ImportReport = components["schemas"]["ImportReportOut"];
 
 function count(value: unknown): number {
   return typeof value === "number" ? value : 0;
@@ -100,14 +92,8 @@ export async function importMovies(csv: string, update: boolean): Promise<Import
 
 /* --- users -------------------------------------------------------------------------------- */
 
-export interface AdminUser {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  disabled: boolean;
-  createdAt: string;
-}
+export type Role = components["schemas"]["Role"];
+export type AdminUser = Pick<components["schemas"]["AdminUserOut"], "id" | "name" | "email" | "role" | "disabled" | "createdAt">;
 
 function readUser(item: unknown): AdminUser | null {
   const user = asRecord(item);
@@ -116,7 +102,7 @@ function readUser(item: unknown): AdminUser | null {
     id: user.id,
     name: text(user.name),
     email: text(user.email),
-    role: text(user.role, "user"),
+    role: user.role === "admin" ? "admin" : "user",
     disabled: user.disabled === true,
     createdAt: text(user.createdAt),
   };
@@ -131,7 +117,7 @@ export async function listUsers(q: string, cursor: string | null, signal?: Abort
   return { items: list(body).flatMap((item) => readUser(item) ?? []), next: nextCursor(body) };
 }
 
-export async function changeUser(id: string, change: { disabled?: boolean; role?: string }): Promise<AdminUser | null> {
+export async function changeUser(id: string, change: { disabled?: boolean; role?: Role }): Promise<AdminUser | null> {
   const body = await request<unknown>("PATCH", `/api/admin/users/${segment(id)}`, { body: change });
   return readUser(asRecord(body).data);
 }
@@ -169,15 +155,10 @@ export async function endUserSessions(userId: string): Promise<void> {
 
 /* --- API keys ----------------------------------------------------------------------------- */
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  /** The secret's first characters, to recognise it by. */
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
+/** A key as the console lists it (`prefix`: the secret's first characters, to recognise it by). */
+export type ApiKey = Pick<components["schemas"]["ApiKeyOut"], "id" | "name" | "prefix" | "scopes" | "createdAt"> & {
   revoked: boolean;
-}
+};
 
 function readKey(item: unknown): ApiKey | null {
   const key = asRecord(item);
