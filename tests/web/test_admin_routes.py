@@ -87,7 +87,9 @@ def test_an_admin_session_reaches_every_admin_route(
 ) -> None:
     r = call(admin, route)
     assert r.status_code not in (401, 403), r.text
-    assert r.json().get("message") != GATE
+    assert r.json().get("message") not in (GATE, "no such route")
+    if route.method == "GET" and SOME_ID not in example_path(route):
+        assert r.status_code == 200, r.text
 
 
 def test_a_visitor_without_a_session_gets_401_for_an_admin_route(web: Web) -> None:
