@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.pages import serious_violations, settle
+from tests.e2e.pages import screenshot, serious_violations, settle
 from tests.web.conftest import Web
 
 PASSWORD = "contraseña de administración"
@@ -85,6 +85,7 @@ def test_an_admin_creates_edits_and_deletes_a_movie(context: BrowserContext, sit
     form.get_by_label("Genres").fill("drama, familia")
     form.get_by_label("Description").fill("Ana, ocho años, en una casa de Madrid.")
     no_serious_violations(page)
+    screenshot(page, "admin-movie-form")
     form.get_by_role("button", name="Add movie").click()
     expect(page.get_by_test_id("admin-movies-notice")).to_contain_text("added to the catalogue")
 
@@ -209,6 +210,7 @@ def test_a_new_api_keys_secret_is_shown_once_and_the_key_can_be_revoked(
     secret = page.get_by_test_id("admin-key-secret-value").inner_text().strip()
     assert len(secret) > 20
     no_serious_violations(page)
+    screenshot(page, "admin-api-key-secret")
     page.get_by_role("button", name="Copy the key").click()
     expect(secret_box).to_contain_text("Copied")
     assert page.evaluate("() => navigator.clipboard.readText()") == secret
@@ -250,6 +252,7 @@ def test_the_audit_log_filters_by_user_and_action_and_pages_with_more(
     page.get_by_role("button", name="Apply filters").click()
     rows = page.get_by_test_id("admin-audit-row")
     expect(rows).to_have_count(20)
+    screenshot(page, "admin-audit-log")
     expect(
         page.get_by_test_id("admin-audit-action").filter(has_not_text="auth.sign_in")
     ).to_have_count(0)

@@ -172,13 +172,15 @@ export function AuditSection() {
                       <time dateTime={event.at}>{formatWhen(event.at) ?? event.at}</time>
                     </td>
                     <td>{event.actor}</td>
-                    <td data-testid="admin-audit-action">{event.action}</td>
+                    <td className="admin-nowrap" data-testid="admin-audit-action">
+                      {event.action}
+                    </td>
                     <td>{event.target}</td>
-                    <td className={`admin-outcome--${event.outcome}`}>
+                    <td className={`admin-nowrap admin-outcome--${event.outcome}`}>
                       {event.outcome}
                       {event.reason && ` (${event.reason})`}
                     </td>
-                    <td>{event.address ?? ""}</td>
+                    <td className="admin-nowrap">{event.address ?? ""}</td>
                   </tr>
                 ))}
               </tbody>
