@@ -1,4 +1,4 @@
-"""/api/admin/users: search, disable and enable, role; never oneself, and only with a fresh sign-in."""
+"""/api/admin/users: search, disable, enable, role; never oneself, only after a fresh sign-in."""
 
 from __future__ import annotations
 

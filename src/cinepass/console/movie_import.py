@@ -37,9 +37,9 @@ REQUEST_BODY: dict[str, Any] = {
             _JSON: {
                 "schema": {
                     "type": "array",
-                    "description": "Movie objects as POST /api/movies takes them; each is checked"
-                    " on its own and a bad one reported",
-                    "items": {"type": "object"},
+                    "description": "Movie objects as POST /api/movies takes them; each row is"
+                    " checked on its own, and one that is no movie (or no object) is reported",
+                    "items": {},
                 },
                 "example": [
                     {

@@ -28,13 +28,34 @@ from cinepass.users import service as users_service
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], responses=AUTHENTICATED)
 
-# Step-up: the scope, and a sign-in from the last 10 minutes.
-_recent = Depends(get_recent_principal)
+
 UserReader = Annotated[Principal, scoped(scopes.READ_USERS)]
-UserUpdater = Annotated[Principal, scoped(scopes.UPDATE_USERS), _recent]
 KeyReader = Annotated[Principal, scoped(scopes.READ_API_KEYS)]
-KeyCreator = Annotated[Principal, scoped(scopes.CREATE_API_KEYS), _recent]
-KeyDeleter = Annotated[Principal, scoped(scopes.DELETE_API_KEYS), _recent]
+
+
+# Step-up: the route's scope (checked first: a user's token is 403 insufficient_scope), then a
+# sign-in from the last 10 minutes. FastAPI heeds one dependency per parameter, hence these.
+async def _recent_user_updater(
+    principal: Annotated[Principal, scoped(scopes.UPDATE_USERS)],
+) -> Principal:
+    return await get_recent_principal(principal)
+
+
+async def _recent_key_creator(
+    principal: Annotated[Principal, scoped(scopes.CREATE_API_KEYS)],
+) -> Principal:
+    return await get_recent_principal(principal)
+
+
+async def _recent_key_deleter(
+    principal: Annotated[Principal, scoped(scopes.DELETE_API_KEYS)],
+) -> Principal:
+    return await get_recent_principal(principal)
+
+
+UserUpdater = Annotated[Principal, Depends(_recent_user_updater)]
+KeyCreator = Annotated[Principal, Depends(_recent_key_creator)]
+KeyDeleter = Annotated[Principal, Depends(_recent_key_deleter)]
 MovieCreator = Annotated[Principal, scoped(scopes.CREATE_MOVIES)]
 
 

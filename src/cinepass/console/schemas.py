@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from cinepass.schemas import ApiModel, PartialUpdate, RequestModel, TextSchema, UtcDateTime
 from cinepass.scopes import ALL_SCOPES, PRESETS
@@ -59,8 +59,20 @@ KeyName = Annotated[
 ]
 
 
+def _scopes_or_preset_schema(schema: dict[str, Any]) -> None:
+    """Exactly one of the two, and neither as null."""
+    for name in ("scopes", "preset"):
+        field = schema["properties"][name]
+        [kind] = [o for o in field.pop("anyOf") if o != {"type": "null"}]
+        field.pop("default", None)
+        schema["properties"][name] = {**kind, **field}
+    schema["oneOf"] = [{"required": ["scopes"]}, {"required": ["preset"]}]
+
+
 class ApiKeyCreate(RequestModel):
     """A new API key: its scopes named one by one, or a preset's."""
+
+    model_config = ConfigDict(json_schema_extra=_scopes_or_preset_schema)
 
     name: KeyName = Field(description="What the key is for")
     scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=len(ALL_SCOPES))
@@ -68,6 +80,13 @@ class ApiKeyCreate(RequestModel):
 
     @model_validator(mode="after")
     def _one_of_scopes_or_preset(self) -> ApiKeyCreate:
+        nulls = [
+            f
+            for f in ("scopes", "preset")
+            if f in self.model_fields_set and getattr(self, f) is None
+        ]
+        if nulls:
+            raise ValueError(f"fields cannot be null: {', '.join(nulls)}")
         if (self.scopes is None) == (self.preset is None):
             raise ValueError("send exactly one of scopes or preset")
         return self
