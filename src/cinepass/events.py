@@ -53,6 +53,9 @@ class SignedIn(Event):
 
 @dataclass(frozen=True, slots=True)
 class SignInFailed(Event):
+    """Published just before the refusal is raised: a subscriber may end the transaction
+    (the audit trail rolls it back and commits its record of the failure alone)."""
+
     # The account's email key, whether or not an account has it.
     account: str
     address: str
@@ -73,7 +76,8 @@ class FailureReason(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SignInLockedOut(Event):
-    """Sign-in refused before the password was checked: too many failures."""
+    """Sign-in refused before the password was checked: too many failures. Published just
+    before the refusal is raised, as SignInFailed."""
 
     account: str
     address: str

@@ -29,3 +29,8 @@ def one(api: Api, action: str, **filters: Any) -> dict[str, Any]:
     events = trail(api, action=action, **filters)
     assert events, (action, filters)
     return events[0]
+
+
+def rows(api: Api) -> list[tuple[Any, ...]]:
+    """Every audit row, every column, straight from the table."""
+    return api.db.query("SELECT * FROM audit_events")
