@@ -5,7 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from tests.cli.conftest import cli, pycache
 from tests.support import Api, bearer
+
+# The CLI's fixtures, for the audit commands and the operator's changes they record.
+__all__ = ["cli", "pycache"]
 
 AGENT = "Navegador-de-pruebas/1.0 (cinepass; nandu)"
 
