@@ -64,9 +64,12 @@ def test_a_user_role_token_is_refused_even_with_a_key_holding_read_audit(
     assert r.status_code == 403, r.text
 
 
-def test_a_made_up_cursor_or_action_is_refused(api: Api) -> None:
+def test_a_made_up_cursor_action_or_time_is_refused(api: Api) -> None:
     token = api.admin_token()
     r = api.http.get("/api/admin/audit", params={"cursor": "bm9wZQ"}, headers=bearer(token))
     assert r.status_code == 400
     r = api.http.get("/api/admin/audit", params={"action": "nada"}, headers=bearer(token))
     assert r.status_code == 400  # the API answers 400 for every invalid query
+    for since in ("0.5", "2026-12-05", "2026-12-05T09:30:00"):
+        r = api.http.get("/api/admin/audit", params={"since": since}, headers=bearer(token))
+        assert r.status_code == 400, since
