@@ -138,11 +138,6 @@ class ApiKeyCreated(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class SigningKeyRotated(Event):
-    kid: str
-
-
-@dataclass(frozen=True, slots=True)
 class UserDisabled(Event):
     user_id: str
 
@@ -153,9 +148,25 @@ class UserEnabled(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class RoleChanged(Event):
+class UserRoleChanged(Event):
     user_id: str
     role: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoviesImported(Event):
+    created: int
+    updated: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UserDeleted(Event):
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKeyRotated(Event):
+    kid: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,17 +183,6 @@ class MovieUpdated(Event):
 @dataclass(frozen=True, slots=True)
 class MovieDeleted(Event):
     movie_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class MoviesImported(Event):
-    created: int
-    updated: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class UserDeleted(Event):
-    user_id: str
 
 
 class MethodChange(enum.StrEnum):

@@ -32,7 +32,6 @@ from cinepass.events import (
     MovieUpdated,
     PasswordChanged,
     RefreshTokenReused,
-    RoleChanged,
     SessionEnded,
     SignedIn,
     SignedOutEverywhere,
@@ -44,6 +43,7 @@ from cinepass.events import (
     UserDeleted,
     UserDisabled,
     UserEnabled,
+    UserRoleChanged,
     UserSignedUp,
 )
 
@@ -91,7 +91,7 @@ class AuditTrail:
             UserDisabled,
             UserEnabled,
             UserDeleted,
-            RoleChanged,
+            UserRoleChanged,
             MovieCreated,
             MovieUpdated,
             MovieDeleted,
@@ -196,7 +196,7 @@ def _operator_row(event: Event) -> AuditEvent | None:
             return service.new_event(Action.USER_ENABLED, target=_user(user_id))
         case UserDeleted(user_id):
             return service.new_event(Action.USER_DELETED, target=_user(user_id))
-        case RoleChanged(user_id, role):
+        case UserRoleChanged(user_id, role):
             return service.new_event(
                 Action.USER_ROLE_CHANGED, target=_user(user_id), details={"role": role}
             )

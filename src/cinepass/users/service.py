@@ -89,13 +89,17 @@ async def set_disabled(db: AsyncSession, email: str, disabled: bool, *, events: 
     """Disable (or enable again) an account; disabling publishes UserDisabled, whose
     subscribers end its sessions."""
     user = await _existing(db, email)
-    changed = user.disabled != disabled
-    user.disabled = disabled
-    if disabled:
-        await events.publish(UserDisabled(user_id=user.id), db)
-    elif changed:
-        await events.publish(UserEnabled(user_id=user.id), db)
+    await _set_disabled(db, user, disabled, events)
     return user
+
+
+async def _set_disabled(db: AsyncSession, user: User, disabled: bool, events: Events) -> None:
+    was_disabled, user.disabled = user.disabled, disabled
+    if disabled:
+        # Again if it was already: a repeat finishes what an interrupted one started.
+        await events.publish(UserDisabled(user_id=user.id), db)
+    elif was_disabled:
+        await events.publish(UserEnabled(user_id=user.id), db)
 
 
 async def delete(db: AsyncSession, email: str, *, events: Events) -> User:
