@@ -29,6 +29,7 @@ ADMIN_KEY = os.environ.get("CINEPASS_FUZZ_ADMIN_KEY", "")
 PUBLIC_KEY = os.environ.get("CINEPASS_FUZZ_PUBLIC_KEY", "")
 THROWAWAY_PASSWORD = os.environ.get("CINEPASS_FUZZ_THROWAWAY_PASSWORD", "")
 CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_CURSORS", "[]"))
+AUDIT_CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_AUDIT_CURSORS", "[]"))
 LINK_TOKENS = os.environ.get("CINEPASS_FUZZ_LINK_TOKENS", "")
 WEB_ORIGIN = os.environ.get("CINEPASS_FUZZ_WEB_ORIGIN", "")
 PASSWORD_CHANGE = "/api/auth/password"
@@ -104,6 +105,14 @@ def issued_cursor(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
     """A valid cursor is one the server issued; a generated one is refused, as documented."""
     if _positive(case) and case.query and "cursor" in case.query:
         case.query["cursor"] = random.choice(CURSORS)
+    return case
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/admin/audit", method="GET")
+def issued_audit_cursor(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """As for the movies: a valid audit cursor is one the server issued."""
+    if _positive(case) and case.query and "cursor" in case.query:
+        case.query["cursor"] = random.choice(AUDIT_CURSORS)
     return case
 
 

@@ -122,6 +122,7 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_MEDIA_URL_TTL_SECONDS": ("120", "media.url_ttl_seconds", 120),
     "CINEPASS_LOG_FORMAT": ("json", "logging.format", None),
     "CINEPASS_LOG_LEVEL": ("DEBUG", "logging.level", None),
+    "CINEPASS_AUDIT_RETENTION_DAYS": ("30", "audit.retention_days", 30),
 }
 
 

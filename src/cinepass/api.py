@@ -119,7 +119,7 @@ async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, As
     revocations = revocation_list(settings, sessionmaker)
     events = Events()
     mail = AccountMail(Mailer.from_settings(settings), AbuseLimits(settings), settings.web.origin)
-    subscribe(events, revocations, mail, AuditTrail(sessionmaker))
+    subscribe(events, revocations, mail, AuditTrail())
     try:
         async with session_scope(sessionmaker) as db:
             yield events, db
@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = AppContext.build(settings)
         mail = AccountMail(context.mailer, context.auth.limits, settings.web.origin)
-        subscribe(context.events, context.auth.revocations, mail, AuditTrail(context.sessionmaker))
+        subscribe(context.events, context.auth.revocations, mail, AuditTrail())
         app.state.context = context
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)

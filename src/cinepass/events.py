@@ -53,6 +53,9 @@ class SignedIn(Event):
 
 @dataclass(frozen=True, slots=True)
 class SignInFailed(Event):
+    """Published just before the refusal is raised: a subscriber may end the transaction
+    (the audit trail rolls it back and commits its record of the failure alone)."""
+
     # The account's email key, whether or not an account has it.
     account: str
     address: str
@@ -73,7 +76,8 @@ class FailureReason(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SignInLockedOut(Event):
-    """Sign-in refused before the password was checked: too many failures."""
+    """Sign-in refused before the password was checked: too many failures. Published just
+    before the refusal is raised, as SignInFailed."""
 
     account: str
     address: str
@@ -134,11 +138,6 @@ class ApiKeyCreated(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class SigningKeyRotated(Event):
-    kid: str
-
-
-@dataclass(frozen=True, slots=True)
 class UserDisabled(Event):
     user_id: str
 
@@ -155,6 +154,22 @@ class UserRoleChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class MoviesImported(Event):
+    created: int
+    updated: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UserDeleted(Event):
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKeyRotated(Event):
+    kid: str
+
+
+@dataclass(frozen=True, slots=True)
 class MovieCreated(Event):
     movie_id: str
     title: str
@@ -168,17 +183,6 @@ class MovieUpdated(Event):
 @dataclass(frozen=True, slots=True)
 class MovieDeleted(Event):
     movie_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class MoviesImported(Event):
-    created: int
-    updated: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class UserDeleted(Event):
-    user_id: str
 
 
 class MethodChange(enum.StrEnum):

@@ -5,7 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from tests.cli.conftest import cli, pycache
 from tests.support import Api, bearer
+
+# The CLI's fixtures, for the audit commands and the operator's changes they record.
+__all__ = ["cli", "pycache"]
 
 AGENT = "Navegador-de-pruebas/1.0 (cinepass; nandu)"
 
@@ -29,3 +33,8 @@ def one(api: Api, action: str, **filters: Any) -> dict[str, Any]:
     events = trail(api, action=action, **filters)
     assert events, (action, filters)
     return events[0]
+
+
+def rows(api: Api) -> list[tuple[Any, ...]]:
+    """Every audit row, every column, straight from the table."""
+    return api.db.query("SELECT * FROM audit_events")

@@ -849,6 +849,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List audit events, newest first */
+        get: operations["list_audit_events_api_admin_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -867,6 +884,11 @@ export interface components {
              */
             emailVerified: boolean;
         };
+        /**
+         * Action
+         * @enum {string}
+         */
+        Action: "auth.sign_in" | "auth.sign_in_failed" | "auth.locked_out" | "auth.sign_out" | "auth.sign_out_everywhere" | "auth.refresh" | "auth.refresh_reuse" | "account.signed_up" | "account.password_changed" | "account.password_reset" | "account.email_verified" | "account.email_changed" | "mfa.enabled" | "mfa.disabled" | "mfa.recovery_codes_renewed" | "passkey.added" | "passkey.removed" | "identity.linked" | "identity.unlinked" | "api_key.created" | "api_key.revoked" | "signing_key.rotated" | "user.disabled" | "user.enabled" | "user.deleted" | "user.role_changed" | "movie.created" | "movie.updated" | "movie.deleted" | "movies.imported";
         /** AdminUserOut */
         AdminUserOut: {
             /** Id */
@@ -936,6 +958,40 @@ export interface components {
             lastUsedAt: string | null;
             /** Revokedat */
             revokedAt: string | null;
+        };
+        /** AuditEventOut */
+        AuditEventOut: {
+            /** Id */
+            id: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Actoruserid */
+            actorUserId: string | null;
+            /** Actorapikeyid */
+            actorApiKeyId: string | null;
+            /** Action */
+            action: string;
+            /** Targettype */
+            targetType: string | null;
+            /** Targetid */
+            targetId: string | null;
+            /** Outcome */
+            outcome: string;
+            /** Reason */
+            reason: string | null;
+            /** Address */
+            address: string | null;
+            /** Useragent */
+            userAgent: string | null;
+            /** Requestid */
+            requestId: string | null;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
         };
         /** CodeProof */
         CodeProof: {
@@ -1347,6 +1403,15 @@ export interface components {
         Page_list_AdminUserOut__: {
             /** Data */
             data: components["schemas"]["AdminUserOut"][];
+            /** Message */
+            message: string;
+            /** Next */
+            next: string | null;
+        };
+        /** Page[list[AuditEventOut]] */
+        Page_list_AuditEventOut__: {
+            /** Data */
+            data: components["schemas"]["AuditEventOut"][];
             /** Message */
             message: string;
             /** Next */
@@ -1948,6 +2013,15 @@ export interface operations {
                 };
                 content: {
                     "image/svg+xml": unknown;
+                };
+            };
+            /** @description Invalid request (see details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Bad slug */
@@ -6987,6 +7061,99 @@ export interface operations {
             };
             /** @description The body's Content-Type is not one the route takes */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The request line and headers are over 32 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_audit_events_api_admin_audit_get: {
+        parameters: {
+            query?: {
+                /** @description Events by or about this user (an id or an email) */
+                user?: string | null;
+                /** @description Only this action */
+                action?: components["schemas"]["Action"] | null;
+                /** @description Only events at or after this time */
+                since?: string | null;
+                limit?: number;
+                /** @description `next` of the last page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_list_AuditEventOut__"];
+                };
+            };
+            /** @description Invalid request (see details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks a scope this route needs, or the object is not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is over the server's limit (CINEPASS_REQUEST_BODY_MAX_BYTES) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

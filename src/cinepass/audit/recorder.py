@@ -1,8 +1,9 @@
 """The audit trail's subscribers: each event the domains publish becomes one audit row.
 
 A change is recorded in the transaction that makes it, so the row and the change commit or
-roll back together. A refusal (a failed sign-in, a lockout) rolls its transaction back, so it
-is recorded in a transaction of its own.
+roll back together. A refusal (a failed sign-in, a lockout) is published just before the
+request fails, which would roll the row back with it: its transaction is rolled back at once
+and the row alone committed. (A second session would wait on SQLite for the first's lock.)
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass import request_context
 from cinepass.audit import service
 from cinepass.audit.actions import Action, Outcome
 from cinepass.audit.models import AuditEvent
 from cinepass.audit.service import Target
-from cinepass.db.engine import session_scope
 from cinepass.events import (
     ApiKeyCreated,
     ApiKeyRevoked,
@@ -71,10 +71,7 @@ def _user(user_id: str | None) -> Target:
 
 
 class AuditTrail:
-    """Subscribes to every event worth an audit row; `sessionmaker` serves refusals."""
-
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._sessionmaker = sessionmaker
+    """Subscribes to every event worth an audit row."""
 
     def subscribe(self, events: Events) -> None:
         for kind in (
@@ -101,20 +98,21 @@ class AuditTrail:
             MoviesImported,
         ):
             events.subscribe(kind, self.in_transaction)
-        events.subscribe(SignInFailed, self.on_its_own)
-        events.subscribe(SignInLockedOut, self.on_its_own)
+        events.subscribe(SignInFailed, self.refused)
+        events.subscribe(SignInLockedOut, self.refused)
 
     async def in_transaction(self, event: Event, db: AsyncSession) -> None:
         row = audit_row(event)
         if row is not None:
             await service.record(db, row)
 
-    async def on_its_own(self, event: Event, _db: AsyncSession) -> None:
+    async def refused(self, event: Event, db: AsyncSession) -> None:
         row = audit_row(event)
         if row is None:
             return
-        async with session_scope(self._sessionmaker) as db:
-            await service.record(db, row)
+        await db.rollback()
+        await service.record(db, row)
+        await db.commit()
 
 
 def audit_row(event: Event) -> AuditEvent | None:

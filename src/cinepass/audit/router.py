@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BeforeValidator
 
 from cinepass import scopes
 from cinepass.audit import service
@@ -16,6 +17,16 @@ from cinepass.auth.tokens import Principal
 from cinepass.db.dependencies import DbSession
 from cinepass.responses import AUTHENTICATED
 from cinepass.schemas import WITHOUT_NUL, Page
+
+# RFC 3339 with its offset, as the document's `date-time` says: no bare dates, no Unix times.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339(value: object) -> object:
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("give a time as RFC 3339, e.g. 2026-12-05T09:30:00Z")
+    return value
+
 
 router = APIRouter(prefix="/api/admin/audit", tags=["admin"], responses=AUTHENTICATED)
 
@@ -35,7 +46,11 @@ async def list_audit_events(
         ),
     ] = None,
     action: Annotated[Action | None, Query(description="Only this action")] = None,
-    since: Annotated[datetime | None, Query(description="Only events at or after")] = None,
+    since: Annotated[
+        AwareDatetime | None,
+        BeforeValidator(_rfc3339),
+        Query(description="Only events at or after this time"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = service.DEFAULT_PAGE_SIZE,
     cursor: Annotated[
         str | None,
@@ -47,8 +62,6 @@ async def list_audit_events(
         user_id = await service.find_user_id(db, user.strip())
         if user_id is None:
             return Page(data=[], message="audit events listed", next=None)
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
     page = await service.list_events(
         db,
         user_id=user_id,
