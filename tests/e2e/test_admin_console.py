@@ -203,7 +203,7 @@ def test_a_new_api_keys_secret_is_shown_once_and_the_key_can_be_revoked(
     open_console(page, "API keys")
     no_serious_violations(page)
     page.get_by_label("Name").fill(key_name)
-    page.get_by_label("Scopes").select_option("public")
+    page.get_by_label("Scopes", exact=True).select_option("public")
     page.get_by_role("button", name="Create key").click()
     secret_box = page.get_by_test_id("admin-key-secret")
     expect(secret_box).to_contain_text("shown only this once")
@@ -227,6 +227,18 @@ def test_a_new_api_keys_secret_is_shown_once_and_the_key_can_be_revoked(
     row.get_by_role("button", name=f"Revoke {key_name}").click()
     row.get_by_role("button", name=f"Yes, revoke “{key_name}”").click()
     expect(page.get_by_test_id("admin-keys-notice")).to_contain_text("is revoked")
+
+    # A key made to measure: its scopes one by one.
+    page.get_by_label("Name").fill(f"{key_name} lectura")
+    page.get_by_label("Scopes", exact=True).select_option("choose")
+    page.get_by_label("signin:auth").check()
+    page.get_by_label("read:movies", exact=True).check()
+    page.get_by_role("button", name="Create key").click()
+    expect(secret_box).to_be_visible()
+    page.get_by_role("button", name="I've copied it").click()
+    expect(page.get_by_role("heading", name="API keys")).to_be_focused()
+    made = page.get_by_test_id("admin-key-row").filter(has_text=f"{key_name} lectura")
+    expect(made).to_contain_text("signin:auth read:movies")
     assert site.api.sign_in(
         site.api.admin_email, site.api.admin_password, key=secret
     ).status_code in (

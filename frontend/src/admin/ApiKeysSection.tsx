@@ -12,6 +12,28 @@ const PRESETS = [
   { name: "web", label: "web: a render server (refresh tokens, the admin console)" },
   { name: "admin", label: "admin: every scope" },
 ] as const;
+const CHOOSE = "choose";
+
+/** Every scope the API knows (cinepass.scopes.ALL_SCOPES), for a key made to measure. */
+const SCOPES = [
+  "signin:auth",
+  "signup:auth",
+  "signin:provider",
+  "read:movies",
+  "create:movies",
+  "update:movies",
+  "delete:movies",
+  "read:user-movies",
+  "create:user-movies",
+  "delete:user-movies",
+  "read:users",
+  "update:users",
+  "read:api-keys",
+  "create:api-keys",
+  "delete:api-keys",
+  "read:audit",
+  "offline_access",
+];
 
 type ListState = { status: "loading" } | { status: "ready"; keys: admin.ApiKey[] } | { status: "error"; error: api.ApiError };
 
@@ -22,6 +44,7 @@ export function ApiKeysSection() {
   const [attempt, setAttempt] = useState(0);
   const [name, setName] = useState("");
   const [preset, setPreset] = useState<string>("public");
+  const [chosen, setChosen] = useState<string[]>([]);
   const [nameError, setNameError] = useState<string | undefined>();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
@@ -48,12 +71,16 @@ export function ApiKeysSection() {
       setNameError("Name the key after who uses it, such as “render server”.");
       return;
     }
+    if (preset === CHOOSE && chosen.length === 0) {
+      setError("Choose at least one scope, or a preset.");
+      return;
+    }
     setNameError(undefined);
     setCreating(true);
     setError(null);
     setNotice(null);
     try {
-      const result = await admin.createApiKey(name.trim(), { preset });
+      const result = await admin.createApiKey(name.trim(), preset === CHOOSE ? { scopes: chosen } : { preset });
       setCreated({ name: name.trim(), secret: result.secret });
       setName("");
       setAttempt((n) => n + 1);
@@ -93,7 +120,14 @@ export function ApiKeysSection() {
       <SectionMessages name="admin-keys" notice={notice} error={error} />
 
       {created ? (
-        <KeySecret name={created.name} secret={created.secret} onDone={() => setCreated(null)} />
+        <KeySecret
+          name={created.name}
+          secret={created.secret}
+          onDone={() => {
+            setCreated(null);
+            heading.current?.focus();
+          }}
+        />
       ) : (
         <form className="admin-form" aria-labelledby="admin-key-form-title" onSubmit={(event) => void create(event)} noValidate>
           <h3 className="link-providers__title field--wide" id="admin-key-form-title">
@@ -110,8 +144,30 @@ export function ApiKeysSection() {
                   {item.label}
                 </option>
               ))}
+              <option value={CHOOSE}>Choose scopes one by one</option>
             </select>
           </div>
+          {preset === CHOOSE && (
+            <fieldset className="admin-scopes field--wide">
+              <legend>Scopes of the new key</legend>
+              {SCOPES.map((scope) => (
+                <label key={scope} className="checkbox" htmlFor={`admin-scope-${scope}`}>
+                  <input
+                    id={`admin-scope-${scope}`}
+                    type="checkbox"
+                    checked={chosen.includes(scope)}
+                    onChange={(event) =>
+                      setChosen((current) =>
+                        event.target.checked ? [...current, scope] : current.filter((item) => item !== scope),
+                      )
+                    }
+                  />
+                  <span className="checkbox__box" aria-hidden="true" />
+                  <span>{scope}</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
           <div className="admin-form__actions">
             <SubmitButton busy={creating} block={false}>
               Create key
