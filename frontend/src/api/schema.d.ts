@@ -1950,6 +1950,15 @@ export interface operations {
                     "image/svg+xml": unknown;
                 };
             };
+            /** @description Invalid request (see details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Bad slug */
             404: {
                 headers: {
