@@ -55,7 +55,7 @@ async def ready(context: ContextDep) -> Status:
     responses={
         200: {"content": {"image/svg+xml": {}}},
         404: {"description": "Bad slug"},
-        # request_guards refuses a value holding NUL before the route runs.
+        # A NUL in the title (request_guards refuses it on every route).
         **errors(400),
     },
 )

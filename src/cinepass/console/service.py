@@ -17,7 +17,7 @@ from cinepass.auth.service import AuthService
 from cinepass.auth.tokens import Principal
 from cinepass.console.schemas import AdminUserOut, ApiKeyCreate
 from cinepass.errors import BadRequest, Conflict, NotFound
-from cinepass.events import ApiKeyCreated, Events, SignedOutEverywhere
+from cinepass.events import Events, SignedOutEverywhere
 from cinepass.passkeys.models import Passkey
 from cinepass.text import search_key
 from cinepass.users import service as users_service
@@ -134,9 +134,7 @@ async def end_sessions(db: AsyncSession, events: Events, user_id: str) -> None:
 async def create_api_key(
     db: AsyncSession, events: Events, body: ApiKeyCreate
 ) -> api_keys_service.CreatedKey:
-    created = await api_keys_service.create(db, name=body.name, scopes=body.scope_list)
-    await events.publish(ApiKeyCreated(api_key_id=created.key.id, name=created.key.name), db)
-    return created
+    return await api_keys_service.create(db, name=body.name, scopes=body.scope_list, events=events)
 
 
 async def revoke_api_key(
