@@ -70,6 +70,10 @@ def test_no_secret_the_suite_used_is_in_any_audit_row(api: Api, cli: Cli) -> Non
     assert {"auth.refresh_reuse", "mfa.enabled", "api_key.created"} <= actions
     for row in everything:
         for value in row:
-            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            text = (
+                value
+                if isinstance(value, str)
+                else json.dumps(value, ensure_ascii=False, default=str)
+            )
             for secret in secrets:
                 assert secret not in text, (secret, row)
