@@ -11,6 +11,7 @@ from cinepass.context import ContextDep
 from cinepass.db.engine import ping
 from cinepass.errors import NotFound, ServiceUnavailable
 from cinepass.movies.posters import is_valid_slug, render_poster
+from cinepass.responses import errors
 from cinepass.schemas import WITHOUT_NUL, ApiModel
 
 router = APIRouter(tags=["health"])
@@ -51,7 +52,7 @@ async def ready(context: ContextDep) -> Status:
     tags=["movies"],
     summary="A generated poster (works offline)",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}, 404: {"description": "Bad slug"}},
+    responses={200: {"content": {"image/svg+xml": {}}}, **errors(400, 404)},
 )
 async def poster(
     slug: Annotated[str, Path(json_schema_extra=WITHOUT_NUL)],

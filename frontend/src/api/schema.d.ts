@@ -1646,12 +1646,23 @@ export interface operations {
                     "image/svg+xml": unknown;
                 };
             };
-            /** @description Bad slug */
+            /** @description Invalid request (see details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description The request body is over the server's limit (CINEPASS_REQUEST_BODY_MAX_BYTES) */
             413: {
