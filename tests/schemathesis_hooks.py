@@ -29,6 +29,7 @@ ADMIN_KEY = os.environ.get("CINEPASS_FUZZ_ADMIN_KEY", "")
 PUBLIC_KEY = os.environ.get("CINEPASS_FUZZ_PUBLIC_KEY", "")
 THROWAWAY_PASSWORD = os.environ.get("CINEPASS_FUZZ_THROWAWAY_PASSWORD", "")
 CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_CURSORS", "[]"))
+AUDIT_CURSORS = json.loads(os.environ.get("CINEPASS_FUZZ_AUDIT_CURSORS", "[]"))
 LINK_TOKENS = os.environ.get("CINEPASS_FUZZ_LINK_TOKENS", "")
 WEB_ORIGIN = os.environ.get("CINEPASS_FUZZ_WEB_ORIGIN", "")
 PASSWORD_CHANGE = "/api/auth/password"
@@ -104,6 +105,14 @@ def issued_cursor(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
     """A valid cursor is one the server issued; a generated one is refused, as documented."""
     if _positive(case) and case.query and "cursor" in case.query:
         case.query["cursor"] = random.choice(CURSORS)
+    return case
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/admin/audit", method="GET")
+def issued_audit_cursor(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """As for the movies: a valid audit cursor is one the server issued."""
+    if _positive(case) and case.query and "cursor" in case.query:
+        case.query["cursor"] = random.choice(AUDIT_CURSORS)
     return case
 
 
@@ -208,4 +217,94 @@ def passkey_sign_in(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
         case.body["apiKeyToken"] = PUBLIC_KEY
         case.body["ceremonyToken"] = r.json()["ceremonyToken"]
         case.body["credential"] = _admin_authenticator().get(r.json()["options"])
+    return case
+
+
+# The admin console's routes act on real users and keys. The run may change, sign out or revoke
+# only what it made: a user or key that existed before it (the suite's admin, the render
+# server's key, the accounts other tests hold) is swapped, right before the call, for a
+# throwaway one (the stateful phase finds real ids in the lists it reads).
+_EXISTING: dict[str, set[str]] = {}
+_USER_ROUTES = "/api/admin/users/{user_id}"
+_KEY_ROUTE = "/api/admin/api-keys/{api_key_id}"
+
+
+def _admin_get(path: str, **params: Any) -> Any:
+    headers = {"Authorization": f"Bearer {_token(EMAIL, PASSWORD, ADMIN_KEY)}"}
+    r = httpx.get(f"{API}{path}", params=params, headers=headers)
+    r.raise_for_status()
+    return r.json()
+
+
+def _existing(kind: str) -> set[str]:
+    if kind not in _EXISTING:
+        if kind == "keys":
+            _EXISTING[kind] = {k["id"] for k in _admin_get("/api/admin/api-keys")["data"]}
+        else:
+            ids: set[str] = set()
+            cursor = None
+            while True:
+                page = _admin_get(
+                    "/api/admin/users", limit=100, **({"cursor": cursor} if cursor else {})
+                )
+                ids |= {u["id"] for u in page["data"]}
+                cursor = page["next"]
+                if not cursor:
+                    break
+            _EXISTING[kind] = ids
+    return _EXISTING[kind]
+
+
+def _throwaway_user_id() -> str:
+    r = httpx.post(
+        f"{API}/api/auth/sign-up",
+        json={
+            "name": "Fuzz",
+            "email": f"fuzz-{uuid.uuid4().hex[:12]}@example.com",
+            "password": THROWAWAY_PASSWORD,
+            "apiKeyToken": PUBLIC_KEY,
+        },
+    )
+    r.raise_for_status()
+    user_id: str = r.json()["data"]
+    return user_id
+
+
+def _throwaway_key_id() -> str:
+    headers = {"Authorization": f"Bearer {_token(EMAIL, PASSWORD, ADMIN_KEY)}"}
+    r = httpx.post(
+        f"{API}/api/admin/api-keys", json={"name": "Fuzz", "preset": "public"}, headers=headers
+    )
+    r.raise_for_status()
+    key_id: str = r.json()["data"]["id"]
+    return key_id
+
+
+@schemathesis.hook
+def before_call(context: Any, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
+    path, params = str(case.operation.path), case.path_parameters or {}
+    if path.startswith(_USER_ROUTES) and params.get("user_id") in _existing("users"):
+        case.path_parameters = {**params, "user_id": _throwaway_user_id()}
+    elif path == _KEY_ROUTE and params.get("api_key_id") in _existing("keys"):
+        case.path_parameters = {**params, "api_key_id": _throwaway_key_id()}
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/admin/users", method="GET")
+def issued_user_cursor(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """A valid cursor is one the server issued."""
+    if _positive(case) and case.query and "cursor" in case.query:
+        case.query["cursor"] = _admin_get("/api/admin/users", limit=1)["next"]
+    return case
+
+
+@schemathesis.hook("map_case").apply_to(path="/api/admin/movies/import")
+def importable_rows(ctx: Any, case: schemathesis.Case) -> schemathesis.Case:
+    """A CSV the schema calls valid (any string) may lack the header row: a valid one has it."""
+    if _positive(case) and case.media_type == "text/csv":
+        title = f"Fuzz {uuid.uuid4().hex[:8]}"
+        case.body = (
+            "title,year,cover,description,duration,contentRating,source,tags\n"
+            f"{title},1962,https://example.org/c.svg,Una película,95,NR,"
+            "https://example.org/m.mp4,drama|fuzz\n"
+        )
     return case

@@ -226,10 +226,12 @@ class Api:
     def admin_token(self) -> str:
         return self.token(self.admin_email, self.admin_password, self.admin_key)
 
-    def stale_token(self, signed_in: httpx.Response, minutes: int = 11) -> str:
+    def stale_token(
+        self, signed_in: httpx.Response, minutes: int = 11, key: str | None = None
+    ) -> str:
         """An access token of the same session whose sign-in is `minutes` old, the honest way:
         the session's sign-in time moves back, then its refresh token gets a new access token
-        (which carries the session's auth_time)."""
+        (which carries the session's auth_time). `key`: the one it signed in with."""
         body = signed_in.json()
         session_id = self._claims(body["token"])["sid"]
         self.db.query(
@@ -239,7 +241,7 @@ class Api:
         )
         r = self.http.post(
             "/api/auth/refresh",
-            json={"refreshToken": body["refreshToken"], "apiKeyToken": self.public_key},
+            json={"refreshToken": body["refreshToken"], "apiKeyToken": key or self.public_key},
         )
         assert r.status_code == 200, r.text
         token: str = r.json()["token"]

@@ -50,6 +50,15 @@ def _cursors(api: Api, token: str) -> list[str]:
     return cursors
 
 
+def _audit_cursors(api: Api, token: str) -> list[str]:
+    """`next` values of the audit trail's pages (the sign-ins above made enough events)."""
+    cursors = []
+    for limit in (1, 2):
+        r = api.http.get("/api/admin/audit", params={"limit": limit}, headers=bearer(token))
+        cursors.append(r.json()["next"])
+    return cursors
+
+
 def _linked_identities(provider: ProviderApi, token: str, count: int) -> list[str]:
     """Provider identities linked to the admin, for the run to unlink."""
     for _ in range(count):
@@ -176,6 +185,7 @@ def test_a_full_schemathesis_run_reports_nothing(
     env = {
         **os.environ,
         "CINEPASS_FUZZ_CURSORS": json.dumps(_cursors(api, api.admin_token())),
+        "CINEPASS_FUZZ_AUDIT_CURSORS": json.dumps(_audit_cursors(api, api.admin_token())),
         "PYTHONPATH": str(ROOT),
         "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
         "CINEPASS_FUZZ_API": base_url,

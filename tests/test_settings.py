@@ -60,6 +60,11 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_ACCOUNT_MAIL_PER_ACCOUNT": ("1 per hour", "limits.account_mail_per_account", None),
     "CINEPASS_SIGNUP_REQUIRES_API_KEY": ("false", "limits.signup_requires_api_key", False),
     "CINEPASS_REQUEST_BODY_MAX_BYTES": ("2048", "requests.body_max_bytes", 2048),
+    "CINEPASS_REQUEST_IMPORT_BODY_MAX_BYTES": (
+        "2097152",
+        "requests.import_body_max_bytes",
+        2097152,
+    ),
     "CINEPASS_REQUEST_JSON_MAX_DEPTH": ("8", "requests.json_max_depth", 8),
     "CINEPASS_TRUSTED_PROXIES": ('["10.0.0.1"]', "requests.trusted_proxies", ["10.0.0.1"]),
     "CINEPASS_ARGON2_MEMORY_KIB": ("20000", "passwords.argon2_memory_kib", 20000),
@@ -106,6 +111,7 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_ADMIN_REQUIRES_MFA": ("true", "second_factor.admin_requires_mfa", True),
     "CINEPASS_WEB_API_TIMEOUT_SECONDS": ("4", "web.api_timeout_seconds", 4.0),
     "CINEPASS_WEB_REQUEST_BODY_MAX_BYTES": ("4096", "web.body_max_bytes", 4096),
+    "CINEPASS_WEB_IMPORT_BODY_MAX_BYTES": ("2097152", "web.import_body_max_bytes", 2097152),
     "CINEPASS_WEB_TRUSTED_PROXIES": ('["10.0.0.2"]', "web.trusted_proxies", ["10.0.0.2"]),
     "CINEPASS_MEDIA_DIR": ("/srv/películas", "media.dir", Path("/srv/películas")),
     "CINEPASS_MEDIA_URL_KEYS": (
@@ -119,6 +125,7 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_METRICS_ADDRESS": ("127.0.0.1:9464", "observability.metrics_address", None),
     "CINEPASS_METRICS_PUBLIC": ("true", "observability.metrics_public", True),
     "CINEPASS_OTEL_ENDPOINT": ("http://127.0.0.1:4318", "observability.otel_endpoint", None),
+    "CINEPASS_AUDIT_RETENTION_DAYS": ("30", "audit.retention_days", 30),
 }
 
 

@@ -23,10 +23,11 @@ import { ToastProvider } from "./toast/Toasts";
 
 /**
  * Signed-in areas kept out of the main bundle: each is loaded the first time one of its routes is
- * visited. The admin console will be one line here:
- * `{ path: "/admin/*", load: () => import("./admin/AdminArea") }`.
+ * visited.
  */
-const LAZY_AREAS: readonly { path: string; load: () => Promise<{ default: ComponentType }> }[] = [];
+const LAZY_AREAS: readonly { path: string; load: () => Promise<{ default: ComponentType }> }[] = [
+  { path: "/admin/*", load: () => import("./admin/AdminArea") },
+];
 
 const lazyAreas = LAZY_AREAS.map(({ path, load }) => ({ path, Area: lazy(load) }));
 

@@ -15,6 +15,8 @@ from cinepass.accounts import router as accounts_router
 from cinepass.accounts.mails import AccountMail
 from cinepass.accounts.service import AccountService
 from cinepass.api_docs import install_docs
+from cinepass.audit import router as audit_router
+from cinepass.audit.recorder import AuditTrail
 from cinepass.auth import router as auth_router
 from cinepass.auth.dependencies import scoped
 from cinepass.auth.rate_limits import AbuseLimits
@@ -22,6 +24,7 @@ from cinepass.auth.revocation import RevocationList
 from cinepass.auth.session_endings import SessionEndings
 from cinepass.body_limits import BodyLimits
 from cinepass.config import Settings, get_settings
+from cinepass.console import router as console_router
 from cinepass.context import AppContext, revocation_list
 from cinepass.curation import router as curation_router
 from cinepass.db.engine import create_engine, create_sessionmaker, session_scope
@@ -36,6 +39,7 @@ from cinepass.events import (
     SignUpOfTakenEmail,
     UserDeleted,
     UserDisabled,
+    UserRoleChanged,
     UserSignedUp,
 )
 from cinepass.headers import SecurityHeaders
@@ -72,6 +76,9 @@ PUBLIC_ROUTERS: tuple[APIRouter, ...] = (
     media_router.files_router,
 )
 # Every route of these requires a verified principal; each route adds the scopes it needs.
+# The admin movie import takes a file: the one route allowed a larger body.
+IMPORT_PATH = "/api/admin/movies/import"
+
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     auth_router.account_router,
     accounts_router.account_router,
@@ -82,14 +89,21 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     movies_router.router,
     user_movies_router.router,
     media_router.router,
+    console_router.router,
+    audit_router.router,
 )
 
 
-def subscribe(events: Events, revocations: RevocationList, mail: AccountMail) -> None:
+def subscribe(
+    events: Events, revocations: RevocationList, mail: AccountMail, audit: AuditTrail
+) -> None:
     """Who reacts to what: every subscriber of the API process (and of the CLI's changes)."""
+    # First: the audit row is written before a later subscriber can fail the change.
+    audit.subscribe(events)
     endings = SessionEndings(revocations)
     events.subscribe(UserDisabled, endings.user_gone)
     events.subscribe(UserDeleted, endings.user_gone)
+    events.subscribe(UserRoleChanged, endings.role_changed)
     events.subscribe(ApiKeyRevoked, endings.api_key_revoked)
     events.subscribe(PasswordChanged, endings.all_sessions_end)
     events.subscribe(SignedOutEverywhere, endings.all_sessions_end)
@@ -109,7 +123,7 @@ async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, As
     revocations = revocation_list(settings, sessionmaker)
     events = Events()
     mail = AccountMail(Mailer.from_settings(settings), AbuseLimits(settings), settings.web.origin)
-    subscribe(events, revocations, mail)
+    subscribe(events, revocations, mail, AuditTrail())
     try:
         async with session_scope(sessionmaker) as db:
             yield events, db
@@ -132,7 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if tracing is not None:
             tracing.trace_database(context.engine)
         mail = AccountMail(context.mailer, context.auth.limits, settings.web.origin)
-        subscribe(context.events, context.auth.revocations, mail)
+        subscribe(context.events, context.auth.revocations, mail, AuditTrail())
         app.state.context = context
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)
@@ -174,6 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimits,
         max_bytes=settings.requests.body_max_bytes,
         max_json_depth=settings.requests.json_max_depth,
+        larger={("POST", IMPORT_PATH): settings.requests.import_body_max_bytes},
     )
     app.add_middleware(SecurityHeaders)
     if metrics_on:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from itertools import accumulate
 
 from starlette.datastructures import Headers
@@ -37,18 +38,28 @@ class BodyLimits:
     and handed on whole.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, max_json_depth: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        max_json_depth: int,
+        larger: Mapping[tuple[str, str], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_json_depth = max_json_depth
+        # (method, path) -> its own limit: the few routes that take a file.
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get((scope["method"], scope["path"]), self.max_bytes)
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._too_large(scope, receive, send, max_bytes)
             return
         body = bytearray()
         more = True
@@ -57,8 +68,8 @@ class BodyLimits:
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
-            if len(body) > self.max_bytes:
-                await self._too_large(scope, receive, send)
+            if len(body) > max_bytes:
+                await self._too_large(scope, receive, send, max_bytes)
                 return
             more = message.get("more_body", False)
         # Whatever its declared type: the render server forwards a body to the API as JSON.
@@ -72,10 +83,10 @@ class BodyLimits:
             return
         await self.app(scope, _replay(bytes(body), receive), send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         response = error_response(
             413,
-            f"request body too large: the limit is {self.max_bytes} bytes",
+            f"request body too large: the limit is {max_bytes} bytes",
             # The rest of the body is never read, so the connection cannot carry another request.
             headers={"Connection": "close"},
         )

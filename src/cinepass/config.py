@@ -166,6 +166,8 @@ class RequestSettings(Group):
 
     body_max_bytes: int = variable("REQUEST_BODY_MAX_BYTES", 64 * 1024, ge=1024)
     json_max_depth: int = variable("REQUEST_JSON_MAX_DEPTH", 32, ge=4, le=256)
+    # The admin movie import (a CSV file or JSON array of films): the one larger body.
+    import_body_max_bytes: int = variable("REQUEST_IMPORT_BODY_MAX_BYTES", 1024 * 1024, ge=1024)
     # Addresses of reverse proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1").
     trusted_proxies: list[str] = variable("TRUSTED_PROXIES", [])
 
@@ -215,6 +217,8 @@ class WebSettings(Group):
     static_dir: Path = variable("WEB_STATIC_DIR", Path("frontend/dist"))
     api_timeout_seconds: float = variable("WEB_API_TIMEOUT_SECONDS", 10.0, gt=0)
     body_max_bytes: int = variable("WEB_REQUEST_BODY_MAX_BYTES", 16 * 1024, ge=1024)
+    # The admin console's movie import (a CSV file), the one larger body a browser sends.
+    import_body_max_bytes: int = variable("WEB_IMPORT_BODY_MAX_BYTES", 1024 * 1024, ge=1024)
     # Reverse proxies in front of the render server whose X-Forwarded-For it believes. The
     # address found is the one it forwards to the API (whose CINEPASS_TRUSTED_PROXIES must list
     # every render server); a browser's own X-Forwarded-For is never passed on.
@@ -385,6 +389,11 @@ class ObservabilitySettings(Group):
         return self
 
 
+class AuditSettings(Group):
+    # `cinepass audit prune` deletes the audit events older than this.
+    retention_days: int = variable("AUDIT_RETENTION_DAYS", 365, ge=1)
+
+
 class LogSettings(Group):
     format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
     level: str = variable("LOG_LEVEL", "INFO")
@@ -452,6 +461,7 @@ class Settings(BaseSettings):
     media: MediaSettings = Field(default_factory=MediaSettings)
     logging: LogSettings = Field(default_factory=LogSettings)
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @classmethod
     def settings_customise_sources(

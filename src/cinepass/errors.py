@@ -9,6 +9,7 @@
     │   └── StepUpRequired      403  (error="insufficient_user_authentication", RFC 9470)
     ├── NotFound                404
     ├── Conflict                409
+    ├── UnsupportedMediaType    415
     ├── TooManyRequests         429  (Retry-After)
     └── ServiceUnavailable      503  (Retry-After)
 
@@ -138,6 +139,11 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     status_code = HTTPStatus.CONFLICT
     default_message = "conflict"
+
+
+class UnsupportedMediaType(ApplicationError):
+    status_code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    default_message = "unsupported media type"
 
 
 class TooManyRequests(ApplicationError):

@@ -53,9 +53,54 @@ class SignedIn(Event):
 
 @dataclass(frozen=True, slots=True)
 class SignInFailed(Event):
+    """Published just before the refusal is raised: a subscriber may end the transaction
+    (the audit trail rolls it back and commits its record of the failure alone)."""
+
     # The account's email key, whether or not an account has it.
     account: str
     address: str
+    # Why, for the audit trail (never for the client): see FailureReason.
+    reason: str = "wrong_password"
+    user_id: str | None = None
+
+
+class FailureReason(enum.StrEnum):
+    """Why a sign-in (or a check that is one in disguise) failed."""
+
+    UNKNOWN_ACCOUNT = "unknown_account"
+    ACCOUNT_DISABLED = "account_disabled"
+    WRONG_PASSWORD = "wrong_password"
+    WRONG_CURRENT_PASSWORD = "wrong_current_password"
+    WRONG_SECOND_FACTOR = "wrong_second_factor"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLockedOut(Event):
+    """Sign-in refused before the password was checked: too many failures. Published just
+    before the refusal is raised, as SignInFailed."""
+
+    account: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRefreshed(Event):
+    user_id: str
+    api_key_id: str
+    session_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshTokenReused(Event):
+    """A rotated refresh token came back: its session ends (someone may hold a copy)."""
+
+    session_id: str | None
+    user_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EmailVerified(Event):
+    user_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +108,8 @@ class PasswordChanged(Event):
     user_id: str
     # The access token that made the change, which ends with the account's sessions.
     token_id: str | None = None
+    # Set through a mailed reset link rather than with the current password.
+    reset: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +132,57 @@ class ApiKeyRevoked(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ApiKeyCreated(Event):
+    api_key_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class UserDisabled(Event):
     user_id: str
 
 
 @dataclass(frozen=True, slots=True)
+class UserEnabled(Event):
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserRoleChanged(Event):
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoviesImported(Event):
+    created: int
+    updated: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class UserDeleted(Event):
     user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKeyRotated(Event):
+    kid: str
+
+
+@dataclass(frozen=True, slots=True)
+class MovieCreated(Event):
+    movie_id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class MovieUpdated(Event):
+    movie_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class MovieDeleted(Event):
+    movie_id: str
 
 
 class MethodChange(enum.StrEnum):

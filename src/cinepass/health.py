@@ -52,10 +52,10 @@ async def ready(context: ContextDep) -> Status:
     tags=["movies"],
     summary="A generated poster (works offline)",
     response_class=Response,
-    # 400: a NUL character in the title (guard_request refuses it, as on every route).
     responses={
         200: {"content": {"image/svg+xml": {}}},
         404: {"description": "Bad slug"},
+        # A NUL in the title (request_guards refuses it on every route).
         **errors(400),
     },
 )

@@ -31,8 +31,20 @@ class RequestInfo:
 
 log = structlog.get_logger("cinepass.requests")
 
+
+@dataclass(slots=True)
+class Actor:
+    """Who the request's access token says is acting, once verified (the audit trail's actor)."""
+
+    user_id: str | None = None
+    api_key_id: str | None = None
+
+
 _NOTHING = RequestInfo()
 _current: ContextVar[RequestInfo] = ContextVar("cinepass_request", default=_NOTHING)
+# Set empty by the middleware and filled in by the dependency that verifies the token: one
+# object per request, so nothing depends on how dependencies' contexts are copied.
+_actor: ContextVar[Actor | None] = ContextVar("cinepass_actor", default=None)
 
 
 def current() -> RequestInfo:
@@ -41,6 +53,19 @@ def current() -> RequestInfo:
 
 def current_request_id() -> str | None:
     return _current.get().request_id
+
+
+def current_actor() -> Actor:
+    """The request's verified caller; an empty Actor outside a request or before verification."""
+    return _actor.get() or Actor()
+
+
+def identify(user_id: str, api_key_id: str | None) -> None:
+    """Record the request's verified caller (no-op outside a request)."""
+    actor = _actor.get()
+    if actor is not None:
+        actor.user_id = user_id
+        actor.api_key_id = api_key_id
 
 
 def new_request_id() -> str:
@@ -77,6 +102,7 @@ class RequestContext:
         log_tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
 
         status = 500
+        actor_token = _actor.set(Actor())
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -96,4 +122,5 @@ class RequestContext:
             # servers. The path only: a query may hold a media URL's signature.
             log.debug("request", method=scope["method"], path=scope["path"], status=status)
             structlog.contextvars.reset_contextvars(**log_tokens)
+            _actor.reset(actor_token)
             _current.reset(token)

@@ -29,6 +29,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         403: "The token lacks a scope this route needs, or the object is not yours",
         404: "Not found",
         409: "Conflict with existing data",
+        415: "The body's Content-Type is not one the route takes",
         413: "The request body is over the server's limit (CINEPASS_REQUEST_BODY_MAX_BYTES)",
         431: "The request line and headers are over 32 KiB",
         429: "Too many requests; see Retry-After",

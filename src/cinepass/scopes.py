@@ -59,13 +59,27 @@ _PUBLIC = (
     DELETE_USER_MOVIES,
 )
 
+# What the admin console asks of the API on an admin's behalf.
+_ADMIN_CONSOLE = (
+    CREATE_MOVIES,
+    UPDATE_MOVIES,
+    DELETE_MOVIES,
+    READ_USERS,
+    UPDATE_USERS,
+    READ_API_KEYS,
+    CREATE_API_KEYS,
+    DELETE_API_KEYS,
+    READ_AUDIT,
+)
+
 PRESETS: dict[str, tuple[str, ...]] = {
     "admin": ALL_SCOPES,
     # The original system's public key (+ signin:provider): access tokens only, for clients
     # such as the course's render server that hand the sign-in answer to browser JavaScript.
     "public": _PUBLIC,
-    # cinepass's own render server, which keeps refresh tokens sealed in its cookie.
-    "web": (*_PUBLIC, OFFLINE_ACCESS),
+    # cinepass's own render server, which keeps refresh tokens sealed in its cookie. It carries
+    # the admin console's scopes too: granted_scopes gives them to admins' tokens only.
+    "web": (*_PUBLIC, *_ADMIN_CONSOLE, OFFLINE_ACCESS),
 }
 
 # What only admins may do: change the catalogue, people and keys.

@@ -4,6 +4,7 @@ Outside `db/`, which every domain imports: `db` knows no domain."""
 
 from cinepass.accounts.models import AccountToken
 from cinepass.api_keys.models import ApiKey
+from cinepass.audit.models import AuditEvent
 from cinepass.auth.models import Identity, RefreshToken, Revocation, SigningKey, UserSession
 from cinepass.challenges.models import Challenge
 from cinepass.db.base import Base
@@ -18,6 +19,7 @@ from cinepass.watching.models import Play, PlaybackPosition
 __all__ = [
     "AccountToken",
     "ApiKey",
+    "AuditEvent",
     "Base",
     "Challenge",
     "Identity",

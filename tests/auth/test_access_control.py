@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from cinepass.api import PROTECTED_ROUTERS
-from cinepass.scopes import ALL_SCOPES
+from cinepass.scopes import ALL_SCOPES, PRESETS
 from tests.support import Api, bearer, envelope, movie_body
 
 # (method, path, the scope it needs); `{movie}` and `{entry}` are filled with real ids.
@@ -27,6 +27,16 @@ SCOPED_ROUTES = [
     ("PUT", "/api/movies/{movie}/progress", "create:user-movies"),
     ("GET", "/api/watching", "read:user-movies"),
     ("GET", "/api/movies/{movie}/playback", "read:movies"),
+    ("GET", "/api/admin/audit", "read:audit"),
+    ("GET", "/api/admin/users", "read:users"),
+    ("PATCH", "/api/admin/users/{user}", "update:users"),
+    ("GET", "/api/admin/users/{user}/sessions", "read:users"),
+    ("DELETE", "/api/admin/users/{user}/sessions", "update:users"),
+    ("DELETE", "/api/admin/users/{user}/sessions/{session}", "update:users"),
+    ("GET", "/api/admin/api-keys", "read:api-keys"),
+    ("POST", "/api/admin/api-keys", "create:api-keys"),
+    ("DELETE", "/api/admin/api-keys/{key}", "delete:api-keys"),
+    ("POST", "/api/admin/movies/import", "create:movies"),
 ]
 # Routes on the caller's own session or account: any valid token, no particular scope.
 ACCOUNT_ROUTES = [
@@ -71,16 +81,24 @@ def test_the_route_table_covers_every_protected_route() -> None:
             .replace("{entry}", "{user_movie_id}")
             .replace("{identity}", "{identity_id}")
             .replace("{session}", "{session_id}")
-            .replace("{passkey}", "{passkey_id:uuid}"),
+            .replace("{passkey}", "{passkey_id:uuid}")
+            .replace("{user}", "{user_id}")
+            .replace("{key}", "{api_key_id}"),
         )
         for m, p, _ in ROUTES
     }
     assert declared == covered
 
 
-def body_for(method: str, path: str, movie_id: str) -> dict[str, object] | None:
+def body_for(method: str, path: str, movie_id: str) -> object:
     if method == "POST" and path == "/api/movies":
         return movie_body()
+    if path == "/api/admin/movies/import":
+        return [movie_body(title="Imported without the scope")]
+    if path == "/api/admin/api-keys" and method == "POST":
+        return {"name": "Sin permiso", "preset": "admin"}
+    if path == "/api/admin/users/{user}":
+        return {"disabled": True}
     if path.endswith("/progress"):
         return {"position": 3, "duration": 24}
     if method == "PUT":
@@ -124,7 +142,9 @@ def test_no_token_is_401_with_a_bearer_challenge(
 ) -> None:
     r = api.http.request(
         method,
-        path.format(movie="m", entry="e", identity="i", session="s", passkey=PASSKEY_ID),
+        path.format(
+            movie="m", entry="e", identity="i", session="s", passkey=PASSKEY_ID, user="u", key="k"
+        ),
         json=body_for(method, path, "m"),
     )
     assert r.status_code == 401
@@ -147,13 +167,17 @@ def test_a_token_lacking_the_routes_scope_is_403_and_changes_nothing(
         "/api/user-movies", json={"movieId": movie_id}, headers=bearer(user_token)
     )
     entry_id = entry.json()["data"]
+    user_id = api._claims(user_token)["sub"]
+    session_id = api._claims(user_token)["sid"]
+    spare = make_key(["signin:auth", "read:movies"])
+    spare_id = api.db.scalar("SELECT id FROM api_keys WHERE prefix = :p", p=spare[:12])
     # An admin signed in with a key holding every scope but this route's one.
     key = make_key([s for s in ALL_SCOPES if s != scope])
     token = api.token(api.admin_email, api.admin_password, key=key)
     before = counts(api)
     r = api.http.request(
         method,
-        path.format(movie=movie_id, entry=entry_id),
+        path.format(movie=movie_id, entry=entry_id, user=user_id, session=session_id, key=spare_id),
         json=body_for(method, path, movie_id),
         headers=bearer(token),
     )
@@ -165,11 +189,18 @@ def test_a_token_lacking_the_routes_scope_is_403_and_changes_nothing(
         "title"
     ]
     assert title == "The General"
+    assert api.http.get("/api/auth/me", headers=bearer(user_token)).status_code == 200
+    assert api.token(api.admin_email, api.admin_password, key=spare)
 
 
-def test_the_public_key_cannot_create_update_or_delete_movies(api: Api, admin_token: str) -> None:
+def test_the_public_key_cannot_create_update_or_delete_movies(
+    api: Api, admin_token: str, make_key: Callable[[list[str]], str]
+) -> None:
     movie_id = api.create_movie(admin_token)
-    token = api.token(api.admin_email, api.admin_password, key=api.public_key)
+    # The `public` preset's key, even for an admin (the suite's render-server key is `web`,
+    # which carries the admin console's scopes).
+    public_key = make_key(list(PRESETS["public"]))
+    token = api.token(api.admin_email, api.admin_password, key=public_key)
     assert api.http.post("/api/movies", json=movie_body(), headers=bearer(token)).status_code == 403
     assert (
         api.http.put(

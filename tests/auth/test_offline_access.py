@@ -1,7 +1,8 @@
 """Issue 8, refresh tokens only to clients that ask for them: API keys holding offline_access.
 
 `public` (the original's scopes + signin:provider) gets access tokens only; `web` (public +
-offline_access) is the render server's. Keys made before keep their scopes and keep working.
+the admin console's + offline_access) is the render server's. Keys made before keep their
+scopes and keep working.
 """
 
 from __future__ import annotations
@@ -44,7 +45,20 @@ def test_the_public_preset_keeps_the_original_scopes_plus_provider_sign_in() -> 
         "create:user-movies",
         "delete:user-movies",
     )
-    assert PRESETS["web"] == (*PRESETS["public"], "offline_access")
+    # The render server's: the admin console's scopes too (granted to admins' tokens only).
+    assert PRESETS["web"] == (
+        *PRESETS["public"],
+        "create:movies",
+        "update:movies",
+        "delete:movies",
+        "read:users",
+        "update:users",
+        "read:api-keys",
+        "create:api-keys",
+        "delete:api-keys",
+        "read:audit",
+        "offline_access",
+    )
 
 
 def test_a_public_key_signs_in_without_a_refresh_token(api: Api, make_key: MakeKey) -> None:

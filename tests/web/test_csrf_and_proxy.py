@@ -180,11 +180,20 @@ def test_routes_and_methods_outside_the_allow_list_are_refused(
     browser, _ = member
     movie_id = web.api.create_movie()
     same = web.same_origin()
-    assert browser.post("/api/movies", json={"title": "x"}, headers=same).status_code == 404
+    # The catalogue's writes are the admin console's: an admin's session only (403 here).
+    assert browser.post("/api/movies", json={"title": "x"}, headers=same).status_code == 403
     assert (
-        browser.put(f"/api/movies/{movie_id}", json={"title": "x"}, headers=same).status_code == 404
+        browser.put(f"/api/movies/{movie_id}", json={"title": "x"}, headers=same).status_code == 403
     )
-    assert browser.delete(f"/api/movies/{movie_id}", headers=same).status_code == 404
+    assert browser.delete(f"/api/movies/{movie_id}", headers=same).status_code == 403
+    # Anything else is no route at all, for anyone.
+    assert (
+        browser.patch(f"/api/movies/{movie_id}", json={"title": "x"}, headers=same).status_code
+        == 404
+    )
+    assert browser.post("/api/admin/audit", json={}, headers=same).status_code == 404
+    assert browser.delete("/api/admin/users", headers=same).status_code == 404
+    assert browser.get("/api/admin/api-keys/x/secret").status_code == 404
     assert (
         web.api.http.get(
             f"/api/movies/{movie_id}", headers={"Authorization": f"Bearer {web.api.admin_token()}"}

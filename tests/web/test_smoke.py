@@ -17,7 +17,8 @@ def test_sign_in_then_browse_and_keep_a_list(web: Web) -> None:
     with web.browser() as browser:
         r = web.sign_in(browser, email, PASSWORD)
         assert r.status_code == 200, r.text
-        assert r.json() == {"user": {"id": r.json()["user"]["id"], "name": "Ada", "email": email}}
+        user = r.json()["user"]
+        assert user == {"id": user["id"], "name": "Ada", "email": email, "role": "user"}
         assert browser.get("/auth/session").json()["user"]["email"] == email
         movies = browser.get("/api/movies", params={"q": "The Kid"})
         assert movies.status_code == 200

@@ -5,9 +5,16 @@ import type { components } from "./schema";
 
 /**
  * The signed-in user. `emailVerified` is false until they open the link we mailed to their
- * address; the session always says it, a sign-in answer may not.
+ * address; the session always says it, a sign-in answer may not. `role` is the render server's
+ * reading of the session: "admin" shows the admin console's entry (the servers still decide).
  */
-export type User = components["schemas"]["UserOut"] & Partial<Pick<components["schemas"]["AccountOut"], "emailVerified">>;
+export type User = components["schemas"]["UserOut"] &
+  Partial<Pick<components["schemas"]["AccountOut"], "emailVerified">> & { role?: string };
+
+/** Whether the signed-in user may open the admin console. */
+export function isAdmin(user: User | null | undefined): boolean {
+  return user?.role === "admin";
+}
 
 /** What the server says after it mailed (or, neutrally, may have mailed) a link. */
 export interface LinkSent {

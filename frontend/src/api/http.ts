@@ -137,6 +137,8 @@ function toApiError(response: Response, payload: unknown): ApiError {
 
 export interface RequestOptions {
   body?: unknown;
+  /** Send `body` (a string) as it is, with this type (a CSV file), instead of as JSON. */
+  contentType?: string;
   signal?: AbortSignal | undefined;
   /** Leave a step-up refusal to the caller (the step-up dialog's own requests). */
   noStepUp?: boolean;
@@ -157,14 +159,15 @@ export async function request<T>(method: Method, path: string, options: RequestO
 export async function send<T>(method: Method, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (method !== "GET") headers[CSRF_HEADER] = "1";
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
+  const raw = options.contentType !== undefined && typeof options.body === "string";
 
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: options.body === undefined ? null : raw ? (options.body as string) : JSON.stringify(options.body),
       credentials: "same-origin",
       cache: "no-store",
       signal: options.signal ?? null,

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { Link, useNavigate } from "react-router";
+import { useMenuDismiss } from "../hooks/useMenuDismiss";
 import { ApiError } from "../api";
 import { useAuth } from "../auth/AuthContext";
 import { useNotify } from "../toast/Toasts";
@@ -49,24 +50,10 @@ export function AccountMenu() {
   const trigger = useRef<HTMLButtonElement>(null);
   const firstItem = useRef<HTMLAnchorElement>(null);
 
+  const close = useCallback(() => setOpen(false), []);
+  const onBlur = useMenuDismiss(open, close, wrapper, trigger);
   useEffect(() => {
-    if (!open) return;
-    firstItem.current?.focus();
-    const onPointerDown = (event: PointerEvent) => {
-      if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        setOpen(false);
-        trigger.current?.focus();
-      }
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    document.addEventListener("keydown", onKeyDown);
-    return () => {
-      document.removeEventListener("pointerdown", onPointerDown);
-      document.removeEventListener("keydown", onKeyDown);
-    };
+    if (open) firstItem.current?.focus();
   }, [open]);
 
   if (!user) return null;
@@ -95,9 +82,7 @@ export function AccountMenu() {
     <div
       className="account"
       ref={wrapper}
-      onBlur={(event) => {
-        if (open && !wrapper.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
-      }}
+      onBlur={onBlur}
     >
       <button
         ref={trigger}

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation } from "react-router";
+import { useMenuDismiss } from "../hooks/useMenuDismiss";
 import * as api from "../api";
 import { formatTag } from "../format";
 import { ChevronDownIcon } from "./Icons";
@@ -36,32 +37,14 @@ export function GenresMenu() {
       .catch((error: unknown) => setState({ status: "error", error: api.asApiError(error) }));
   };
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        setOpen(false);
-        trigger.current?.focus();
-      }
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    document.addEventListener("keydown", onKeyDown);
-    return () => {
-      document.removeEventListener("pointerdown", onPointerDown);
-      document.removeEventListener("keydown", onKeyDown);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  const onBlur = useMenuDismiss(open, close, wrapper, trigger);
 
   return (
     <div
       className="genres"
       ref={wrapper}
-      onBlur={(event) => {
-        if (open && !wrapper.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
-      }}
+      onBlur={onBlur}
     >
       <button
         ref={trigger}

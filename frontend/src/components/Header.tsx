@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { NavLink } from "react-router";
+import { isAdmin } from "../api";
 import { useAuth } from "../auth/AuthContext";
 import { AccountMenu } from "./AccountMenu";
 import { GenresMenu } from "./GenresMenu";
@@ -40,6 +41,13 @@ export function Header() {
               <li>
                 <GenresMenu />
               </li>
+              {isAdmin(user) && (
+                <li>
+                  <NavLink to="/admin" className="nav__link" data-testid="admin-entry">
+                    Admin
+                  </NavLink>
+                </li>
+              )}
             </ul>
           </nav>
         )}

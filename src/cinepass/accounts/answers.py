@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from cinepass.accounts.devices import device_name
 from cinepass.auth.answers import AccountOut
+from cinepass.auth.models import UserSession
 from cinepass.schemas import ApiModel, UtcDateTime
 
 
@@ -27,3 +29,15 @@ class SessionOut(ApiModel):
     expires_at: UtcDateTime
     remember_me: bool
     current: bool = Field(description="The session of the access token that asked")
+
+
+def session_out(session: UserSession, current_session_id: str | None) -> SessionOut:
+    return SessionOut(
+        id=session.id,
+        device=device_name(session.user_agent),
+        created_at=session.created_at,
+        last_used_at=session.last_used_at or session.created_at,
+        expires_at=session.expires_at,
+        remember_me=session.remember_me,
+        current=session.id == current_session_id,
+    )

@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cinepass import scopes
 from cinepass.accounts import tokens
-from cinepass.accounts.answers import SessionOut
-from cinepass.accounts.devices import device_name
+from cinepass.accounts.answers import SessionOut, session_out
 from cinepass.accounts.mails import AccountMail
 from cinepass.accounts.models import AccountToken, Purpose
 from cinepass.accounts.schemas import EmailChange, MailRequest, PasswordReset, VerifyEmail
-from cinepass.auth import identities, methods
+from cinepass.auth import identities, methods, sessions
 from cinepass.auth.models import UserSession
 from cinepass.auth.service import (
     AuthService,
@@ -29,7 +27,7 @@ from cinepass.db.base import utcnow
 from cinepass.db.engine import session_scope
 from cinepass.db.unique import unless_taken
 from cinepass.errors import BadRequest, Conflict, NotFound, Unauthenticated
-from cinepass.events import EmailChanged
+from cinepass.events import EmailChanged, EmailVerified
 from cinepass.users import service as users_service
 from cinepass.users.models import User
 
@@ -71,6 +69,8 @@ class AccountService:
             await self._move_email(db, user, found.email)
         elif found.email != user.email_key:
             raise BadRequest(LINK_REFUSED)  # sent to an address the account no longer has
+        if user.email_verified_at is None or found.purpose is Purpose.CHANGE_EMAIL:
+            await self.auth.events.publish(EmailVerified(user_id=user.id), db)
         user.email_verified_at = user.email_verified_at or utcnow()
         if key is None or second_factor_due(user, [methods.MAILED_LINK]):
             # A link is one factor: an account with a second factor signs in with both.
@@ -134,7 +134,7 @@ class AccountService:
             # provider account: the owner, now proved, starts without it.
             await self._unlink_all(db, user.id)
             user.email_verified_at = utcnow()
-        await self.auth.set_password(db, user, body.password)
+        await self.auth.set_password(db, user, body.password, reset=True)
         return await self.auth.open_session(
             db, user, key, body.remember_me, amr=[methods.MAILED_LINK], user_agent=user_agent
         )
@@ -158,27 +158,8 @@ class AccountService:
         return new_email
 
     async def sessions(self, db: AsyncSession, principal: Principal) -> list[SessionOut]:
-        found = await db.scalars(
-            select(UserSession)
-            .where(
-                UserSession.user_id == principal.user_id,
-                UserSession.revoked_at.is_(None),
-                UserSession.expires_at > utcnow(),
-            )
-            .order_by(UserSession.created_at.desc())
-        )
-        return [
-            SessionOut(
-                id=s.id,
-                device=device_name(s.user_agent),
-                created_at=s.created_at,
-                last_used_at=s.last_used_at or s.created_at,
-                expires_at=s.expires_at,
-                remember_me=s.remember_me,
-                current=s.id == principal.session_id,
-            )
-            for s in found
-        ]
+        found = await sessions.active(db, principal.user_id)
+        return [session_out(s, principal.session_id) for s in found]
 
     async def end_session(self, db: AsyncSession, principal: Principal, session_id: str) -> None:
         session = await db.get(UserSession, session_id)

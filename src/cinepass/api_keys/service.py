@@ -14,7 +14,7 @@ from cinepass import scopes as scope_names
 from cinepass.api_keys.models import ApiKey
 from cinepass.db.base import utcnow
 from cinepass.errors import BadRequest, NotFound
-from cinepass.events import ApiKeyRevoked, Events
+from cinepass.events import ApiKeyCreated, ApiKeyRevoked, Events
 from cinepass.secrets_digest import secret_digest
 
 TOKEN_PREFIX = "cpk_"
@@ -28,7 +28,9 @@ class CreatedKey:
     token: str
 
 
-async def create(db: AsyncSession, *, name: str, scopes: Sequence[str]) -> CreatedKey:
+async def create(
+    db: AsyncSession, *, name: str, scopes: Sequence[str], events: Events | None = None
+) -> CreatedKey:
     if not name.strip():
         raise BadRequest("an API key needs a name")
     unknown = scope_names.unknown_scopes(scopes)
@@ -47,6 +49,8 @@ async def create(db: AsyncSession, *, name: str, scopes: Sequence[str]) -> Creat
     )
     db.add(key)
     await db.flush()
+    if events is not None:
+        await events.publish(ApiKeyCreated(api_key_id=key.id, name=key.name), db)
     return CreatedKey(key=key, token=token)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 
-from cinepass import addresses
+from cinepass import addresses, request_context
 from cinepass.auth.service import AuthService
 from cinepass.auth.tokens import Principal
 from cinepass.errors import (
@@ -65,6 +65,7 @@ async def get_principal(
     if principal is None:
         principal = await _verify(request, auth, credentials)
         request.state.principal = principal
+        request_context.identify(principal.user_id, principal.client_id)
     missing = [s for s in security_scopes.scopes if s not in principal.scopes]
     if missing:
         raise InsufficientScope(missing)

@@ -31,14 +31,18 @@ from cinepass.errors import (
 )
 from cinepass.events import (
     Events,
+    FailureReason,
     MethodChange,
     PasswordChanged,
+    RefreshTokenReused,
     SessionEnded,
     SignedIn,
     SignedOutEverywhere,
     SignInFailed,
+    SignInLockedOut,
     SignInMethodsChanged,
     SignUpOfTakenEmail,
+    TokenRefreshed,
     UserSignedUp,
 )
 from cinepass.metrics import instruments as metrics
@@ -64,6 +68,12 @@ class SecondFactorPending:
 
 
 SignInOutcome = SignInResult | SecondFactorPending
+
+
+def _failure_reason(user: User | None) -> FailureReason:
+    if user is None:
+        return FailureReason.UNKNOWN_ACCOUNT
+    return FailureReason.ACCOUNT_DISABLED if user.disabled else FailureReason.WRONG_PASSWORD
 
 
 def second_factor_due(user: User, amr: list[str]) -> bool:
@@ -244,13 +254,20 @@ class AuthService:
             await self.limits.before_sign_in(account, address)
         except TooManyRequests:
             metrics.sign_in("locked_out")
+            await self.events.publish(SignInLockedOut(account=account, address=address), db)
             raise
         user = await users_service.get_by_email(db, email)
         usable = user is not None and not user.disabled
         check = await self.hasher.verify(password, user.password_hash if usable and user else None)
         if not check.valid or user is None:
             await self.limits.sign_in_failed(account, address)
-            await self.events.publish(SignInFailed(account=account, address=address), db)
+            failed = SignInFailed(
+                account=account,
+                address=address,
+                reason=_failure_reason(user),
+                user_id=user.id if user else None,
+            )
+            await self.events.publish(failed, db)
             metrics.sign_in("failure")
             raise InvalidCredentials()
         if check.new_hash:
@@ -321,9 +338,11 @@ class AuthService:
             if rejected.reused:
                 metrics.refresh_reused()
                 found = await sessions.session_of(db, refresh_token)
+                owner = await sessions.owner_of(db, found) if found is not None else None
+                await self.events.publish(RefreshTokenReused(found, owner), db)
                 if found is not None:
                     await self.end_session(db, found)
-                    await db.commit()
+                await db.commit()
             raise Unauthenticated(rejected.reason, challenge="") from None
         if issued.session.api_key_id != key.id:
             raise Unauthenticated("the refresh token belongs to another client", challenge="")
@@ -332,6 +351,7 @@ class AuthService:
             raise Unauthenticated("the account is disabled", challenge="")
         await self.keys.refresh_if_stale()
         metrics.refresh_rotated()
+        await self.events.publish(TokenRefreshed(user.id, key.id, issued.session.id), db)
         return SignInResult(user, self._issue(user, key, issued.session), issued.refresh_token)
 
     async def end_session(
@@ -368,21 +388,39 @@ class AuthService:
         user = await users_service.get(db, principal.user_id)
         if user is None or user.disabled:
             raise Unauthenticated("the account is disabled")
-        await self.limits.before_sign_in(user.email_key, address)
+        try:
+            await self.limits.before_sign_in(user.email_key, address)
+        except TooManyRequests:
+            locked = SignInLockedOut(account=user.email_key, address=address)
+            await self.events.publish(locked, db)
+            raise
         check = await self.hasher.verify(password, user.password_hash)
         if not check.valid:
             await self.limits.sign_in_failed(user.email_key, address)
-            await self.events.publish(SignInFailed(account=user.email_key, address=address), db)
+            failed = SignInFailed(
+                account=user.email_key,
+                address=address,
+                reason=FailureReason.WRONG_CURRENT_PASSWORD,
+                user_id=user.id,
+            )
+            await self.events.publish(failed, db)
             raise BadRequest("the current password is wrong")
         return user
 
     async def set_password(
-        self, db: AsyncSession, user: User, password: str, token_id: str | None = None
+        self,
+        db: AsyncSession,
+        user: User,
+        password: str,
+        token_id: str | None = None,
+        *,
+        reset: bool = False,
     ) -> None:
         """A new password; every session and token of the account ends (subscribers of
         PasswordChanged end them, void mailed links and mail the owner a notice)."""
         user.password_hash = await self.hasher.hash(password)
-        await self.events.publish(PasswordChanged(user_id=user.id, token_id=token_id), db)
+        changed = PasswordChanged(user_id=user.id, token_id=token_id, reset=reset)
+        await self.events.publish(changed, db)
 
     async def change_password(
         self, db: AsyncSession, principal: Principal, body: PasswordChange, address: str

@@ -12,6 +12,7 @@ from cinepass.events import (
     SignedOutEverywhere,
     UserDeleted,
     UserDisabled,
+    UserRoleChanged,
 )
 
 
@@ -34,8 +35,11 @@ class SessionEndings:
         revoked = [self._revocations.event(SESSION, sid) for sid in ended]
         await self._revocations.revoke(db, revoked + (also or []))
 
-    async def user_gone(self, event: UserDisabled | UserDeleted, db: AsyncSession) -> None:
-        """Every session and access token of the user ends, whichever client holds it."""
+    async def user_gone(
+        self, event: UserDisabled | UserDeleted | UserRoleChanged, db: AsyncSession
+    ) -> None:
+        """Every session and access token of the user ends, whichever client holds it (after a
+        role change too: its tokens carry the old role's scopes)."""
         user = self._revocations.event(USER, event.user_id)
         await self._end(db, user_id=event.user_id, also=[user])
 
@@ -50,3 +54,8 @@ class SessionEndings:
         is not touched (unlike a revocation of the whole user, which would be to the second)."""
         token = [self._revocations.event(JTI, event.token_id)] if event.token_id else []
         await self._end(db, user_id=event.user_id, also=token)
+
+    async def role_changed(self, event: UserRoleChanged, db: AsyncSession) -> None:
+        """The account's sessions end: their tokens carry the old role's scopes. A sign-in right
+        after gets the new role's."""
+        await self._end(db, user_id=event.user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -130,6 +131,26 @@ async def end_all(
     return ids
 
 
+async def active(db: AsyncSession, user_id: str) -> Sequence[UserSession]:
+    """A user's live sessions (neither ended nor expired), newest first."""
+    found = await db.scalars(
+        select(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > utcnow(),
+        )
+        .order_by(UserSession.created_at.desc())
+    )
+    return found.all()
+
+
 async def session_of(db: AsyncSession, token: str) -> str | None:
     found = await db.scalar(select(RefreshToken).where(RefreshToken.digest == secret_digest(token)))
     return found.session_id if found else None
+
+
+async def owner_of(db: AsyncSession, session_id: str) -> str | None:
+    """The user whose session this is, or None."""
+    session = await db.get(UserSession, session_id)
+    return session.user_id if session else None

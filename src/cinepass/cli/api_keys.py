@@ -40,8 +40,10 @@ def create(
         fail(f"the name is longer than {MAX_NAME_LENGTH} characters")
     wanted = list(PRESETS[preset]) if preset else [s.strip() for s in (scopes or "").split(",")]
     try:
-        created = with_session(
-            lambda s: service.create(s, name=name, scopes=[w for w in wanted if w])
+        created = with_events(
+            lambda events, s: service.create(
+                s, name=name, scopes=[w for w in wanted if w], events=events
+            )
         )
     except BadRequest as exc:
         fail(exc.message, f"scopes: {', '.join(ALL_SCOPES)}")

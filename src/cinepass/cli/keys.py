@@ -17,9 +17,11 @@ from cinepass.cli.runtime import (
     load_settings,
     print_table,
     with_database,
+    with_events,
     with_session,
 )
 from cinepass.errors import ApplicationError
+from cinepass.events import SigningKeyRotated
 from cinepass.key_encryption import KeyDecryptionError, KeyEncryption
 
 T = TypeVar("T")
@@ -75,6 +77,7 @@ def list_keys() -> None:
 def rotate() -> None:
     """Add a key that signs from now on; earlier keys keep verifying until retired."""
     kid = _with_ring(lambda ring: ring.rotate())
+    with_events(lambda events, db: events.publish(SigningKeyRotated(kid=kid), db))
     console.print(f"[green]new signing key[/] {kid}")
     console.print("running servers sign with it within CINEPASS_KEY_REFRESH_SECONDS (default 5 s)")
 

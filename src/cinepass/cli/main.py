@@ -8,7 +8,20 @@ import typer
 import typer.core
 import typer.main
 
-from cinepass.cli import admin, api_keys, db, keys, mail, media, openapi, seed, serve, up, users
+from cinepass.cli import (
+    admin,
+    api_keys,
+    audit,
+    db,
+    keys,
+    mail,
+    media,
+    openapi,
+    seed,
+    serve,
+    up,
+    users,
+)
 from cinepass.cli.runtime import report
 from cinepass.client import ApiError
 from cinepass.errors import ApplicationError
@@ -78,6 +91,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(keys.app, name="keys")
 app.add_typer(mail.app, name="mail")
 app.add_typer(media.app, name="media")
+app.add_typer(audit.app, name="audit")
 app.command("seed")(seed.seed)
 app.add_typer(admin.app, name="admin")
 app.command("openapi")(openapi.openapi)

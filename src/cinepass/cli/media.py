@@ -6,9 +6,8 @@ import time
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cinepass.cli.runtime import console, load_settings, with_session
+from cinepass.cli.runtime import console, load_settings, progress_bar, with_session
 from cinepass.media import service
 from cinepass.media.library import ClipLibrary
 
@@ -37,14 +36,7 @@ def generate(
         console.print(f"every clip is made ({len(cards)} in {settings.media.dir})")
         return
     started = time.perf_counter()
-    with Progress(
-        TextColumn("making clips"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=not console.is_terminal,
-    ) as progress:
+    with progress_bar("making clips") as progress:
         task = progress.add_task("clips", total=len(todo))
         for card in todo:
             library.make(card)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.measure import Measurement
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -31,6 +32,21 @@ from cinepass.events import Events
 T = TypeVar("T")
 
 console = Console()
+
+
+def progress_bar(label: str) -> Progress:
+    """The bar long work shows (seeding, clips): count, bar and time left; on a terminal it
+    clears when done, elsewhere (CI logs) it stays as the final count."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=not console.is_terminal,
+    )
+
+
 errors = Console(stderr=True)
 _UNLIMITED = 100_000
 

@@ -6,11 +6,10 @@ from itertools import islice
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass.cli.runtime import console, load_settings, with_session
+from cinepass.cli.runtime import console, load_settings, progress_bar, with_session
 from cinepass.movies import demo
 from cinepass.movies import service as movies_service
 from cinepass.movies.models import Movie
@@ -54,14 +53,7 @@ def seed(
         # Demo films already there are skipped, not counted: ask for enough to fill the gap.
         films = demo.demo_movies(wanted + len(present), settings.api.public_url, present)
         todo = list(islice(films, missing))
-        with Progress(
-            TextColumn("seeding movies"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=not console.is_terminal,
-        ) as progress:
+        with progress_bar("seeding movies") as progress:
             task = progress.add_task("seed", total=len(todo))
             for start in range(0, len(todo), BATCH):
                 chunk = todo[start : start + BATCH]

@@ -36,6 +36,9 @@ DEMO_FILE = Path("var/demo.json")
 DEMO_EMAIL = "demo@cinepass.test"
 # The render server keeps refresh tokens sealed in its cookie, so its key holds offline_access.
 RENDER_PRESET = "web"
+# What the demo's key was made with: a preset that gained scopes (the admin console's) needs a
+# new key, or the console would be refused by the API.
+_RENDER_SCOPES = " ".join(PRESETS[RENDER_PRESET])
 
 
 async def _create_render_key(setup: Provisioner) -> str:
@@ -50,6 +53,7 @@ async def _create_demo(setup: Provisioner, db: AsyncSession) -> dict[str, str]:
     return {
         "public_api_key": key,
         "preset": RENDER_PRESET,
+        "scopes": _RENDER_SCOPES,
         "email": DEMO_EMAIL,
         "password": password,
     }
@@ -60,12 +64,13 @@ def _demo_secrets() -> dict[str, str]:
     settings = load_settings()
     if DEMO_FILE.exists():
         data: dict[str, str] = json.loads(DEMO_FILE.read_text())
-        if data.get("preset") == RENDER_PRESET:
+        if data.get("preset") == RENDER_PRESET and data.get("scopes") == _RENDER_SCOPES:
             return data
-        # A demo made before the `web` preset holds a key without offline_access: its users
-        # would be signed out with every access token. Give the render server a `web` key.
+        # A demo made before the `web` preset holds a key without offline_access (its users
+        # would be signed out with every access token), or before the preset held the admin
+        # console's scopes. Give the render server a key of today's `web` preset.
         key = with_session(lambda db: _create_render_key(Provisioner(db, settings)))
-        data = {**data, "public_api_key": key, "preset": RENDER_PRESET}
+        data = {**data, "public_api_key": key, "preset": RENDER_PRESET, "scopes": _RENDER_SCOPES}
     else:
         data = with_session(lambda db: _create_demo(Provisioner(db, settings), db))
     write_private(DEMO_FILE, json.dumps(data).encode())

@@ -381,12 +381,16 @@ class CinepassClient:
         token: str,
         params: list[tuple[str, str]] | None = None,
         json_body: bytes | None = None,
+        content_type: str = "application/json",
         client_address: str | None = None,
     ) -> Forwarded:
-        """Send one request as it is and hand back the answer as it is, errors included."""
+        """Send one request as it is and hand back the answer as it is, errors included.
+
+        `json_body` is sent as `content_type`: JSON but for the few routes taking a file (CSV).
+        """
         headers = {"Authorization": f"Bearer {token}", **_on_behalf_of(client_address)}
         if json_body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         try:
             query: list[tuple[str, str | int | float | bool | None]] = list(params or [])
             response = await self._http.request(

@@ -15,7 +15,7 @@ from cinepass.challenges import store as challenges
 from cinepass.challenges.models import Flow
 from cinepass.db.base import utcnow
 from cinepass.errors import Conflict, Forbidden, Unauthenticated
-from cinepass.events import MethodChange, SignInFailed, SignInMethodsChanged
+from cinepass.events import FailureReason, MethodChange, SignInFailed, SignInMethodsChanged
 from cinepass.key_encryption import KeyEncryption
 from cinepass.mfa import recovery_codes, totp
 from cinepass.mfa.answers import MfaStatus, TotpSetup
@@ -154,7 +154,13 @@ class SecondFactorService:
         ):
             return
         await limits.sign_in_failed(user.email_key, address)
-        await self.auth.events.publish(SignInFailed(account=user.email_key, address=address), db)
+        failed = SignInFailed(
+            account=user.email_key,
+            address=address,
+            reason=FailureReason.WRONG_SECOND_FACTOR,
+            user_id=user.id,
+        )
+        await self.auth.events.publish(failed, db)
         raise refusal
 
     async def _totp_accepted(self, db: AsyncSession, user_id: str, code: str) -> bool:

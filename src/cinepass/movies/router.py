@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from cinepass import scopes
 from cinepass.auth.dependencies import scoped
 from cinepass.auth.tokens import Principal
 from cinepass.db.dependencies import DbSession
+from cinepass.events import Events
 from cinepass.movies import service
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.responses import AUTHENTICATED, errors
@@ -23,6 +24,15 @@ Reader = Annotated[Principal, scoped(scopes.READ_MOVIES)]
 Creator = Annotated[Principal, scoped(scopes.CREATE_MOVIES)]
 Updater = Annotated[Principal, scoped(scopes.UPDATE_MOVIES)]
 Deleter = Annotated[Principal, scoped(scopes.DELETE_MOVIES)]
+
+
+async def _events(request: Request) -> Events:
+    events: Events = request.app.state.context.events
+    return events
+
+
+# Who reacts to a catalogue change (the audit trail).
+EventsDep = Annotated[Events, Depends(_events)]
 
 
 @router.get("", summary="List movies", response_model=Page[list[MovieOut]])
@@ -65,20 +75,24 @@ async def get_movie(movie_id: ObjectId, db: DbSession, _: Reader) -> Envelope[Mo
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a movie")
-async def create_movie(body: MovieCreate, db: DbSession, _: Creator) -> Envelope[str]:
-    movie = await service.create(db, body)
+async def create_movie(
+    body: MovieCreate, db: DbSession, events: EventsDep, _: Creator
+) -> Envelope[str]:
+    movie = await service.create(db, body, events=events)
     return Envelope(data=movie.id, message="movie created")
 
 
 @router.put("/{movie_id}", summary="Update some fields of a movie", responses=errors(404))
 async def update_movie(
-    movie_id: ObjectId, body: MovieUpdate, db: DbSession, _: Updater
+    movie_id: ObjectId, body: MovieUpdate, db: DbSession, events: EventsDep, _: Updater
 ) -> Envelope[str]:
-    movie = await service.update(db, movie_id, body)
+    movie = await service.update(db, movie_id, body, events=events)
     return Envelope(data=movie.id, message="movie updated")
 
 
 @router.delete("/{movie_id}", summary="Delete a movie", responses=errors(404))
-async def delete_movie(movie_id: ObjectId, db: DbSession, _: Deleter) -> Envelope[str]:
-    await service.delete_movie(db, movie_id)
+async def delete_movie(
+    movie_id: ObjectId, db: DbSession, events: EventsDep, _: Deleter
+) -> Envelope[str]:
+    await service.delete_movie(db, movie_id, events=events)
     return Envelope(data=movie_id, message="movie deleted")

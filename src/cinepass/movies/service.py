@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass import base64url
+from cinepass import cursors
 from cinepass.db.base import utcnow
-from cinepass.errors import BadRequest, NotFound
+from cinepass.errors import NotFound
+from cinepass.events import Events, MovieCreated, MovieDeleted, MovieUpdated
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.movies.schemas import MovieCreate, MovieUpdate
 from cinepass.text import search_key
@@ -42,28 +42,15 @@ _LISTED = (
 
 
 def encode_cursor(title: str, movie_id: str) -> str:
-    raw = json.dumps([title, movie_id], separators=(",", ":")).encode()
-    return base64url.encode(raw)
+    return cursors.encode_cursor(title, movie_id)
 
 
 def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        raw = base64url.decode(cursor)
-        title, movie_id = json.loads(raw)
-    except (ValueError, TypeError, RecursionError):
-        raise BadRequest("invalid cursor; use the 'next' value of the previous page") from None
-    if (
-        not isinstance(title, str)
-        or not isinstance(movie_id, str)
-        or len(title) > 80
-        or len(movie_id) > 64
-        or "\x00" in title + movie_id
-    ):
-        raise BadRequest("invalid cursor; use the 'next' value of the previous page")
+    title, movie_id = cursors.decode_cursor(cursor, 80, 64)
     return title, movie_id
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -82,7 +69,7 @@ async def list_movies(
     """
     stmt = select(*_LISTED).order_by(Movie.title, Movie.id).limit(limit + 1)
     if q:
-        stmt = stmt.where(Movie.title_key.like(f"%{_escape_like(search_key(q))}%", escape="\\"))
+        stmt = stmt.where(Movie.title_key.like(f"%{escape_like(search_key(q))}%", escape="\\"))
     if tags:
         tagged = select(MovieTag.movie_id).where(MovieTag.tag.in_(list(tags)))
         stmt = stmt.where(Movie.id.in_(tagged))
@@ -145,12 +132,14 @@ def _tag_rows(tags: Sequence[str]) -> list[MovieTag]:
     return [MovieTag(tag=tag, position=i) for i, tag in enumerate(tags)]
 
 
-async def create(db: AsyncSession, body: MovieCreate) -> Movie:
+async def create(db: AsyncSession, body: MovieCreate, *, events: Events | None = None) -> Movie:
     fields = body.model_dump(exclude={"tags"})
     now = utcnow()
     movie = Movie(**fields, created_at=now, updated_at=now, tag_rows=_tag_rows(body.tags))
     db.add(movie)
     await db.flush()
+    if events is not None:
+        await events.publish(MovieCreated(movie_id=movie.id, title=movie.title), db)
     return movie
 
 
@@ -161,7 +150,9 @@ async def create_many(db: AsyncSession, bodies: Sequence[MovieCreate]) -> list[M
     return movies
 
 
-async def update(db: AsyncSession, movie_id: str, body: MovieUpdate) -> Movie:
+async def update(
+    db: AsyncSession, movie_id: str, body: MovieUpdate, *, events: Events | None = None
+) -> Movie:
     """Change the fields sent; a missing movie is NotFound, never created."""
     movie = await get(db, movie_id)
     changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"tags"})
@@ -173,13 +164,17 @@ async def update(db: AsyncSession, movie_id: str, body: MovieUpdate) -> Movie:
         movie.tag_rows.extend(_tag_rows(body.tags))
     movie.updated_at = utcnow()
     await db.flush()
+    if events is not None:
+        await events.publish(MovieUpdated(movie_id=movie.id), db)
     return movie
 
 
-async def delete_movie(db: AsyncSession, movie_id: str) -> None:
+async def delete_movie(db: AsyncSession, movie_id: str, *, events: Events | None = None) -> None:
     result = await db.execute(delete(Movie).where(Movie.id == movie_id))
     if getattr(result, "rowcount", 0) == 0:
         raise NotFound("movie not found")
+    if events is not None:
+        await events.publish(MovieDeleted(movie_id=movie_id), db)
 
 
 async def exists(db: AsyncSession, movie_id: str) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cinepass.db.base import utcnow
 from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import Conflict, NotFound
-from cinepass.events import Events, UserDeleted, UserDisabled
+from cinepass.events import Events, UserDeleted, UserDisabled, UserEnabled, UserRoleChanged
 from cinepass.text import nfc
 from cinepass.users.models import Role, User
 
@@ -89,9 +89,59 @@ async def set_disabled(db: AsyncSession, email: str, disabled: bool, *, events: 
     """Disable (or enable again) an account; disabling publishes UserDisabled, whose
     subscribers end its sessions."""
     user = await _existing(db, email)
-    user.disabled = disabled
+    await _set_disabled(db, user, disabled, events)
+    return user
+
+
+async def _set_disabled(db: AsyncSession, user: User, disabled: bool, events: Events) -> None:
+    was_disabled, user.disabled = user.disabled, disabled
     if disabled:
+        # Again if it was already: a repeat finishes what an interrupted one started.
         await events.publish(UserDisabled(user_id=user.id), db)
+    elif was_disabled:
+        await events.publish(UserEnabled(user_id=user.id), db)
+
+
+async def _other_enabled_admins(db: AsyncSession, user_id: str) -> int:
+    # Locked (PostgreSQL), so that two admins demoting each other at once cannot both pass: the
+    # second waits for the first and counts again.
+    others = await db.scalars(
+        select(User.id)
+        .where(User.role == Role.ADMIN, User.disabled.is_(False), User.id != user_id)
+        .with_for_update()
+    )
+    return len(others.all())
+
+
+async def change(
+    db: AsyncSession,
+    user_id: str,
+    *,
+    acting_user_id: str,
+    events: Events,
+    disabled: bool | None = None,
+    role: Role | None = None,
+) -> User:
+    """An admin's change to another account: disable or enable it, or change its role.
+
+    Nobody disables or demotes themselves, and the last enabled admin stays one: cinepass is
+    never left without someone who can administer it.
+    """
+    user = await get(db, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    losing_admin = (
+        user.role is Role.ADMIN and not user.disabled and (disabled is True or role is Role.USER)
+    )
+    if losing_admin and user.id == acting_user_id:
+        raise Conflict("you cannot disable or demote yourself; ask another admin")
+    if losing_admin and await _other_enabled_admins(db, user.id) == 0:
+        raise Conflict("this is the last enabled admin; make another admin first")
+    if role is not None and role != user.role:
+        user.role = role
+        await events.publish(UserRoleChanged(user_id=user.id, role=role.value), db)
+    if disabled is not None:
+        await _set_disabled(db, user, disabled, events)
     return user
 
 

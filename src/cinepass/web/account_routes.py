@@ -15,6 +15,7 @@ from cinepass.errors import BadRequest
 from cinepass.schemas import Envelope, RequestModel
 from cinepass.web.auth_routes import Text, UserAnswer, refusal
 from cinepass.web.gateway import CookieSessionEnded, Gateway, GatewayDep
+from cinepass.web.roles import token_role
 from cinepass.web.session_cookie import WebSession, clear_cookie, set_cookie, user_answer
 from cinepass.web.sign_in_steps import finish_sign_in, held_session, second_factor_answer
 
@@ -97,11 +98,13 @@ async def verify_email(
         )
     except ApiError as error:
         raise refusal(error) from None
+    user = verified.user.model_dump(by_alias=True)
     if verified.signed_in is not None:
         await _sign_in_browser(
             request, response, gateway, verified.signed_in, body.remember_me, keep_own=True
         )
-    return {"user": verified.user.model_dump(by_alias=True)}
+        user["role"] = token_role(verified.signed_in.token)
+    return {"user": user}
 
 
 @router.post(

@@ -168,6 +168,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         BodyLimits,
         max_bytes=settings.web.body_max_bytes,
         max_json_depth=settings.requests.json_max_depth,
+        larger={("POST", proxy.IMPORT_PATH): settings.web.import_body_max_bytes},
     )
     app.add_middleware(
         SecurityHeaders,

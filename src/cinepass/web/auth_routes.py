@@ -30,6 +30,7 @@ from cinepass.web.gateway import (
     form_details,
     upstream_failure,
 )
+from cinepass.web.roles import token_role
 from cinepass.web.session_cookie import COOKIE_NAME, clear_cookie
 from cinepass.web.sign_in_steps import finish_sign_in, second_factor_answer
 
@@ -153,6 +154,7 @@ async def current_session(
     request: Request, response: Response, gateway: GatewayDep
 ) -> SessionAnswer | Response:
     try:
+        session = await gateway.current(request)
         me = await gateway.fetch(request, response, "/api/auth/me", Envelope[AccountOut])
     except CookieSessionEnded:
         # Not an error for the page asking: a signed-out visitor is a normal state of the app.
@@ -160,4 +162,5 @@ async def current_session(
         if COOKIE_NAME in request.cookies:
             clear_cookie(signed_out)
         return signed_out
-    return {"signedIn": True, "user": me.data.model_dump(by_alias=True)}
+    user = me.data.model_dump(by_alias=True)
+    return {"signedIn": True, "user": {**user, "role": token_role(session.access_token)}}

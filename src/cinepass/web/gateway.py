@@ -248,6 +248,7 @@ class Gateway:
         *,
         params: list[tuple[str, str]] | None = None,
         body: bytes | None = None,
+        content_type: str = "application/json",
         session: WebSession | None = None,
     ) -> Forwarded:
         """Call the API as the signed-in user, refreshing (and re-sealing) when needed."""
@@ -264,6 +265,7 @@ class Gateway:
                 token=as_session.access_token,
                 params=params,
                 json_body=body,
+                content_type=content_type,
                 client_address=address,
             )
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from cinepass.errors import NotFound
+from cinepass.errors import Forbidden, NotFound
 from cinepass.web.gateway import Gateway
+from cinepass.web.roles import is_admin
 
 _ID = r"[A-Za-z0-9_-]{1,64}"
 
@@ -20,6 +21,25 @@ class Allowed:
     pattern: re.Pattern[str]
     query: frozenset[str]
     body: bool = False
+    # The admin console's: sent on only for a session whose user is an admin.
+    admin: bool = False
+    # What a body may be besides JSON (sent on with that Content-Type).
+    content_types: frozenset[str] = frozenset()
+
+
+def _admin(
+    method: str,
+    pattern: str,
+    query: frozenset[str] = frozenset(),
+    *,
+    body: bool = False,
+    content_types: frozenset[str] = frozenset(),
+) -> Allowed:
+    return Allowed(method, re.compile(pattern), query, body, True, content_types)
+
+
+CSV = "text/csv"
+IMPORT_PATH = "/api/admin/movies/import"
 
 
 # The only API calls the browser can cause. Paths are matched whole, ids by a strict pattern,
@@ -51,7 +71,22 @@ ALLOWED = (
     Allowed("POST", re.compile(r"/api/auth/passkeys/registration"), frozenset(), body=True),
     Allowed("PATCH", re.compile(rf"/api/auth/passkeys/{_ID}"), frozenset(), body=True),
     Allowed("DELETE", re.compile(rf"/api/auth/passkeys/{_ID}"), frozenset()),
+    # The admin console: an admin's session only, the API then checks scopes and step-up.
+    _admin("POST", r"/api/movies", body=True),
+    _admin("PUT", rf"/api/movies/{_ID}", body=True),
+    _admin("DELETE", rf"/api/movies/{_ID}"),
+    _admin("POST", IMPORT_PATH, frozenset({"update"}), body=True, content_types=frozenset({CSV})),
+    _admin("GET", r"/api/admin/users", frozenset({"q", "cursor", "limit"})),
+    _admin("PATCH", rf"/api/admin/users/{_ID}", body=True),
+    _admin("GET", rf"/api/admin/users/{_ID}/sessions"),
+    _admin("DELETE", rf"/api/admin/users/{_ID}/sessions"),
+    _admin("DELETE", rf"/api/admin/users/{_ID}/sessions/{_ID}"),
+    _admin("GET", r"/api/admin/api-keys", frozenset({"cursor", "limit"})),
+    _admin("POST", r"/api/admin/api-keys", body=True),
+    _admin("DELETE", rf"/api/admin/api-keys/{_ID}"),
+    _admin("GET", r"/api/admin/audit", frozenset({"user", "action", "since", "cursor", "limit"})),
 )
+ADMIN_ROUTES = tuple(a for a in ALLOWED if a.admin)
 
 router = APIRouter()
 
@@ -68,15 +103,32 @@ def _match(method: str, path: str) -> Allowed:
 )
 async def proxy(request: Request, rest: str) -> Response:
     allowed = _match(request.method, request.url.path)
+    gateway: Gateway = request.app.state.gateway
+    session = None
+    if allowed.admin:
+        session = await gateway.current(request)
+        if not is_admin(session.access_token):
+            # Never sent on: the API would refuse it too, but need not hear of it.
+            raise Forbidden("the admin console is for administrators")
     params = [(k, v) for k, v in request.query_params.multi_items() if k in allowed.query]
     body: bytes | None = None
+    content_type = "application/json"
     if allowed.body:
         # Its size was checked by BodyLimits before the route ran.
         body = await request.body()
-    gateway: Gateway = request.app.state.gateway
+        sent_as = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if sent_as in allowed.content_types:
+            content_type = sent_as
     response = Response(media_type="application/json")
     answer = await gateway.call(
-        request, response, request.method, request.url.path, params=params, body=body
+        request,
+        response,
+        request.method,
+        request.url.path,
+        params=params,
+        body=body,
+        content_type=content_type,
+        session=session,
     )
     response.body = answer.content
     response.status_code = answer.status_code

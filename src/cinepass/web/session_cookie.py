@@ -16,6 +16,7 @@ from starlette.responses import Response
 from cinepass import base64url
 from cinepass.client import SignedInTokens
 from cinepass.sealing import Sealer, Unsealable, read_key
+from cinepass.web.roles import token_role
 
 COOKIE_NAME = "__Host-cinepass"
 REMEMBER_SECONDS = 30 * 24 * 3600
@@ -53,8 +54,14 @@ class WebSession:
 
 def user_answer(tokens: SignedInTokens) -> dict[str, str | bool]:
     """Who signed in, as the SPA reads it: a sign-in's answer does not say whether the address
-    is proved, so the SPA reads `/auth/session` for that."""
-    return {"id": tokens.user_id, "name": tokens.name, "email": tokens.email}
+    is proved, so the SPA reads `/auth/session` for that. `role` decides whether the SPA
+    offers the admin console (the render server and the API decide whether it works)."""
+    return {
+        "id": tokens.user_id,
+        "name": tokens.name,
+        "email": tokens.email,
+        "role": token_role(tokens.token),
+    }
 
 
 class CookieSealer:

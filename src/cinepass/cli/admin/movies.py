@@ -26,7 +26,7 @@ from cinepass.errors import (
     Unauthenticated,
     error_class,
 )
-from cinepass.movies.importing import HeaderProblem, natural_key, read_rows
+from cinepass.movies.importing import HeaderProblem, import_row, natural_key, read_rows
 from cinepass.movies.schemas import MovieCreate, MovieOut, MovieUpdate
 from cinepass.schemas import Page
 
@@ -205,7 +205,7 @@ def import_movies(
             for row in rows:
                 if row.movie is not None:
                     try:
-                        done[await _import(admin, row.movie, update)] += 1
+                        done[await import_row(HttpCatalogue(admin), row.movie, update)] += 1
                     except ApiError as exc:
                         if isinstance(exc, ApiUnreachable) or issubclass(
                             error_class(exc.status_code), _FATAL
@@ -257,32 +257,36 @@ async def _renewing(admin: SignedInAdmin, call: Callable[[str], Awaitable[T]]) -
         return await call(admin.token)
 
 
-async def _in_catalogue(admin: SignedInAdmin, movie: MovieCreate) -> MovieOut | None:
-    """The catalogue's film with this row's natural key, found with the API's title search."""
-    key = natural_key(movie.title, movie.year)
-    cursor: str | None = None
-    while True:
+class HttpCatalogue:
+    """The catalogue as the API shows it to an admin: the importer's rows go over HTTP."""
 
-        def page_after(token: str, after: str | None = cursor) -> Awaitable[Page[list[MovieOut]]]:
-            return admin.client.list_movies(token, q=movie.title, limit=100, cursor=after)
+    def __init__(self, admin: SignedInAdmin):
+        self._admin = admin
 
-        page = await _renewing(admin, page_after)
-        for found in page.data:
-            if natural_key(found.title, found.year) == key:
-                return found
-        if not page.next:
-            return None
-        cursor = page.next
+    async def find(self, movie: MovieCreate) -> str | None:
+        """The film with this row's natural key, found with the API's title search."""
+        admin, key = self._admin, natural_key(movie.title, movie.year)
+        cursor: str | None = None
+        while True:
 
+            def page_after(
+                token: str, after: str | None = cursor
+            ) -> Awaitable[Page[list[MovieOut]]]:
+                return admin.client.list_movies(token, q=movie.title, limit=100, cursor=after)
 
-async def _import(admin: SignedInAdmin, movie: MovieCreate, update: bool) -> str:
-    """Create, update or skip one row's film: which of them it was."""
-    existing = await _in_catalogue(admin, movie)
-    if existing is None:
+            page = await _renewing(admin, page_after)
+            for found in page.data:
+                if natural_key(found.title, found.year) == key:
+                    return found.id
+            if not page.next:
+                return None
+            cursor = page.next
+
+    async def create(self, movie: MovieCreate) -> None:
+        admin = self._admin
         await _renewing(admin, lambda token: admin.client.create_movie(token, movie))
-        return "created"
-    if not update:
-        return "skipped"
-    changes = MovieUpdate.model_validate(movie.model_dump(by_alias=True))
-    await _renewing(admin, lambda token: admin.client.update_movie(token, existing.id, changes))
-    return "updated"
+
+    async def update(self, movie_id: str, movie: MovieCreate) -> None:
+        admin = self._admin
+        changes = MovieUpdate.model_validate(movie.model_dump(by_alias=True))
+        await _renewing(admin, lambda token: admin.client.update_movie(token, movie_id, changes))

@@ -1,0 +1,1 @@
+"""The admin console's API: people, their sessions, API keys and the catalogue's import."""
