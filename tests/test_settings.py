@@ -125,6 +125,7 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_METRICS_ADDRESS": ("127.0.0.1:9464", "observability.metrics_address", None),
     "CINEPASS_METRICS_PUBLIC": ("true", "observability.metrics_public", True),
     "CINEPASS_OTEL_ENDPOINT": ("http://127.0.0.1:4318", "observability.otel_endpoint", None),
+    "CINEPASS_AUDIT_ENABLED": ("false", "audit.enabled", False),
     "CINEPASS_AUDIT_RETENTION_DAYS": ("30", "audit.retention_days", 30),
 }
 

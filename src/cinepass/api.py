@@ -95,11 +95,12 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
 
 
 def subscribe(
-    events: Events, revocations: RevocationList, mail: AccountMail, audit: AuditTrail
+    events: Events, revocations: RevocationList, mail: AccountMail, audit: AuditTrail | None
 ) -> None:
     """Who reacts to what: every subscriber of the API process (and of the CLI's changes)."""
     # First: the audit row is written before a later subscriber can fail the change.
-    audit.subscribe(events)
+    if audit is not None:
+        audit.subscribe(events)
     endings = SessionEndings(revocations)
     events.subscribe(UserDisabled, endings.user_gone)
     events.subscribe(UserDeleted, endings.user_gone)
@@ -114,6 +115,10 @@ def subscribe(
     events.subscribe(SignInMethodsChanged, mail.sign_in_methods_changed)
 
 
+def audit_trail(settings: Settings) -> AuditTrail | None:
+    return AuditTrail() if settings.audit.enabled else None
+
+
 @asynccontextmanager
 async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, AsyncSession]]:
     """A committed database session and the API's subscribers, for an operator's change made
@@ -123,7 +128,7 @@ async def operator_session(settings: Settings) -> AsyncIterator[tuple[Events, As
     revocations = revocation_list(settings, sessionmaker)
     events = Events()
     mail = AccountMail(Mailer.from_settings(settings), AbuseLimits(settings), settings.web.origin)
-    subscribe(events, revocations, mail, AuditTrail())
+    subscribe(events, revocations, mail, audit_trail(settings))
     try:
         async with session_scope(sessionmaker) as db:
             yield events, db
@@ -146,7 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if tracing is not None:
             tracing.trace_database(context.engine)
         mail = AccountMail(context.mailer, context.auth.limits, settings.web.origin)
-        subscribe(context.events, context.auth.revocations, mail, AuditTrail())
+        subscribe(context.events, context.auth.revocations, mail, audit_trail(settings))
         app.state.context = context
         app.state.auth = context.auth
         app.state.accounts = AccountService(context.auth, mail, context.sessionmaker)

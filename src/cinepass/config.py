@@ -390,6 +390,9 @@ class ObservabilitySettings(Group):
 
 
 class AuditSettings(Group):
+    # Off only to measure what the trail costs (bench/observability_cost.py --audit): with it
+    # off nothing is recorded, not even refusals.
+    enabled: bool = variable("AUDIT_ENABLED", True)
     # `cinepass audit prune` deletes the audit events older than this.
     retention_days: int = variable("AUDIT_RETENTION_DAYS", 365, ge=1)
 
