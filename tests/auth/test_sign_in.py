@@ -6,12 +6,13 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import bcrypt
 
 from cinepass.scopes import ALL_SCOPES
 from tests.auth.forge import split
-from tests.support import Api
+from tests.support import Api, envelope
 
 PASSWORD = "a long and memorable phrase"
 
@@ -87,12 +88,13 @@ def test_token_scopes_never_exceed_the_keys(api: Api, make_key: Callable[[list[s
     assert set(split(admin)[1]["scope"].split()) == set(ALL_SCOPES) - {"offline_access"}
 
 
-def failure(api: Api, address: str, password: str) -> tuple[int, str, dict[str, str]]:
+def failure(api: Api, address: str, password: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The answer as a caller could compare two: everything but the request's own id."""
     r = api.sign_in(address, password)
     headers = {
         k: v for k, v in r.headers.items() if k not in {"date", "content-length", "x-request-id"}
     }
-    return r.status_code, r.text, headers
+    return r.status_code, envelope(r), headers
 
 
 def test_unknown_user_and_wrong_password_get_the_same_answer(api: Api) -> None:

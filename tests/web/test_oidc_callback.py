@@ -102,7 +102,7 @@ def stack(api: Api, web_static: Path) -> Iterator[Stack]:
 
 def _refused_without_a_session(r: httpx.Response, browser: Browser) -> None:
     assert r.status_code == 400, r.text
-    assert set(r.json()) == {"statusCode", "error", "message"}
+    assert set(r.json()) == {"statusCode", "error", "message", "requestId"}
     assert browser.session_cookie is None
 
 

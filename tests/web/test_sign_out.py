@@ -176,7 +176,7 @@ def test_sign_out_while_the_api_is_down_is_503_and_the_cookie_is_never_accepted_
     started = time.monotonic()
     r = stack.sign_out(browser)
     assert r.status_code == 503, r.text
-    assert set(r.json()) == {"statusCode", "error", "message"}
+    assert set(r.json()) == {"statusCode", "error", "message", "requestId"}
     assert int(r.headers["retry-after"]) > 0
     assert time.monotonic() - started < 10
     assert browser.session_cookie is None, "the browser is told to drop the cookie anyway"

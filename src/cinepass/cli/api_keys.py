@@ -62,10 +62,10 @@ def create(
 
 
 def _scopes_label(key: ApiKey) -> str:
-    for preset, scopes in PRESETS.items():
-        if set(key.scope_list) == set(scopes):
-            return f"{preset} preset"
-    return ", ".join(key.scope_list)
+    # Presets may hold the same scopes (the render server's `web` key carries the admin
+    # console's, which only admins' tokens receive): name every one that matches.
+    matching = [name for name, scopes in PRESETS.items() if set(key.scope_list) == set(scopes)]
+    return f"{'/'.join(matching)} preset" if matching else ", ".join(key.scope_list)
 
 
 def _when(moment: datetime | None) -> str:
