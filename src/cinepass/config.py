@@ -397,6 +397,18 @@ class AuditSettings(Group):
     retention_days: int = variable("AUDIT_RETENTION_DAYS", 365, ge=1)
 
 
+class CacheSettings(Group):
+    # Each API process keeps the catalogue's pages it served and the access tokens it verified.
+    # Off only to measure the cold path (bench): every request then reads the database.
+    enabled: bool = variable("CACHE_ENABLED", True)
+    # How often each process reads the catalogue's version from the database: a change made
+    # through another replica (or the CLI) reaches this one's cached pages within this long.
+    # The process that made the change drops its pages at once.
+    poll_seconds: float = variable("CACHE_POLL_SECONDS", 1.0, ge=0.05, le=60)
+    # Pages kept per process (least recently used first out).
+    max_pages: int = variable("CACHE_MAX_PAGES", 4096, ge=16, le=1_000_000)
+
+
 class LogSettings(Group):
     format: Literal["auto", "json", "console"] = variable("LOG_FORMAT", "auto")
     level: str = variable("LOG_LEVEL", "INFO")
@@ -465,6 +477,7 @@ class Settings(BaseSettings):
     logging: LogSettings = Field(default_factory=LogSettings)
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
     @classmethod
     def settings_customise_sources(
