@@ -127,6 +127,9 @@ VARIABLES: dict[str, tuple[str, str, object]] = {
     "CINEPASS_OTEL_ENDPOINT": ("http://127.0.0.1:4318", "observability.otel_endpoint", None),
     "CINEPASS_AUDIT_ENABLED": ("false", "audit.enabled", False),
     "CINEPASS_AUDIT_RETENTION_DAYS": ("30", "audit.retention_days", 30),
+    "CINEPASS_CACHE_ENABLED": ("false", "cache.enabled", False),
+    "CINEPASS_CACHE_POLL_SECONDS": ("0.25", "cache.poll_seconds", 0.25),
+    "CINEPASS_CACHE_MAX_BYTES": ("2097152", "cache.max_bytes", 2097152),
 }
 
 

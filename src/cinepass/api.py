@@ -53,6 +53,7 @@ from cinepass.metrics.database import watch_pool
 from cinepass.mfa import router as mfa_router
 from cinepass.mfa.service import SecondFactorService
 from cinepass.movies import router as movies_router
+from cinepass.movies.fast_lane import MovieListLane
 from cinepass.passkeys import router as passkeys_router
 from cinepass.request_context import RequestContext
 from cinepass.request_guards import QueryRules, guard_request
@@ -189,6 +190,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     app.state.query_rules = QueryRules()
     install_error_handlers(app)
+    # Innermost: the catalogue's plain list requests skip routing (cinepass.movies.fast_lane).
+    app.add_middleware(MovieListLane, route=movies_router.list_route())
     app.add_middleware(
         BodyLimits,
         max_bytes=settings.requests.body_max_bytes,

@@ -405,8 +405,8 @@ class CacheSettings(Group):
     # through another replica (or the CLI) reaches this one's cached pages within this long.
     # The process that made the change drops its pages at once.
     poll_seconds: float = variable("CACHE_POLL_SECONDS", 1.0, ge=0.05, le=60)
-    # Pages kept per process (least recently used first out).
-    max_pages: int = variable("CACHE_MAX_PAGES", 4096, ge=16, le=1_000_000)
+    # The pages' size kept per process, least recently used out first.
+    max_bytes: int = variable("CACHE_MAX_BYTES", 16 * 1024 * 1024, ge=1024 * 1024)
 
 
 class LogSettings(Group):

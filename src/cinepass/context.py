@@ -12,6 +12,7 @@ from typing import Annotated
 import structlog
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from cinepass import redis_connections
 from cinepass.auth.id_tokens import IdTokenVerifier
@@ -33,6 +34,10 @@ from cinepass.events import Events
 from cinepass.key_encryption import KeyDecryptionError, KeyEncryption
 from cinepass.mail.delivery import MailDelivery
 from cinepass.mail.outbox import Mailer
+from cinepass.movies.listing import Listing
+from cinepass.movies.pages import page_reader
+from cinepass.page_cache.store import PageCache
+from cinepass.page_cache.watch import CatalogueWatch
 
 log = structlog.get_logger(__name__)
 
@@ -63,12 +68,18 @@ class AppContext:
     mail_delivery: MailDelivery
     # Seals what must be readable again but not from a copy of the database (TOTP secrets).
     encryption: KeyEncryption
+    # The catalogue's pages, with this process's cache of them and what keeps it fresh.
+    listing: Listing
+    catalogue_watch: CatalogueWatch | None
     _upkeep: asyncio.Task[None] | None = field(default=None, repr=False)
+    _watching: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
         engine = create_engine(settings)
-        sessionmaker = create_sessionmaker(engine)
+        # A Session class of this process's own, for the page cache to hear its commits.
+        session_class = type("ApiSession", (Session,), {})
+        sessionmaker = create_sessionmaker(engine, session_class)
         events = Events()
         # One set of key-encryption keys seals the signing keys and the queued mail.
         encryption = KeyEncryption.from_settings(settings)
@@ -84,6 +95,7 @@ class AppContext:
                 issuer=settings.tokens.issuer,
                 audience=settings.tokens.audience,
                 ttl_seconds=settings.tokens.access_ttl_seconds,
+                remember_verified=settings.cache.enabled,
             ),
             keys=keys,
             hasher=PasswordHasher.from_settings(settings),
@@ -100,7 +112,27 @@ class AppContext:
         )
         mailer = Mailer.from_settings(settings, encryption)
         delivery = MailDelivery.from_settings(settings, sessionmaker, encryption)
-        return cls(settings, engine, sessionmaker, events, auth, mailer, delivery, encryption)
+        watch: CatalogueWatch | None = None
+        cache: PageCache | None = None
+        if settings.cache.enabled:
+            cache = PageCache(
+                settings.cache.max_bytes, confirm_seconds=2 * settings.cache.poll_seconds
+            )
+            watch = CatalogueWatch(cache, engine, settings.cache.poll_seconds)
+            watch.watch_sessions(session_class)
+        listing = Listing(page_reader(settings, engine), cache)
+        return cls(
+            settings,
+            engine,
+            sessionmaker,
+            events,
+            auth,
+            mailer,
+            delivery,
+            encryption,
+            listing,
+            watch,
+        )
 
     async def start(self) -> None:
         auth = self.auth
@@ -112,6 +144,10 @@ class AppContext:
         await auth.revocations.start()
         await auth.hasher.dummy_hash()
         self._upkeep = asyncio.create_task(self._keep_up(), name="cinepass-upkeep")
+        if self.catalogue_watch is not None:
+            self._watching = asyncio.create_task(
+                self.catalogue_watch.run(), name="cinepass-catalogue-watch"
+            )
         await self.mail_delivery.start()
 
     async def _keep_up(self) -> None:
@@ -126,10 +162,12 @@ class AppContext:
 
     async def close(self) -> None:
         await self.mail_delivery.close()
-        if self._upkeep is not None:
-            self._upkeep.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._upkeep
+        for task in (self._upkeep, self._watching):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self.listing.close()
         await self.auth.revocations.store.close()
         await self.auth.id_tokens.close()
         await self.engine.dispose()

@@ -347,12 +347,14 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 _UNAVAILABLE_SQLSTATES = ("08", "53300", "57P01", "57P02", "57P03")
 
 
+def sqlstate_unavailable(sqlstate: object) -> bool:
+    """Whether a PostgreSQL SQLSTATE means "the database is not reachable right now"."""
+    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
 def database_unavailable(exc: DBAPIError) -> bool:
     """Whether a driver error means "the database is not reachable right now"."""
-    if exc.connection_invalidated:
-        return True
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+    return exc.connection_invalidated or sqlstate_unavailable(getattr(exc.orig, "sqlstate", None))
 
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.db import migrate
-from cinepass.movies import service as movies_service
+from cinepass.db.engine import create_engine
+from cinepass.movies.pages import PageQuery, page_reader
 from tests.conftest import make_settings
-from tests.support import Database, backoffice, postgres_database
+from tests.support import Database, postgres_database
 
 
 @pytest.fixture
@@ -34,8 +36,14 @@ def test_films_added_before_the_upgrade_are_found_without_accents(empty_url: str
     )
     migrate.upgrade(settings)
 
-    async def search(_: object, session: AsyncSession) -> list[str]:
-        page = await movies_service.list_movies(session, q="NINO ÑANDU")
-        return [movie["title"] for movie in page.movies]
+    async def search() -> list[str]:
+        engine = create_engine(settings)
+        reader = page_reader(settings, engine)
+        try:
+            page = json.loads(await reader.read(PageQuery(q="NINO ÑANDU")))
+        finally:
+            await reader.close()
+            await engine.dispose()
+        return [movie["title"] for movie in page["data"]]
 
-    assert backoffice(settings, search) == ["El Niño Ñandú"]
+    assert asyncio.run(search()) == ["El Niño Ñandú"]

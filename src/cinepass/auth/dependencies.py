@@ -81,7 +81,12 @@ async def _verify(
         if request.headers.get("authorization"):
             raise InvalidToken("the Authorization header must be 'Bearer <token>'")
         raise Unauthenticated("an access token is required")
-    principal = await auth.tokens.verify(credentials.credentials)
+    return await bearer_principal(auth, credentials.credentials)
+
+
+async def bearer_principal(auth: AuthService, token: str) -> Principal:
+    """The caller a bearer token names: verified (signature, claims, key) and not revoked."""
+    principal = await auth.tokens.verify(token)
     if auth.revocations.is_revoked(principal):
         raise InvalidToken("the token has been revoked")
     return principal

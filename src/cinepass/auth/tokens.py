@@ -58,7 +58,15 @@ class IssuedToken:
 class AccessTokens:
     """Signs and verifies access tokens with the key ring's asymmetric keys."""
 
-    def __init__(self, keys: KeyRing, *, issuer: str, audience: str, ttl_seconds: int):
+    def __init__(
+        self,
+        keys: KeyRing,
+        *,
+        issuer: str,
+        audience: str,
+        ttl_seconds: int,
+        remember_verified: bool = True,
+    ):
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
@@ -67,6 +75,7 @@ class AccessTokens:
         # way, so a client's next request skips the signature check until `exp` (or until its
         # key is retired). Revocation is checked on every request regardless.
         self._verified: OrderedDict[str, tuple[Principal, str]] = OrderedDict()
+        self._remember = remember_verified
 
     @property
     def ttl_seconds(self) -> int:
@@ -122,9 +131,10 @@ class AccessTokens:
                 return principal
             del self._verified[token]
         principal, kid = await self._verify(token)
-        self._verified[token] = (principal, kid)
-        if len(self._verified) > _VERIFIED_CACHE_SIZE:
-            self._verified.popitem(last=False)
+        if self._remember:
+            self._verified[token] = (principal, kid)
+            if len(self._verified) > _VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
         return principal
 
     async def _verify(self, token: str) -> tuple[Principal, str]:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from cinepass.config import Settings
 
@@ -52,8 +53,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def create_sessionmaker(
+    engine: AsyncEngine, session_class: type[Session] = Session
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on `engine`; a `session_class` of its own lets a process listen to its
+    sessions' events (cinepass.page_cache) without hearing every other app's."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=session_class
+    )
 
 
 @asynccontextmanager

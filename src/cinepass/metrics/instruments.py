@@ -65,6 +65,13 @@ DB_POOL_IN_USE = Gauge(
     "Database connections checked out of the pool, summed over live processes",
     multiprocess_mode="livesum",
 )
+CATALOGUE_PAGES = Counter(
+    "cinepass_catalogue_pages",
+    "Catalogue list pages served, by where they came from: cache (this process's) or database",
+    ["source"],
+)
+_PAGES_FROM_CACHE = CATALOGUE_PAGES.labels("cache")
+_PAGES_FROM_DATABASE = CATALOGUE_PAGES.labels("database")
 API_HOP_SECONDS = Histogram(
     "cinepass_api_hop_duration_seconds",
     "The render server's calls to the API: from sending to the answer's head, by method",
@@ -95,3 +102,7 @@ def revocations_synced() -> None:
 
 def mail_queue_depth(depth: int) -> None:
     MAIL_QUEUE.set(depth)
+
+
+def catalogue_page(*, cached: bool) -> None:
+    (_PAGES_FROM_CACHE if cached else _PAGES_FROM_DATABASE).inc()

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass import problems
 from cinepass.events import Events, MoviesImported
-from cinepass.movies import service
+from cinepass.movies import pages, service
 from cinepass.movies.models import Movie
 from cinepass.movies.schemas import MovieCreate, MovieUpdate
 from cinepass.text import search_key
@@ -195,7 +195,7 @@ class DatabaseCatalogue:
         candidates = await self._db.execute(
             select(Movie.id, Movie.title).where(
                 Movie.year == movie.year,
-                Movie.title_key.like(f"%{service.escape_like(word)}%", escape="\\"),
+                Movie.title_key.like(f"%{pages.escape_like(word)}%", escape="\\"),
             )
         )
         return next(

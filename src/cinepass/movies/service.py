@@ -1,33 +1,19 @@
-"""The catalogue: list with search, tags and keyset pages; get, create, update, delete."""
+"""The catalogue: get, create, update, delete, and movies in their wire shape (the list's
+pages are read in cinepass.movies.pages)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass import cursors
 from cinepass.db.base import utcnow
 from cinepass.errors import NotFound
 from cinepass.events import Events, MovieCreated, MovieDeleted, MovieUpdated
 from cinepass.movies.models import Movie, MovieTag
 from cinepass.movies.schemas import MovieCreate, MovieUpdate
-from cinepass.text import search_key
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-
-
-@dataclass(frozen=True)
-class MoviePage:
-    """One page, as plain wire-shaped dicts: the hot path skips ORM objects on purpose."""
-
-    movies: list[dict[str, Any]]
-    next_cursor: str | None
-
 
 _LISTED = (
     Movie.id,
@@ -39,50 +25,6 @@ _LISTED = (
     Movie.content_rating,
     Movie.source,
 )
-
-
-def encode_cursor(title: str, movie_id: str) -> str:
-    return cursors.encode_cursor(title, movie_id)
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    title, movie_id = cursors.decode_cursor(cursor, 80, 64)
-    return title, movie_id
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-async def list_movies(
-    db: AsyncSession,
-    *,
-    tags: Sequence[str] = (),
-    q: str | None = None,
-    limit: int = DEFAULT_PAGE_SIZE,
-    cursor: str | None = None,
-) -> MoviePage:
-    """One page of movies in title order; `tags` match any of them, `q` a part of the title.
-
-    Two indexed queries (the page, then its tags) read as plain rows: loading ORM objects
-    cost more than the queries themselves.
-    """
-    stmt = select(*_LISTED).order_by(Movie.title, Movie.id).limit(limit + 1)
-    if q:
-        stmt = stmt.where(Movie.title_key.like(f"%{escape_like(search_key(q))}%", escape="\\"))
-    if tags:
-        tagged = select(MovieTag.movie_id).where(MovieTag.tag.in_(list(tags)))
-        stmt = stmt.where(Movie.id.in_(tagged))
-    if cursor is not None:
-        # An empty one too is no page's `next`: 400, as for any other made-up cursor.
-        after = decode_cursor(cursor)
-        stmt = stmt.where(tuple_(Movie.title, Movie.id) > tuple_(*after))
-    rows = (await db.execute(stmt)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    movies = await _wire(db, rows)
-    last = rows[-1] if rows else None
-    return MoviePage(movies, encode_cursor(last.title, last.id) if more and last else None)
 
 
 async def _wire(db: AsyncSession, rows: Sequence[Any]) -> list[dict[str, Any]]:
