@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Protocol
 
 import asyncpg
@@ -95,30 +96,64 @@ class _Sqlite:
         return f"IN ({', '.join(param(tag) for tag in tags)})"
 
 
-def page_sql(dialect: _Dialect, query: PageQuery) -> tuple[str, list[Any]]:
+class Plan(Enum):
+    """How PostgreSQL is asked to find a page's rows (the rows are the same whichever)."""
+
+    # Walk the (title, id) index from the cursor and keep what matches: a few rows read when
+    # matches are common.
+    WALK = "walk"
+    # The same walk stopped after NEARBY_ROWS titles: cheap, and enough when matches are near.
+    NEARBY = "nearby"
+    # Find every match (a title fragment through its trigram index), then sort: for matches
+    # that are rare, or common but far along the title order ("Velvet ..." at the end), where
+    # a walk would read most of the catalogue.
+    MATCHES = "matches"
+
+
+NEARBY_ROWS = 2000
+
+
+def page_sql(dialect: _Dialect, query: PageQuery, plan: Plan = Plan.WALK) -> tuple[str, list[Any]]:
     """The page's SELECT (one more row than `limit`: whether there is a next page) and its
-    parameters; a made-up cursor is a 400 before any SQL runs."""
-    where: list[str] = []
+    parameters, placeholders numbered in the order they appear; a made-up cursor is a 400
+    before any SQL runs."""
     params: list[Any] = []
 
     def param(value: Any) -> str:
         params.append(value)
         return dialect.placeholder(len(params))
 
+    after = decode_cursor(query.cursor) if query.cursor is not None else None
+
+    def cursor_clause() -> list[str]:
+        if after is None:
+            return []
+        return [f"(m.title, m.id) > ({param(after[0])}, {param(after[1])})"]
+
     # Only constants and placeholders go into the text (S608): every value is a parameter.
+    source = "movies m"
+    where: list[str] = []
+    if plan is Plan.NEARBY:
+        nearby = " AND ".join(cursor_clause())
+        source = (
+            f"(SELECT * FROM movies m {'WHERE ' + nearby if nearby else ''}"  # noqa: S608
+            f" ORDER BY m.title, m.id LIMIT {param(NEARBY_ROWS)}) m"
+        )
     if query.q:
         pattern = param(f"%{escape_like(search_key(query.q))}%")
         where.append(f"m.title_key LIKE {pattern} ESCAPE '\\'")
     if query.tags:
         any_tag = dialect.any_of(param, query.tags)
         where.append(f"m.id IN (SELECT movie_id FROM movie_tags WHERE tag {any_tag})")  # noqa: S608
-    if query.cursor is not None:
-        title, movie_id = decode_cursor(query.cursor)
-        where.append(f"(m.title, m.id) > ({param(title)}, {param(movie_id)})")
-    sql = f"SELECT {_COLUMNS}, {dialect.tags_column} AS tags FROM movies m"  # noqa: S608
+    if plan is not Plan.NEARBY:
+        where += cursor_clause()
+    sql = f"SELECT {_COLUMNS}, {dialect.tags_column} AS tags FROM {source}"  # noqa: S608
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY m.title, m.id LIMIT {param(query.limit + 1)}"
+    # An expression, not the column: the index's order cannot serve it, so the planner must
+    # find the matches first (the same order: same collation).
+    order = "m.title || ''" if plan is Plan.MATCHES else "m.title"
+    sql += f" ORDER BY {order}, m.id LIMIT {param(query.limit + 1)}"
     return sql, params
 
 
@@ -176,11 +211,17 @@ class PostgresPages:
         return self._pool
 
     async def read(self, query: PageQuery) -> bytes:
-        sql, params = page_sql(self._dialect, query)
+        # A title fragment's matches may be near or far along the title order, and the
+        # planner cannot tell (it takes them to be spread evenly): look near first.
+        plans = (Plan.NEARBY, Plan.MATCHES) if query.q else (Plan.WALK,)
         try:
             pool = await self._connections()
             async with pool.acquire(timeout=self._timeout) as conn:
-                rows = await conn.fetch(sql, *params)
+                for plan in plans:
+                    sql, params = page_sql(self._dialect, query, plan)
+                    rows = await conn.fetch(sql, *params)
+                    if len(rows) > query.limit:
+                        break
         except (OSError, asyncpg.InterfaceError) as exc:
             raise _unavailable(exc) from exc
         except asyncpg.PostgresError as exc:
