@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cinepass.db.base import utcnow
-from cinepass.db.unique import insert_unless_taken
+from cinepass.db.base import UtcDateTime, new_id, utcnow
+from cinepass.db.unique import conflict_insert
 from cinepass.errors import NotFound
-from cinepass.movies import service as movies_service
 from cinepass.movies.models import Movie
 from cinepass.user_movies.models import UserMovie
 
@@ -45,20 +44,31 @@ async def _existing(db: AsyncSession, user_id: str, movie_id: str) -> str | None
 
 
 async def add(db: AsyncSession, user_id: str, movie_id: str) -> Added:
-    """Put a movie on a list; adding it again returns the entry already there."""
-    if not await movies_service.exists(db, movie_id):
-        raise NotFound("movie not found")
+    """Put a movie on a list; adding it again returns the entry already there.
+
+    One statement inserts the entry if the movie exists and the list does not hold it yet
+    (a concurrent add of the same movie meets the unique constraint and does nothing)."""
+    entry_id = new_id()
+    inserted = await db.scalar(
+        conflict_insert(db, UserMovie)
+        .from_select(
+            ["id", "user_id", "movie_id", "created_at"],
+            select(
+                literal(entry_id),
+                literal(user_id),
+                Movie.id,
+                literal(utcnow(), UtcDateTime()),
+            ).where(Movie.id == movie_id),
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "movie_id"])
+        .returning(UserMovie.id)
+    )
+    if inserted is not None:
+        return Added(id=inserted, created=True)
     existing = await _existing(db, user_id, movie_id)
-    if existing is not None:
-        return Added(id=existing, created=False)
-    entry = UserMovie(user_id=user_id, movie_id=movie_id, created_at=utcnow())
-    if not await insert_unless_taken(db, entry):
-        # A concurrent add of the same movie won the unique constraint: return its entry.
-        existing = await _existing(db, user_id, movie_id)
-        if existing is None:
-            raise NotFound("movie not found")
-        return Added(id=existing, created=False)
-    return Added(id=entry.id, created=True)
+    if existing is None:
+        raise NotFound("movie not found")
+    return Added(id=existing, created=False)
 
 
 async def remove(db: AsyncSession, user_id: str, entry_id: str) -> None:
