@@ -11,7 +11,8 @@ security headers, metrics) sees both alike.
 
 from __future__ import annotations
 
-from starlette.datastructures import QueryParams
+from urllib.parse import parse_qsl
+
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -29,10 +30,10 @@ _LIMIT_DIGITS = len(str(pages.MAX_PAGE_SIZE))
 
 def plain_query(raw: bytes) -> pages.PageQuery | None:
     """The page a query string asks for, if it is plainly valid; None: let the route judge."""
-    params = QueryParams(raw)
     tags: list[str] = []
     seen: dict[str, str] = {}
-    for name, value in params.multi_items():
+    # As Starlette's QueryParams parses it for the route.
+    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
         if "\x00" in value:
             return None
         if name == "tags":
