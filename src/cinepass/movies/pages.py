@@ -221,7 +221,8 @@ class PostgresPages:
                     rows = await conn.fetch(sql, *params)
                     if len(rows) > query.limit:
                         break
-        except (OSError, asyncpg.InterfaceError) as exc:
+        except (OSError, EOFError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError) as exc:
+            # Refused, reset or cut mid-answer (a server stopping): away, not a bug of ours.
             raise _unavailable(exc) from exc
         except asyncpg.PostgresError as exc:
             if sqlstate_unavailable(exc.sqlstate):
