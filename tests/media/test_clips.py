@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from cinepass.media.clips import TitleCard, title_lines
+from cinepass.media.cards import TitleCard
+from cinepass.media.clips import title_lines
 from cinepass.media.library import ClipLibrary
 from cinepass.media.service import local_slug
 from cinepass.movies import demo

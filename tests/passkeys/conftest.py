@@ -12,7 +12,7 @@ import pytest
 
 from cinepass.config import Settings
 from cinepass.passkeys import service
-from cinepass.passkeys.ceremonies import RelyingParty
+from cinepass.passkeys.parties import RelyingParty
 from cinepass.secrets_digest import secret_digest
 from tests.auth.forge import ServerKey, claims_like, now
 from tests.passkeys.authenticator import Authenticator

@@ -12,7 +12,7 @@ import pytest
 
 from cinepass.api import create_app
 from cinepass.config import Settings
-from cinepass.passkeys.ceremonies import RelyingParty
+from cinepass.passkeys.parties import RelyingParty
 from tests.auth.forge import split
 from tests.conftest import make_settings
 from tests.passkeys.authenticator import Authenticator, b64

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from cinepass.config import Settings
-from cinepass.passkeys.ceremonies import RelyingParty
+from cinepass.passkeys.parties import RelyingParty
 from cinepass.web.app import create_web_app
 from cinepass.web.session_cookie import CookieSealer
 from cinepass.web.sign_in_steps import PENDING_COOKIE

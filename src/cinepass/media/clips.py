@@ -7,21 +7,19 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Final
 
 import av
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
+from cinepass.media.cards import SECONDS, TitleCard
+
 WIDTH, HEIGHT = 640, 360
 FPS = 15
-SECONDS = 24
-MEDIA_TYPE: Final = "video/mp4"
 # Bundled with a package rather than found on the system: the same clip on every machine, and
 # accents ("Fantômas", "Él") that Pillow's built-in font lacks.
 _FONT_PACKAGE = "font_source_serif_pro"
@@ -29,16 +27,6 @@ _INK = (247, 241, 227)
 
 Rgb = tuple[int, int, int]
 Pixels = NDArray[np.uint8]
-
-
-@dataclass(frozen=True)
-class TitleCard:
-    """What a clip shows: the film as its row says, and the slug its colours come from."""
-
-    slug: str
-    title: str
-    year: int
-    tags: tuple[str, ...] = ()
 
 
 def write_clip(card: TitleCard, path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import structlog
 
-from cinepass.media.clips import TitleCard, write_clip
+from cinepass.media.cards import TitleCard
 
 log = structlog.get_logger(__name__)
 
@@ -46,6 +46,8 @@ class ClipLibrary:
 
     def make(self, card: TitleCard) -> float:
         """Make (or make again) the clip of `card`; returns the seconds it took."""
+        from cinepass.media.clips import write_clip  # PyAV, numpy, Pillow: on the first clip
+
         started = time.perf_counter()
         write_clip(card, self.path_of(card.slug))
         return time.perf_counter() - started

@@ -11,7 +11,7 @@ from cinepass import scopes
 from cinepass.auth.dependencies import scoped
 from cinepass.auth.tokens import Principal
 from cinepass.db.dependencies import DbSession
-from cinepass.media import clips, service
+from cinepass.media import cards, service
 from cinepass.media.dependencies import MediaDep
 from cinepass.media.schemas import PlaybackOut
 from cinepass.responses import AUTHENTICATED, errors
@@ -60,6 +60,6 @@ async def get_clip(
     clip = await service.signed_clip(db, media, slug, user, expires, signature)
     return FileResponse(
         clip.path,
-        media_type=clips.MEDIA_TYPE,
+        media_type=cards.MEDIA_TYPE,
         headers={"Cache-Control": f"private, max-age={clip.fresh_for}"},
     )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cinepass.errors import NotFound
-from cinepass.media import clips
+from cinepass.media import cards
 from cinepass.media.dependencies import Media
 from cinepass.movies import service as movies_service
 from cinepass.movies.models import Movie
@@ -71,10 +71,10 @@ async def playback(db: AsyncSession, media: Media, user_id: str, movie_id: str) 
     return Playback(
         "local",
         signed.url,
-        clips.MEDIA_TYPE,
+        cards.MEDIA_TYPE,
         datetime.fromtimestamp(signed.expires_at, UTC),
         position,
-        float(clips.SECONDS),
+        float(cards.SECONDS),
     )
 
 
@@ -98,7 +98,7 @@ async def signed_clip(
     return SignedClip(media.library.path_of(slug), fresh_for)
 
 
-async def title_card(db: AsyncSession, media: Media, slug: str) -> clips.TitleCard:
+async def title_card(db: AsyncSession, media: Media, slug: str) -> cards.TitleCard:
     """The title card of the film whose source is this clip, or NotFound."""
     if not is_valid_slug(slug):
         raise NotFound("no such media")
@@ -107,18 +107,18 @@ async def title_card(db: AsyncSession, media: Media, slug: str) -> clips.TitleCa
     )
     for movie in candidates:
         if local_slug(movie.source, media.public_url) == slug:
-            return clips.TitleCard(slug, movie.title, movie.year, tuple(movie.tags))
+            return cards.TitleCard(slug, movie.title, movie.year, tuple(movie.tags))
     raise NotFound("no such media")
 
 
-async def local_title_cards(db: AsyncSession, public_url: str) -> list[clips.TitleCard]:
+async def local_title_cards(db: AsyncSession, public_url: str) -> list[cards.TitleCard]:
     """A title card per clip of ours that films name as their source, in title order."""
     movies = await db.scalars(
         select(Movie).where(Movie.source.like("%/media/%.mp4")).order_by(Movie.title, Movie.id)
     )
-    cards: dict[str, clips.TitleCard] = {}
+    by_slug: dict[str, cards.TitleCard] = {}
     for movie in movies:
         slug = local_slug(movie.source, public_url)
-        if slug is not None and slug not in cards:
-            cards[slug] = clips.TitleCard(slug, movie.title, movie.year, tuple(movie.tags))
-    return list(cards.values())
+        if slug is not None and slug not in by_slug:
+            by_slug[slug] = cards.TitleCard(slug, movie.title, movie.year, tuple(movie.tags))
+    return list(by_slug.values())

@@ -4,9 +4,7 @@ authenticator answered. No database here; `passkeys.service` keeps the state."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from webauthn import (
     generate_authentication_options,
@@ -34,7 +32,7 @@ from webauthn.helpers.structs import (
 )
 
 from cinepass import base64url
-from cinepass.config import Settings
+from cinepass.passkeys.parties import CeremonyFailed, NewCredential, Options, RelyingParty
 
 # ES256 first: what nearly every authenticator makes; EdDSA and RS256 (Windows Hello) besides.
 ALGORITHMS = [
@@ -46,46 +44,6 @@ ALGORITHMS = [
 MAX_CREDENTIAL_ID_CHARS = 1364
 # What the browser gets to finish a ceremony (milliseconds); the challenge lives 5 minutes.
 TIMEOUT_MS = 300_000
-
-
-class CeremonyFailed(Exception):
-    """What the authenticator sent is malformed or does not verify; the message says why (for
-    the log, not for the client)."""
-
-
-@dataclass(frozen=True)
-class RelyingParty:
-    """Who passkeys are made for: the domain they are bound to, its name, the page's origin."""
-
-    id: str
-    name: str
-    origin: str
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> RelyingParty:
-        origin = settings.web.origin.rstrip("/")
-        rp_id = settings.second_factor.webauthn_rp_id or urlsplit(origin).hostname or "localhost"
-        return cls(id=rp_id, name=settings.second_factor.webauthn_rp_name, origin=origin)
-
-
-@dataclass(frozen=True)
-class Options:
-    """A ceremony's challenge (base64url, kept by the server) and the options the browser
-    passes to navigator.credentials (WebAuthn's JSON form)."""
-
-    challenge: str
-    json: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class NewCredential:
-    credential_id: str
-    public_key: bytes
-    sign_count: int
-    aaguid: str
-    transports: list[str]
-    backup_eligible: bool
-    backed_up: bool
 
 
 def registration_options(

@@ -15,8 +15,8 @@ from cinepass.context import ContextDep
 from cinepass.db.dependencies import DbSession
 from cinepass.passkeys import service
 from cinepass.passkeys.answers import PasskeyCeremony, PasskeyOut
-from cinepass.passkeys.ceremonies import RelyingParty
 from cinepass.passkeys.models import Passkey
+from cinepass.passkeys.parties import RelyingParty
 from cinepass.passkeys.schemas import (
     PasskeyOptionsRequest,
     PasskeyRegistration,

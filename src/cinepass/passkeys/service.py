@@ -22,9 +22,9 @@ from cinepass.db.base import utcnow
 from cinepass.db.unique import insert_unless_taken
 from cinepass.errors import BadRequest, Conflict, NotFound, Unauthenticated
 from cinepass.events import MethodChange, SignInMethodsChanged
-from cinepass.passkeys import authenticators, ceremonies
-from cinepass.passkeys.ceremonies import CeremonyFailed, Options, RelyingParty
+from cinepass.passkeys import authenticators
 from cinepass.passkeys.models import Passkey
+from cinepass.passkeys.parties import CeremonyFailed, Options, RelyingParty
 from cinepass.passkeys.schemas import PasskeyRegistration, PasskeySignIn
 from cinepass.users import service as users_service
 from cinepass.users.models import User
@@ -61,6 +61,8 @@ class PasskeyService:
     async def start_registration(
         self, db: AsyncSession, principal: Principal, address: str
     ) -> Ceremony:
+        from cinepass.passkeys import ceremonies  # py_webauthn: on first use
+
         await self.auth.limits.passkey_ceremony(address)
         user = await _active_user(db, principal.user_id)
         existing = await list_for(db, user.id)
@@ -84,6 +86,8 @@ class PasskeyService:
     async def register(
         self, db: AsyncSession, principal: Principal, body: PasskeyRegistration
     ) -> Passkey:
+        from cinepass.passkeys import ceremonies  # py_webauthn: on first use
+
         ceremony = await _spend(db, body.ceremony_token, Flow.PASSKEY_REGISTRATION)
         if ceremony is None or ceremony.user_id != principal.user_id:
             log.info("passkey registration refused", reason="no such ceremony for this user")
@@ -117,6 +121,8 @@ class PasskeyService:
         await self.auth.events.publish(SignInMethodsChanged(user_id=user_id, change=change), db)
 
     async def start_sign_in(self, db: AsyncSession, api_key_token: str, address: str) -> Ceremony:
+        from cinepass.passkeys import ceremonies  # py_webauthn: on first use
+
         await self.auth.limits.passkey_ceremony(address)
         key = await client_key(db, api_key_token, scopes.SIGNIN)
         options = ceremonies.sign_in_options(self.rp)
@@ -147,6 +153,8 @@ class PasskeyService:
     async def _verified(
         self, db: AsyncSession, body: PasskeySignIn, ceremony: Challenge, key: ApiKey
     ) -> tuple[Passkey, User]:
+        from cinepass.passkeys import ceremonies  # py_webauthn: on first use
+
         try:
             assertion = ceremonies.parse_assertion(body.credential)
         except CeremonyFailed as exc:
