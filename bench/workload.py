@@ -13,7 +13,7 @@ from bench.server import ServerError
 
 KINDS = ("first", "tags", "q", "deep")
 LABELS = {
-    "first": "first pages (limit 10-50)",
+    "first": "first pages (limit 15-25)",
     "tags": "?tags= first pages",
     "q": "?q= first pages",
     "deep": "deep pages (cursors)",
@@ -30,7 +30,7 @@ def list_paths(url: str, per_kind: int = 64) -> dict[str, list[str]]:
     tags = catalogue.TAGS
     pairs = [[tags[i], tags[(i * 5 + 3) % len(tags)]] for i in range(per_kind - len(tags))]
     paths = {
-        "first": [list_path(limit=10 + i % 41) for i in range(per_kind)],
+        "first": [list_path(limit=15 + i % 11) for i in range(per_kind)],
         "tags": [list_path(tags=[t], limit=20) for t in tags][:per_kind]
         + [list_path(tags=p, limit=20) for p in pairs],
         "q": [list_path(q=w, limit=20) for w in catalogue.search_words(per_kind)],
