@@ -40,26 +40,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         with held("seeding"):
             stage.grow(url, args.movies)
         admin = stage.client(url)
-        with held("flame graph"), ApiServer(url, workers=1, log_path=args.out / "flame-api.log") as api:
+        with (
+            held("flame graph"),
+            ApiServer(url, workers=1, log_path=args.out / "flame-api.log") as api,
+        ):
             headers = stage.bearer(stage.token(api.url, admin))
             paths = workload.list_paths(url)["mix"]
             workload.check(api.url, paths, headers)
             script = workload.script(args.out, "mix", paths, headers)
             command = wrk.command(
-                api.url, connections=args.connections, threads=args.threads,
-                duration_s=args.duration + args.warmup + 3, script=script,
-            )  # fmt: skip
+                api.url,
+                connections=args.connections,
+                threads=args.threads,
+                duration_s=args.duration + args.warmup + 3,
+                script=script,
+            )
             load = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
             time.sleep(args.warmup)
             console.print(f"py-spy record --pid {api.pid} for {args.duration:g}s -> {args.output}")
             subprocess.run(
-                [spy, "record", "--pid", str(api.pid), "--subprocesses", "--duration",
-                 str(round(args.duration)), "--rate", str(args.rate), "--format", "flamegraph",
-                 "--output", str(args.output)],
+                [
+                    spy,
+                    "record",
+                    "--pid",
+                    str(api.pid),
+                    "--subprocesses",
+                    "--duration",
+                    str(round(args.duration)),
+                    "--rate",
+                    str(args.rate),
+                    "--format",
+                    "flamegraph",
+                    "--output",
+                    str(args.output),
+                ],
                 check=True,
-            )  # fmt: skip
+            )
             report, _ = load.communicate()
-            measured = wrk.parse(report, url=api.url, connections=args.connections, threads=args.threads)
+            measured = wrk.parse(
+                report, url=api.url, connections=args.connections, threads=args.threads
+            )
             console.print(
                 f"meanwhile: {measured.requests_per_second:,.0f} req/s of varied list pages,"
                 f" {measured.non_2xx} non-2xx, {measured.socket_errors} socket errors"

@@ -36,10 +36,16 @@ def _measure(
     args: Any, label: str, server: ApiServer, headers: dict[str, str], script: Path | None
 ) -> Measured:
     return drive.run(
-        label, server.pid, server.url + ("/" if script else "/health"),
-        connections=args.connections, threads=args.threads, duration=args.duration,
-        warmup=args.warmup, headers=None if script else {}, script=script,
-    )  # fmt: skip
+        label,
+        server.pid,
+        server.url + ("/" if script else "/health"),
+        connections=args.connections,
+        threads=args.threads,
+        duration=args.duration,
+        warmup=args.warmup,
+        headers=None if script else {},
+        script=script,
+    )
 
 
 def one_worker_count(
@@ -77,16 +83,26 @@ def verdicts_of(
     for workers, m in runs.items():
         health = m["health"]
         for kind in [k for k in m if k in workload.LABELS]:
-            found.append(verdicts.of(
-                1, f"list {workload.LABELS[kind]} / /health, {workers}w",
-                f"{m[kind].rate:,.0f} / {health.rate:,.0f} req/s", m[kind].rate / health.rate,
-                LIST_AIM, m[kind].load,
-            ))  # fmt: skip
-        found.append(verdicts.of(
-            2, f"/health / bare ASGI, {workers}w",
-            f"{health.rate:,.0f} / {m['bare'].rate:,.0f} req/s", health.rate / m["bare"].rate,
-            HEALTH_AIM, health.load,
-        ))  # fmt: skip
+            found.append(
+                verdicts.of(
+                    1,
+                    f"list {workload.LABELS[kind]} / /health, {workers}w",
+                    f"{m[kind].rate:,.0f} / {health.rate:,.0f} req/s",
+                    m[kind].rate / health.rate,
+                    LIST_AIM,
+                    m[kind].load,
+                )
+            )
+        found.append(
+            verdicts.of(
+                2,
+                f"/health / bare ASGI, {workers}w",
+                f"{health.rate:,.0f} / {m['bare'].rate:,.0f} req/s",
+                health.rate / m["bare"].rate,
+                HEALTH_AIM,
+                health.load,
+            )
+        )
     first = runs[min(runs)] if 1 in runs else runs[next(iter(runs))]
     if baseline is None:
         console.print(f"[yellow]note:[/] no {BASELINE}: goal 3 is not judged")
@@ -95,12 +111,18 @@ def verdicts_of(
     for kind in [k for k in workload.LABELS if f"cold {k}" in first and k in then["list"]]:
         now = first[f"cold {kind}"].rate / first["bare"].rate
         before = then["list"][kind] / then["bare"]
-        found.append(verdicts.of(
-            3, f"cold list {workload.LABELS[kind]}: (now / bare) / (baseline's)",
-            f"{first[f'cold {kind}'].rate:,.0f} req/s now, {then['list'][kind]:,.0f} in baseline"
-            f" ({now:.3f} / {before:.3f} of bare)",
-            now / before, COLD_AIM, first[f"cold {kind}"].load,
-        ))  # fmt: skip
+        found.append(
+            verdicts.of(
+                3,
+                f"cold list {workload.LABELS[kind]}: (now / bare) / (baseline's)",
+                f"{first[f'cold {kind}'].rate:,.0f} req/s now,"
+                f" {then['list'][kind]:,.0f} in baseline"
+                f" ({now:.3f} / {before:.3f} of bare)",
+                now / before,
+                COLD_AIM,
+                first[f"cold {kind}"].load,
+            )
+        )
     return found
 
 
@@ -111,9 +133,13 @@ def table(runs: dict[int, dict[str, Measured]]) -> None:
     for m in runs.values():
         for r in m.values():
             t.add_row(
-                r.label, f"{r.rate:,.0f}", f"{r.result.p50_ms:.2f}", f"{r.result.p99_ms:.2f}",
-                str(r.result.non_2xx + r.result.socket_errors), drive.load_cell(r.load),
-            )  # fmt: skip
+                r.label,
+                f"{r.rate:,.0f}",
+                f"{r.result.p50_ms:.2f}",
+                f"{r.result.p99_ms:.2f}",
+                str(r.result.non_2xx + r.result.socket_errors),
+                drive.load_cell(r.load),
+            )
     console.print(t)
 
 
@@ -121,8 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = options.parser("bench.list_throughput", __doc__)
     p.add_argument("--movies", type=int, default=100_000)
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    p.add_argument("--kinds", nargs="+", default=[*workload.KINDS, "mix"],
-                   choices=[*workload.KINDS, "mix"])  # fmt: skip
+    p.add_argument(
+        "--kinds", nargs="+", default=[*workload.KINDS, "mix"], choices=[*workload.KINDS, "mix"]
+    )
     p.add_argument("--no-cold", dest="cold", action="store_false", help="skip goal 3's server")
     p.add_argument("--baseline", type=Path, help="record today's figures to this file instead")
     args = p.parse_args(argv)
@@ -167,8 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = verdicts_of(runs, baseline)
     verdicts.save(args.out, "list_throughput", found, details)
     for v in found:
-        console.print(f"goal {v.goal}: {v.name}: {v.figure} -> [bold]{v.value:.3f}[/]"
-                      f" (aim {v.aim}: {'met' if v.met else '[red]not met[/]'})")  # fmt: skip
+        console.print(
+            f"goal {v.goal}: {v.name}: {v.figure} -> [bold]{v.value:.3f}[/]"
+            f" (aim {v.aim}: {'met' if v.met else '[red]not met[/]'})"
+        )
     if not clean:
         console.print("[bold red]some runs had errors; their figures are not valid[/]")
     return 0 if clean else 1

@@ -54,7 +54,9 @@ def rotate(path: Path, requests: list[Request], headers: dict[str, str]) -> Path
     """Each thread sends `requests` in turn, starting at its own place; no per-answer hook, so
     wrk runs at full speed (wrk's own non-2xx count checks the answers)."""
     common = tuple(headers.items())
-    table = _table([Request(r.kind, r.path, r.method, common + r.headers, r.body) for r in requests])
+    table = _table(
+        [Request(r.kind, r.path, r.method, common + r.headers, r.body) for r in requests]
+    )
     path.write_text(
         f"local requests = {table}\n{_THREADS}"
         """
@@ -115,7 +117,8 @@ end
 function done(summary, latency, requests)
   local f = io.open(report, "w")
   for _, t in ipairs(threads) do
-    for key, n in pairs(t:get("counts")) do f:write(t:get("id") .. " " .. key .. " " .. n .. "\\n") end
+    local i = t:get("id")
+    for key, n in pairs(t:get("counts")) do f:write(i .. " " .. key .. " " .. n .. "\\n") end
   end
   f:close()
 end

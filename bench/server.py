@@ -53,7 +53,9 @@ class ApiServer:
         self.workers = workers
         self.log_path = log_path
         # bare: bench.bare_asgi instead of the API, served by the same uvicorn options.
-        command = [sys.executable, "-m", "bench.bare_asgi"] if bare else [*cinepass_command(), "api"]
+        command = (
+            [sys.executable, "-m", "bench.bare_asgi"] if bare else [*cinepass_command(), "api"]
+        )
         self.args = [
             *command,
             "--host",

@@ -55,8 +55,10 @@ def grow(url: str, movies: int) -> float:
 
         added = asyncio.run(catalogue.grow(url, movies, advance))
     elapsed = time.perf_counter() - started
-    console.print(f"  catalogue: {movies:,} movies ({added:,} added by COPY, then VACUUM ANALYZE,"
-                  f" in {elapsed:.1f}s)")
+    console.print(
+        f"  catalogue: {movies:,} movies ({added:,} added by COPY, then VACUUM ANALYZE,"
+        f" in {elapsed:.1f}s)"
+    )
     return elapsed
 
 

@@ -42,9 +42,14 @@ def of(
     goal: int, name: str, figure: str, value: float, aim: str, used: cpu.Usage | None
 ) -> Verdict:
     return Verdict(
-        goal, name, figure, round(value, 4), aim,
-        load_cell(used) if used else "-", round(used.other, 2) if used else 0.0,
-    )  # fmt: skip
+        goal,
+        name,
+        figure,
+        round(value, 4),
+        aim,
+        load_cell(used) if used else "-",
+        round(used.other, 2) if used else 0.0,
+    )
 
 
 def save(out: Path, command: str, verdicts: list[Verdict], details: dict[str, Any]) -> Path:

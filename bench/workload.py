@@ -35,8 +35,7 @@ def list_paths(url: str, per_kind: int = 64) -> dict[str, list[str]]:
         + [list_path(tags=p, limit=20) for p in pairs],
         "q": [list_path(q=w, limit=20) for w in catalogue.search_words(per_kind)],
         "deep": [
-            list_path(limit=20, cursor=c)
-            for c in asyncio.run(catalogue.cursors(url, per_kind))
+            list_path(limit=20, cursor=c) for c in asyncio.run(catalogue.cursors(url, per_kind))
         ],
     }
     paths["mix"] = [p for group in zip(*paths.values(), strict=False) for p in group]
@@ -49,9 +48,13 @@ def check(api_url: str, paths: list[str], headers: dict[str, str]) -> None:
         for path in paths:
             response = http.get(path)
             if response.status_code != 200:
-                raise ServerError(f"GET {path} answered {response.status_code}: {response.text[:200]}")
+                raise ServerError(
+                    f"GET {path} answered {response.status_code}: {response.text[:200]}"
+                )
 
 
 def script(directory: Path, kind: str, paths: list[str], headers: dict[str, str]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    return lua.rotate(directory / f"list-{kind}.lua", [lua.Request(kind, p) for p in paths], headers)
+    return lua.rotate(
+        directory / f"list-{kind}.lua", [lua.Request(kind, p) for p in paths], headers
+    )
