@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import asyncpg
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bench import catalogue, database
 from bench.report import console
 from cinepass.config import Settings
 from cinepass.db import migrate
-from cinepass.provisioning import sign_in
+from cinepass.provisioning import Account, provisioning, sign_in
+from cinepass.scopes import PRESETS
 from cinepass.users.models import Role
 
 
@@ -72,3 +75,44 @@ def token(api_url: str, who: database.Client) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def users(url: str, count: int, preset: str = "web") -> tuple[str, list[Account]]:
+    """One API key of `preset` and `count` plain users (password hashing included)."""
+
+    async def make() -> tuple[str, list[Account]]:
+        async with provisioning(settings(url)) as setup:
+            key = await setup.api_key(f"bench ({preset}, {count} users)", PRESETS[preset])
+            suffix = uuid.uuid4().hex[:8]
+            accounts = [
+                await setup.account(
+                    name=f"Bench user {i}",
+                    email=f"bench-{suffix}-{i}@example.com",
+                    password=f"bench-{suffix}-{i}-password",
+                )
+                for i in range(count)
+            ]
+        return key, accounts
+
+    return asyncio.run(make())
+
+
+def tokens(api_url: str, key: str, accounts: list[Account]) -> list[str]:
+    """A bearer token for each account, signed in over HTTP one after the other."""
+
+    async def all_of_them() -> list[str]:
+        return [(await sign_in(api_url, a, key)).token for a in accounts]
+
+    return asyncio.run(all_of_them())
+
+
+async def user_ids(url: str, accounts: list[Account]) -> list[str]:
+    conn = await asyncpg.connect(catalogue.dsn(url))
+    try:
+        rows = await conn.fetch(
+            "SELECT id, email FROM users WHERE email = ANY($1)", [a.email for a in accounts]
+        )
+    finally:
+        await conn.close()
+    by_email = {r["email"]: r["id"] for r in rows}
+    return [by_email[a.email] for a in accounts]
