@@ -36,6 +36,7 @@ def run(
     headers: dict[str, str] | None = None,
     script: Path | None = None,
     quiet: bool = False,
+    deliberate_4xx: bool = False,
 ) -> Measured:
     if not quiet:
         console.print(
@@ -49,7 +50,8 @@ def run(
     before = cpu.sample(server_pid)
     result = wrk.run(url, connections=connections, duration_s=duration, **options)
     load = cpu.usage(before, cpu.sample(server_pid))
-    warn_unclean(result)
+    if not deliberate_4xx:  # the caller counts the answers itself
+        warn_unclean(result)
     warn_busy(load)
     return Measured(label, result, load)
 

@@ -74,20 +74,27 @@ end
     return path
 
 
-def counted(path: Path, requests: list[Request], report: Path, pattern: list[str]) -> Path:
-    """For `-tN -cN` only. Each thread follows `pattern` (kinds), taking each kind's next
-    request in turn; kind "add" POSTs and the following "remove" DELETEs what it added. Writes
-    `thread kind status count` lines to `report`."""
+def counted(
+    path: Path, requests: list[Request], pattern: list[str], tokens: list[str], report: Path
+) -> Path:
+    """For `-tN -cN` only. Thread i follows `pattern` (kinds), taking each kind's next request
+    in turn, as user i (a header whose value is "TOKEN" becomes its bearer token); kind "add"
+    POSTs and the following "remove" DELETEs what it added (the path of the one "remove"
+    request, plus the id). Writes `thread kind status count` lines to `report`."""
     path.write_text(
         f"local requests = {_table(requests)}\n"
         f"local pattern = {{{', '.join(_string(k) for k in pattern)}}}\n"
+        f"local tokens = {{{', '.join(_string(t) for t in tokens)}}}\n"
         f"local report = {_string(str(report))}\n{_THREADS}"
         """
 function init(args)
+  local auth = "Bearer " .. tokens[(id - 1) % #tokens + 1]
   by_kind = {}
   for _, r in ipairs(requests) do
+    local h = {}
+    for k, v in pairs(r[4]) do if v == "TOKEN" then h[k] = auth else h[k] = v end end
     by_kind[r[1]] = by_kind[r[1]] or {}
-    table.insert(by_kind[r[1]], r)
+    table.insert(by_kind[r[1]], {wrk.format(r[2], r[3], h, r[5]), r[3], h})
   end
   next_of = {}
   for kind, list in pairs(by_kind) do next_of[kind] = (id * 7919) % #list end
@@ -102,12 +109,11 @@ function request()
     local r = by_kind["remove"][1]
     local target = added or "000000000000000000000000deadbeef"
     added = nil
-    return wrk.format("DELETE", r[3] .. target, r[4], nil)
+    return wrk.format("DELETE", r[2] .. target, r[3], nil)
   end
   local list = by_kind[kind]
   next_of[kind] = next_of[kind] % #list + 1
-  local r = list[next_of[kind]]
-  return wrk.format(r[2], r[3], r[4], r[5])
+  return list[next_of[kind]][1]
 end
 function response(status, headers, body)
   local key = kind .. " " .. status
