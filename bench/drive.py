@@ -58,7 +58,4 @@ def run(
 
 def load_cell(load: cpu.Usage) -> str:
     """The machine's load in one short cell: server / postgres / wrk / other cores."""
-    return (
-        f"srv {load.server:.2f} pg {load.postgres:.2f} wrk {load.load_generator:.2f}"
-        f" other {load.other:.2f}"
-    )
+    return f"{load.server:.2f}/{load.postgres:.2f}/{load.load_generator:.2f}/{load.other:.2f}"

@@ -56,7 +56,9 @@ def one_worker_count(
     with held(f"list throughput, {workers} worker(s)"):
         with ApiServer(url, workers=workers, log_path=log, bare=True) as bare:
             measured["bare"] = _measure(args, f"bare ASGI /health, {workers}w", bare, {}, None)
-        configurations = [("", {})] + ([("cold ", COLD)] if cold else [])
+        configurations: list[tuple[str, dict[str, str]]] = [("", {})] + (
+            [("cold ", COLD)] if cold else []
+        )
         for prefix, env in configurations:
             with ApiServer(url, workers=workers, log_path=log, env=env) as api:
                 headers = stage.bearer(stage.token(api.url, admin))
@@ -128,8 +130,11 @@ def verdicts_of(
 
 def table(runs: dict[int, dict[str, Measured]]) -> None:
     t = Table(title="List throughput (64 connections, URLs rotated by a wrk Lua script)")
-    for name in ("run", "req/s", "p50", "p99", "errors", "load (cores)"):
-        t.add_column(name, justify="left" if name in ("run", "load (cores)") else "right")
+    for name in ("run", "req/s", "p50", "p99", "errors", "load: server/pg/\nwrk/other cores"):
+        t.add_column(
+            name,
+            justify="left" if name in ("run", "load: server/pg/\nwrk/other cores") else "right",
+        )
     for m in runs.values():
         for r in m.values():
             t.add_row(

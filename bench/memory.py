@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(str(exc))
         return 1
     end = curve[-1][1]
-    half = min(curve, key=lambda point: abs(point[0] - done / 2))
+    half = nearest(curve, done / 2)
     growth = (end - half[1]) / half[1] * 100
     wrong = unexpected(counts)
     console.print(
@@ -174,9 +174,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def key_points(curve: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """The start, each quarter (the nearest sample) and the end."""
-    last = curve[-1][0]
-    points = [min(curve, key=lambda p, q=q: abs(p[0] - last * q)) for q in (0, 0.25, 0.5, 0.75)]
-    return list(dict.fromkeys([*points, curve[-1]]))
+    return list(
+        dict.fromkeys(
+            [*(nearest(curve, curve[-1][0] * q) for q in (0, 0.25, 0.5, 0.75)), curve[-1]]
+        )
+    )
+
+
+def nearest(curve: list[tuple[int, float]], requests: float) -> tuple[int, float]:
+    return min(curve, key=lambda point: abs(point[0] - requests))
 
 
 if __name__ == "__main__":
