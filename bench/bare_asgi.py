@@ -43,9 +43,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     # The very function `cinepass api` serves with, so that every uvicorn option (HTTP
     # protocol class, proxy headers, log level...) stays the same as the server's.
-    from cinepass.cli.serve import _serve
+    from cinepass.cli import serve
 
-    _serve(
+    serve._serve(
         "bench.bare_asgi:create_app",
         args.host,
         args.port,

@@ -122,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                             duration=seconds,
                             script=script,
                             quiet=True,
+                            deliberate_4xx=True,
                         )
                     done += measured.result.requests
                     counts += lua.read_counts(report)
