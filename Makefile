@@ -57,7 +57,7 @@ test: lint typecheck frontend pytest ## lint, type-check, build the SPA, then ev
 
 # Every goal's command runs even if one fails (exit 1: an unexpected answer or a lost write);
 # then the summary. BENCH_MEMORY_REQUESTS shortens goal 6 (1,000,000 take about 30 minutes).
-BENCH_MEMORY_REQUESTS ?= 200000
+BENCH_MEMORY_REQUESTS ?= 100000
 bench: install ## issue 14's goals on PostgreSQL, then their summary (see bench/README.md); needs wrk
 	@status=0; \
 	for command in "list_throughput" "web_hop" "page_growth" \
