@@ -73,8 +73,14 @@ def one_worker_count(
     return measured
 
 
-def commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
+def commit(*paths: str) -> str:
+    """The last commit (of `paths`, if given) of the code measured."""
+    done = subprocess.run(
+        ["git", "log", "-1", "--format=%H", "--", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return done.stdout.strip() or "unknown"
 
 
@@ -180,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = runs[args.workers[0]]
         record = {
             "commit": commit(),
+            "server_commit": commit("src"),
             "date": datetime.now(UTC).isoformat(),
             "movies": args.movies,
             "workers": args.workers[0],
