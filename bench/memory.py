@@ -3,8 +3,8 @@
 One worker (`cinepass api --workers 1`) serves `--requests` requests (1,000,000 by default) of
 a realistic mix: list pages of every kind, single movies, /health, My list reads, adds and
 removes, and deliberate 4xx (a bad cursor, a missing token). The worker's RSS is read from
-/proc between wrk runs of `--chunk` seconds; the aim is under 150 MB at the end, and under 5%
-growth over the last half of the requests. Every answer is counted by kind: any status other
+/proc between wrk runs of `--chunk` seconds (each user signs in again before each run: tokens
+expire); the aim is under 150 MB at the end, and under 5% growth over the last half. Every answer is counted by kind: any status other
 than the expected one makes the command exit 1.
 """
 
@@ -102,16 +102,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             key, accounts = stage.users(url, n)
             log = args.out / "memory-api.log"
             with ApiServer(url, workers=1, log_path=log) as api:
-                tokens = stage.tokens(api.url, key, accounts)
-                script = lua.counted(
-                    args.out / "memory.lua", requests_of(url), PATTERN, tokens, report
-                )
+                requests = requests_of(url)
                 curve.append((0, rss_mb(api.pid)))
                 done, started = 0, time.monotonic()
                 while done < args.requests:
                     rate = done / max(time.monotonic() - started, 1e-9) if done else 0
                     left = (args.requests - done) / rate if rate else args.chunk
                     seconds = max(min(args.chunk, left), 1.0)
+                    # Fresh tokens for each run: access tokens expire (15 minutes by default)
+                    # and a long run, waiting for the lock, outlives them.
+                    tokens = stage.tokens(api.url, key, accounts)
+                    script = lua.counted(args.out / "memory.lua", requests, PATTERN, tokens, report)
                     with held("memory"):
                         measured = drive.run(
                             "mixed",
