@@ -117,15 +117,21 @@ def verdicts_of(
         return found
     then = baseline["figures"]
     for kind in [k for k in workload.LABELS if f"cold {k}" in first and k in then["list"]]:
-        now = first[f"cold {kind}"].rate / first["bare"].rate
+        cold = first[f"cold {kind}"]
+        now = cold.rate / first["bare"].rate
         before = then["list"][kind] / then["bare"]
+        # Requests per second of server CPU: what other programs on the machine disturb least.
+        per_core_now = cold.rate / max(cold.load.server, 1e-9)
+        per_core_then = then["list"][kind] / max(baseline["load"][kind]["server_cores"], 1e-9)
         found.append(
             verdicts.of(
                 3,
                 f"cold list {workload.LABELS[kind]}: (now / bare) / (baseline's)",
                 f"{first[f'cold {kind}'].rate:,.0f} req/s now,"
                 f" {then['list'][kind]:,.0f} in baseline"
-                f" ({now:.3f} / {before:.3f} of bare)",
+                f" ({now:.3f} / {before:.3f} of bare); per server core"
+                f" {per_core_now:,.0f} / {per_core_then:,.0f}"
+                f" = x{per_core_now / per_core_then:.2f}",
                 now / before,
                 COLD_AIM,
                 first[f"cold {kind}"].load,

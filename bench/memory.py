@@ -4,8 +4,8 @@ One worker (`cinepass api --workers 1`) serves `--requests` requests (1,000,000 
 a realistic mix: list pages of every kind, single movies, /health, My list reads, adds and
 removes, and deliberate 4xx (a bad cursor, a missing token). The worker's RSS is read from
 /proc between wrk runs of `--chunk` seconds (each user signs in again before each run: tokens
-expire); the aim is under 150 MB at the end, and under 5% growth over the last half. Every answer is counted by kind: any status other
-than the expected one makes the command exit 1.
+expire); the aim is under 150 MB at the end, and under 5% growth over the last half. Every
+answer is counted by kind: any status other than the expected one makes the command exit 1.
 """
 
 from __future__ import annotations
