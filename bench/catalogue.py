@@ -15,7 +15,7 @@ from itertools import accumulate
 from typing import Any
 from urllib.parse import quote
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg  # type: ignore[import-untyped,unused-ignore]
 from sqlalchemy.engine import make_url
 
 from cinepass.movies.posters import poster_slug
