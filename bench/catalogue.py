@@ -19,7 +19,7 @@ import asyncpg  # type: ignore[import-untyped,unused-ignore]
 from sqlalchemy.engine import make_url
 
 from cinepass.movies.posters import poster_slug
-from cinepass.movies.service import encode_cursor
+from cinepass.cursors import encode_cursor
 from cinepass.text import search_key
 
 ADJECTIVES = [

@@ -17,7 +17,7 @@ from cinepass.config import Settings
 from cinepass.db.base import new_id, utcnow
 from cinepass.movies import demo
 from cinepass.movies.models import Movie, MovieTag
-from cinepass.movies.service import encode_cursor
+from cinepass.cursors import encode_cursor
 from cinepass.provisioning import Account, provisioning
 from cinepass.scopes import PRESETS
 from cinepass.text import search_key
