@@ -18,8 +18,8 @@ from urllib.parse import quote
 import asyncpg  # type: ignore[import-untyped,unused-ignore]
 from sqlalchemy.engine import make_url
 
-from cinepass.movies.posters import poster_slug
 from cinepass.cursors import encode_cursor
+from cinepass.movies.posters import poster_slug
 from cinepass.text import search_key
 
 ADJECTIVES = [
