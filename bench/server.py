@@ -39,14 +39,25 @@ class ServerError(RuntimeError):
 class ApiServer:
     """`cinepass api --port N --workers W` on loopback; its output goes to `log_path`."""
 
-    def __init__(self, database_url: str, *, workers: int, log_path: Path) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        workers: int,
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        bare: bool = False,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.log_path = log_path
+        # bare: bench.bare_asgi instead of the API, served by the same uvicorn options.
+        command = (
+            [sys.executable, "-m", "bench.bare_asgi"] if bare else [*cinepass_command(), "api"]
+        )
         self.args = [
-            *cinepass_command(),
-            "api",
+            *command,
             "--host",
             "127.0.0.1",
             "--port",
@@ -58,6 +69,7 @@ class ApiServer:
             **os.environ,
             "CINEPASS_DATABASE_URL": database_url,
             "CINEPASS_LOG_LEVEL": "WARNING",
+            **(env or {}),
         }
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
