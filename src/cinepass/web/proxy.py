@@ -119,7 +119,7 @@ async def proxy(request: Request, rest: str = "") -> Response:
         sent_as = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if sent_as in allowed.content_types:
             content_type = sent_as
-    response = Response(media_type="application/json")
+    response = Response()
     answer = await gateway.call(
         request,
         response,
@@ -132,8 +132,12 @@ async def proxy(request: Request, rest: str = "") -> Response:
     )
     response.body = answer.content
     response.status_code = answer.status_code
-    response.headers["content-length"] = str(len(answer.content))
-    response.headers["content-type"] = answer.content_type
+    # The API's answer as it is, with the cookie a refresh may have set.
+    response.raw_headers = [
+        (b"content-length", str(len(answer.content)).encode()),
+        (b"content-type", answer.content_type.encode("latin-1")),
+        *(h for h in response.raw_headers if h[0] != b"content-length"),
+    ]
     return response
 
 
