@@ -23,7 +23,8 @@ class Upstream:
         self._base = api_url.rstrip("/")
         self._hop_metrics = hop_metrics
         self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=5.0),
+            # An idle connection is dropped before uvicorn's 5 s would close it under a request.
+            connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=4.0),
             timeout=aiohttp.ClientTimeout(total=timeout),
             # Answers are one user's: never kept, never sent on with another's call.
             cookie_jar=aiohttp.DummyCookieJar(),
