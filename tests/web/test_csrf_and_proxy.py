@@ -333,3 +333,12 @@ def test_the_client_address_the_api_sees_is_the_browsers_not_a_forged_one(
         browser.close()
     assert statuses == [401, 401, 401, 429, 429]
     assert httpx is not None
+
+
+def test_an_api_error_through_the_proxy_quotes_the_id_the_browser_was_answered_with(
+    member: tuple[Browser, str],
+) -> None:
+    browser, _ = member
+    for r in (browser.get("/api/movies/nope"), browser.get("/api/movies?limit=lots")):
+        assert 400 <= r.status_code < 500, r.text
+        assert r.json()["requestId"] == r.headers["x-request-id"], "one id for one click"

@@ -36,8 +36,10 @@ from cinepass.web.csrf import CsrfGuard
 from cinepass.web.gateway import CookieSessionEnded, Gateway
 from cinepass.web.oidc import routes as oidc_routes
 from cinepass.web.oidc.providers import Providers
+from cinepass.web.session_cache import MAX_SESSIONS, SessionCache
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, clear_cookie
 from cinepass.web.spent import spent_record
+from cinepass.web.upstream import Upstream
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -118,13 +120,18 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     public_key = settings.web.public_api_key.get_secret_value()
     sealer = CookieSealer(_session_keys(settings))
     metrics_on = settings.observability.metrics_address is not None
+    caching = settings.cache.enabled
     tracing: Tracing | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upstream = Upstream(
+            settings.api.url, timeout=settings.web.api_timeout_seconds, hop_metrics=metrics_on
+        )
         client = CinepassClient(
             settings.api.url,
             timeout=settings.web.api_timeout_seconds,
+            transport=upstream.transport(),
             event_hooks=api_hop_hooks() if metrics_on else None,
         )
         if tracing is not None:
@@ -136,6 +143,9 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
             spent=spent_record(settings.redis.url),
             session_seconds=settings.tokens.refresh_ttl_seconds,
             remembered_session_seconds=settings.tokens.remember_me_ttl_seconds,
+            sessions=SessionCache(sealer, max_sessions=MAX_SESSIONS if caching else 0),
+            # Traced, every call goes through the typed client, whose calls the tracing follows.
+            upstream=upstream if tracing is None else None,
         )
         app.state.providers = Providers(
             settings.oidc.providers, settings.web.origin, settings.oidc.timeout_seconds
@@ -145,6 +155,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await app.state.gateway.aclose()
             await client.aclose()
+            await upstream.aclose()
             await app.state.providers.aclose()
             if tracing is not None:
                 tracing.close()
@@ -163,6 +174,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_exception_handler(CookieSessionEnded, _session_ended)
+    app.add_middleware(proxy.ProxyFront)
     app.add_middleware(CsrfGuard, origin=settings.web.origin)
     app.add_middleware(
         BodyLimits,

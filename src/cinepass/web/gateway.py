@@ -30,8 +30,10 @@ from cinepass.errors import (
     error_for_status,
 )
 from cinepass.secrets_digest import secret_digest
+from cinepass.web.session_cache import SessionCache
 from cinepass.web.session_cookie import COOKIE_NAME, CookieSealer, WebSession, set_cookie
 from cinepass.web.spent import SpentRecord, record_key
+from cinepass.web.upstream import Upstream
 
 log = structlog.get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -117,9 +119,14 @@ class Gateway:
         spent: SpentRecord,
         session_seconds: int,
         remembered_session_seconds: int,
+        sessions: SessionCache | None = None,
+        upstream: Upstream | None = None,
     ):
         self.client = client
+        # The proxy's calls: straight on the pool when given, else through the typed client.
+        self._forward = upstream.forward if upstream is not None else client.forward
         self.sealer = sealer
+        self.sessions = SessionCache(sealer, max_sessions=0) if sessions is None else sessions
         self.api_key = public_api_key
         self.spent = spent
         # The longest a session can live at the API (its absolute expiry, from sign-in): an
@@ -141,7 +148,7 @@ class Gateway:
         return session
 
     async def current(self, request: Request) -> WebSession:
-        session = self.sealer.open(request.cookies.get(COOKIE_NAME))
+        session = self.sessions.open(request.cookies.get(COOKIE_NAME))
         if session is None:
             raise CookieSessionEnded()
         return await self.admit(session)
@@ -149,6 +156,7 @@ class Gateway:
     async def spend(self, session: WebSession) -> float:
         """Never accept this browser session again; its remaining lifetime at the most."""
         lifetime = self._lifetimes[1] if session.remember_me else self._lifetimes[0]
+        self.sessions.forget(session.sid)
         await self.spent.spend(record_key("session", session.sid), lifetime)
         return lifetime
 
@@ -259,7 +267,7 @@ class Gateway:
             session, refreshed = await self._refresh(session, address), True
 
         async def send(as_session: WebSession) -> Forwarded:
-            return await self.client.forward(
+            return await self._forward(
                 method,
                 path,
                 token=as_session.access_token,
@@ -279,6 +287,7 @@ class Gateway:
         if error_class(answer.status_code) is Unauthenticated:
             raise CookieSessionEnded()
         if refreshed:
+            self.sessions.forget(session.sid)
             set_cookie(response, self.sealer, session)
         return answer
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cinepass.errors import Forbidden, NotFound
 from cinepass.web.gateway import Gateway
@@ -88,6 +89,7 @@ ALLOWED = (
 )
 ADMIN_ROUTES = tuple(a for a in ALLOWED if a.admin)
 
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 router = APIRouter()
 
 
@@ -98,11 +100,9 @@ def _match(method: str, path: str) -> Allowed:
     raise NotFound("no such route")
 
 
-@router.api_route(
-    "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
-)
-async def proxy(request: Request, rest: str) -> Response:
-    allowed = _match(request.method, request.url.path)
+@router.api_route("/api/{rest:path}", methods=_METHODS, include_in_schema=False)
+async def proxy(request: Request, rest: str = "") -> Response:
+    allowed = _match(request.method, request.scope["path"])
     gateway: Gateway = request.app.state.gateway
     session = None
     if allowed.admin:
@@ -119,12 +119,12 @@ async def proxy(request: Request, rest: str) -> Response:
         sent_as = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if sent_as in allowed.content_types:
             content_type = sent_as
-    response = Response(media_type="application/json")
+    response = Response()
     answer = await gateway.call(
         request,
         response,
         request.method,
-        request.url.path,
+        request.scope["path"],
         params=params,
         body=body,
         content_type=content_type,
@@ -132,6 +132,48 @@ async def proxy(request: Request, rest: str) -> Response:
     )
     response.body = answer.content
     response.status_code = answer.status_code
-    response.headers["content-length"] = str(len(answer.content))
-    response.headers["content-type"] = answer.content_type
+    # The API's answer as it is, with the cookie a refresh may have set.
+    response.raw_headers = [
+        (b"content-length", str(len(answer.content)).encode()),
+        (b"content-type", answer.content_type.encode("latin-1")),
+        *(h for h in response.raw_headers if h[0] != b"content-length"),
+    ]
     return response
+
+
+class ProxyFront:
+    """The SPA's calls straight to `proxy`, past the router and its dependency solving (the
+    render server's hottest path); errors answered by the application's own handlers. Inside
+    every middleware, so CSRF, body limits and headers apply as to any route."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in _METHODS
+            or not scope["path"].startswith("/api/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await proxy(request)
+        except Exception as exc:
+            response = await _handled(request, exc)
+        await response(scope, receive, send)
+
+
+async def _handled(request: Request, exc: Exception) -> Response:
+    """What the application's exception handler for `exc` answers; anything it has no handler
+    for but the catch-all goes on up, as from a route (logged, then a JSON 500)."""
+    handlers = request.app.exception_handlers
+    for cls in type(exc).__mro__:
+        if cls is Exception:
+            break
+        handler = handlers.get(cls)
+        if handler is not None:
+            response: Response = await handler(request, exc)
+            return response
+    raise exc
