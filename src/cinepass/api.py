@@ -227,11 +227,14 @@ def create_app(settings: Settings | None = None) -> ApiApp:
         app.include_router(router, responses=EVERY_ROUTE)
     for router in PROTECTED_ROUTERS:
         app.include_router(router, dependencies=[scoped()], responses=EVERY_ROUTE)
-    app.edge = partial(
-        health.HealthProbe,
-        headers=security_headers(),
-        trust_incoming_id=True,
-        recorder=RequestRecorder() if metrics_on else None,
-    )
     tracing = Tracing.install(app, settings, "cinepass-api")
+    if tracing is None:
+        # A traced server keeps /health on its route: the instrumentation wraps the stack
+        # FastAPI builds, and traces what passes through it.
+        app.edge = partial(
+            health.HealthProbe,
+            headers=security_headers(),
+            trust_incoming_id=True,
+            recorder=RequestRecorder() if metrics_on else None,
+        )
     return app
