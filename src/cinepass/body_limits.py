@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from itertools import accumulate
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cinepass.errors import error_response
@@ -56,8 +55,19 @@ class BodyLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared: str | None = None
+        chunked = False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if declared is None:
+                    declared = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not chunked and (declared is None or declared == "0"):
+            # HTTP/1.1: without either header a request has no body (most GETs): nothing to hold.
+            await self.app(scope, receive, send)
+            return
         max_bytes = self.larger.get((scope["method"], scope["path"]), self.max_bytes)
-        declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             await self._too_large(scope, receive, send, max_bytes)
             return

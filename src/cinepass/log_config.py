@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 
 from cinepass.config import Settings
+from cinepass.request_context import add_request_id
 
 # A signed media URL's signature lets whoever reads it play the file: logs never hold one.
 _SIGNATURE = re.compile(r"(signature=)[^&\s\"']*", re.IGNORECASE)
@@ -65,6 +66,7 @@ def configure_logging(settings: Settings) -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_request_id,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             # Never log local variables: they hold passwords, API keys and tokens.

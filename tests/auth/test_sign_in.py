@@ -6,11 +6,14 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import bcrypt
+import httpx
 
-from cinepass.scopes import ALL_SCOPES
+from cinepass.api_keys.service import TOKEN_PREFIX
+from cinepass.scopes import ALL_SCOPES, SIGNIN
 from tests.auth.forge import split
 from tests.support import Api, envelope
 
@@ -184,3 +187,43 @@ def test_missing_or_malformed_basic_credentials_are_401(api: Api) -> None:
     )
     assert r.status_code == 401
     assert r.json()["statusCode"] == 401
+
+
+def signed_in_statuses(api: Api, address: str, times: int) -> list[int]:
+    """`times` sign-ins sent at once, each on a connection of its own."""
+    base_url = str(api.http.base_url)
+
+    def sign_in(_: int) -> int:
+        with httpx.Client(base_url=base_url, timeout=120) as http:
+            answer = http.post(
+                "/api/auth/sign-in", auth=(address, PASSWORD), json={"apiKeyToken": api.public_key}
+            )
+            return answer.status_code
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(sign_in, range(times)))
+
+
+def test_twenty_concurrent_sign_ins_all_succeed(api: Api) -> None:
+    assert signed_in_statuses(api, new_account(api), 20) == [200] * 20
+
+
+def test_a_wrong_password_fails_alike_while_other_sign_ins_run(api: Api) -> None:
+    address = new_account(api)
+    ghost = f"ghost-{uuid.uuid4().hex}@example.com"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        others = pool.submit(signed_in_statuses, api, new_account(api), 10)
+        wrong = failure(api, address, PASSWORD + "!")
+        unknown = failure(api, ghost, PASSWORD)
+        assert others.result() == [200] * 10
+    assert wrong == unknown
+    assert wrong[0] == 401
+
+
+def test_an_api_keys_last_use_is_recorded(api: Api, make_key: Callable[[list[str]], str]) -> None:
+    key = make_key([SIGNIN])
+    address = new_account(api)
+    assert api.sign_in(address, PASSWORD, key).status_code == 200
+    prefix = key[: len(TOKEN_PREFIX) + 8]
+    used = api.db.scalar("SELECT last_used_at FROM api_keys WHERE prefix = :p", p=prefix)
+    assert used is not None

@@ -82,6 +82,7 @@ def test_a_scrape_counts_what_two_workers_answered(
         missing = [http.get(f"/api/movies/{uuid.uuid4()}").status_code for _ in range(4)]
         assert missing == [401] * 4
         assert http.get("/no/such/path/ñ").status_code == 404
+        assert [http.get("/health").status_code for _ in range(2)] == [200, 200]
         # Metrics are never on the public port.
         assert http.get("/metrics").status_code == 404
 
@@ -101,6 +102,7 @@ def test_a_scrape_counts_what_two_workers_answered(
     movie = {"route": "/api/movies/{movie_id}", "method": "GET"}
     assert value(samples, requests, **movie, status="401") == 4
     assert value(samples, requests, route="<unmatched>", method="GET", status="404") == 2
+    assert value(samples, requests, route="/health", method="GET", status="200") == 2
     assert value(samples, "cinepass_http_request_duration_seconds_count", **sign_in) == 6
     assert not any("/no/such" in str(labels) for _, labels in samples)
     # Each worker keeps files of its own; the stale one is gone.

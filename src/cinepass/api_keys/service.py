@@ -6,6 +6,7 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,9 @@ from cinepass.secrets_digest import secret_digest
 TOKEN_PREFIX = "cpk_"
 _DISPLAY_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
 _MAX_TOKEN_LENGTH = 256
+# A key's last use is kept to the minute: the render server's one key signs in every user, and
+# writing its row on each sign-in made them all wait, one by one, for that row's lock.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,9 @@ async def find_active(db: AsyncSession, token: str) -> ApiKey | None:
     key = await db.scalar(select(ApiKey).where(ApiKey.digest == wanted))
     if key is None or not hmac.compare_digest(key.digest, wanted) or key.revoked_at is not None:
         return None
-    key.last_used_at = utcnow()
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
+        key.last_used_at = now
     return key
 
 

@@ -258,6 +258,8 @@ class AuthService:
             raise
         user = await users_service.get_by_email(db, email)
         usable = user is not None and not user.disabled
+        # The hash takes longer than the rest of a sign-in: no pooled connection waits on it.
+        await db.commit()
         check = await self.hasher.verify(password, user.password_hash if usable and user else None)
         if not check.valid or user is None:
             await self.limits.sign_in_failed(account, address)

@@ -22,18 +22,14 @@ def route_template(scope: Scope) -> str:
     return path if isinstance(path, str) else UNMATCHED
 
 
-class RequestMetrics:
-    """Outermost but for the request context: every answer counts, refusals included.
+class RequestRecorder:
+    """Counts and times answers; each (route, method, status) keeps its labelled children after
+    first use."""
 
-    Cheap by construction: the route's template is read from the scope routing already filled
-    in, and each (route, method, status) keeps its labelled children after first use.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self) -> None:
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
-    def _record(self, route: str, method: str, status: int, seconds: float) -> None:
+    def record(self, route: str, method: str, status: int, seconds: float) -> None:
         key = (route, method, status)
         children = self._children.get(key)
         if children is None:
@@ -44,6 +40,18 @@ class RequestMetrics:
             self._children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+
+class RequestMetrics:
+    """Outermost but for the request context: every answer counts, refusals included.
+
+    Cheap by construction: the route's template is read from the scope routing already filled
+    in, and a RequestRecorder keeps the labelled children.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._recorder = RequestRecorder()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,7 +69,7 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_noting_status)
         finally:
-            self._record(
+            self._recorder.record(
                 route_template(scope),
                 scope["method"] if scope["method"] in _METHODS else "other",
                 status,
