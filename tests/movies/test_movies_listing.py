@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.support import Api, bearer
+from tests.support import Api, bearer, eventually
 
 
 @pytest.fixture
@@ -115,3 +115,29 @@ def test_a_cursor_hiding_a_nul_character_is_400_not_a_database_error(
     sneaky = base64.urlsafe_b64encode(json.dumps(["a\u0000b", "id"]).encode()).decode()
     r = api.http.get("/api/movies", params={"cursor": sneaky}, headers=bearer(admin_token))
     assert r.status_code == 400
+
+
+def test_a_renamed_film_moves_within_its_tags_pages(api: Api, admin_token: str) -> None:
+    marker = f"etiqueta-{uuid.uuid4().hex[:8]}"
+    ids = {
+        title: api.create_movie(admin_token, title=f"{marker} {title}", tags=["drama", marker])
+        for title in ("Ánimas", "Bruma", "Ceniza")
+    }
+    renamed = api.http.put(
+        f"/api/movies/{ids['Ánimas']}",
+        json={"title": f"{marker} Óxido"},
+        headers=bearer(admin_token),
+    )
+    assert renamed.status_code == 200, renamed.text
+    first, cursor = titles(api, admin_token, tags=[marker], limit=2)
+    assert first == [f"{marker} Bruma", f"{marker} Ceniza"]
+    rest, _ = titles(api, admin_token, tags=[marker, "no-such-tag"], limit=2, cursor=cursor)
+    assert rest == [f"{marker} Óxido"]
+    # Changed behind the API's back, as an operator's SQL would: the pages follow too.
+    api.db.query(
+        "UPDATE movies SET title = :title, title_key = :key WHERE id = :id",
+        title=f"{marker} Aurora",
+        key=f"{marker} aurora",
+        id=ids["Ceniza"],
+    )
+    eventually(lambda: titles(api, admin_token, tags=[marker], limit=1)[0] == [f"{marker} Aurora"])

@@ -45,10 +45,17 @@ class Movie(IdMixin, CreatedAtMixin, Base):
 
 class MovieTag(Base):
     __tablename__ = "movie_tags"
-    __table_args__ = (Index("ix_movie_tags_tag_movie_id", "tag", "movie_id"),)
+    __table_args__ = (
+        Index("ix_movie_tags_tag_movie_id", "tag", "movie_id"),
+        # A tag's films in title order: its page is one range of this index.
+        Index("ix_movie_tags_tag_title_movie_id", "tag", "title", "movie_id"),
+    )
 
     movie_id: Mapped[str] = mapped_column(
         String(32), ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(50), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The film's title, copied by database triggers (migration 0009) on every insert and title
+    # change: never written here.
+    title: Mapped[str] = mapped_column(String(80), server_default="")

@@ -107,6 +107,9 @@ class Plan(Enum):
     # that are rare, or common but far along the title order ("Velvet ..." at the end), where
     # a walk would read most of the catalogue.
     MATCHES = "matches"
+    # Tags without a title fragment (PostgreSQL): each tag's first rows after the cursor from
+    # its range of the (tag, title, movie_id) index, then the first of those in title order.
+    TAGGED = "tagged"
 
 
 NEARBY_ROWS = 2000
@@ -141,10 +144,22 @@ def page_sql(dialect: _Dialect, query: PageQuery, plan: Plan = Plan.WALK) -> tup
     if query.q:
         pattern = param(f"%{escape_like(search_key(query.q))}%")
         where.append(f"m.title_key LIKE {pattern} ESCAPE '\\'")
-    if query.tags:
+    if plan is Plan.TAGGED:
+        tags = param(list(query.tags))
+        after_tag = ""
+        if after is not None:
+            after_tag = f"AND (t.title, t.movie_id) > ({param(after[0])}, {param(after[1])})"
+        per_tag = param(query.limit + 1)
+        where.append(
+            "m.id IN (SELECT p.movie_id FROM unnest("  # noqa: S608
+            f"{tags}::text[]) AS wanted(tag) CROSS JOIN LATERAL (SELECT t.movie_id FROM"
+            f" movie_tags t WHERE t.tag = wanted.tag {after_tag}"
+            f" ORDER BY t.title, t.movie_id LIMIT {per_tag}) p)"
+        )
+    elif query.tags:
         any_tag = dialect.any_of(param, query.tags)
         where.append(f"m.id IN (SELECT movie_id FROM movie_tags WHERE tag {any_tag})")  # noqa: S608
-    if plan is not Plan.NEARBY:
+    if plan not in (Plan.NEARBY, Plan.TAGGED):
         where += cursor_clause()
     sql = f"SELECT {_COLUMNS}, {dialect.tags_column} AS tags FROM {source}"  # noqa: S608
     if where:
@@ -212,7 +227,10 @@ class PostgresPages:
     async def read(self, query: PageQuery) -> bytes:
         # A title fragment's matches may be near or far along the title order, and the
         # planner cannot tell (it takes them to be spread evenly): look near first.
-        plans = (Plan.NEARBY, Plan.MATCHES) if query.q else (Plan.WALK,)
+        if query.q:
+            plans: tuple[Plan, ...] = (Plan.NEARBY, Plan.MATCHES)
+        else:
+            plans = (Plan.TAGGED,) if query.tags else (Plan.WALK,)
         try:
             pool = await self._connections()
             async with pool.acquire(timeout=self._timeout) as conn:
