@@ -11,6 +11,7 @@ security headers, metrics) sees both alike.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -28,8 +29,20 @@ _SINGLE = ("q", "limit", "cursor")
 _LIMIT_DIGITS = len(str(pages.MAX_PAGE_SIZE))
 
 
+# Clients ask for the same few query strings again and again: each is parsed once per process
+# (up to this many, each this long at most: an attacker's long strings are parsed every time).
+_REMEMBERED_QUERIES = 4096
+_REMEMBERED_QUERY_BYTES = 1024
+
+
 def plain_query(raw: bytes) -> pages.PageQuery | None:
     """The page a query string asks for, if it is plainly valid; None: let the route judge."""
+    if len(raw) <= _REMEMBERED_QUERY_BYTES:
+        return _remembered_query(raw)
+    return _parse_query(raw)
+
+
+def _parse_query(raw: bytes) -> pages.PageQuery | None:
     tags: list[str] = []
     seen: dict[str, str] = {}
     # As Starlette's QueryParams parses it for the route.
@@ -61,6 +74,9 @@ def plain_query(raw: bytes) -> pages.PageQuery | None:
         if not 1 <= limit <= pages.MAX_PAGE_SIZE or str(limit) != text:
             return None
     return page_query(tags, q, limit, cursor)
+
+
+_remembered_query = lru_cache(maxsize=_REMEMBERED_QUERIES)(_parse_query)
 
 
 def _bearer_token(scope: Scope) -> str | None:
