@@ -28,7 +28,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from limits.errors import StorageError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -364,6 +364,21 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     if database_unavailable(exc):
         return await _on_database_down(request, exc)
     return await _on_unexpected(request, exc)
+
+
+async def handled_response(request: Request, exc: Exception) -> Response:
+    """What the application's exception handler for `exc` answers, for a lane that serves
+    requests outside the router (the API's list lane, the render server's proxy). An error only
+    the catch-all would handle goes on up, as from a route (logged, then a JSON 500)."""
+    handlers = request.app.exception_handlers
+    for cls in type(exc).__mro__:
+        if cls is Exception:
+            break
+        handler = handlers.get(cls)
+        if handler is not None:
+            response: Response = await handler(request, exc)
+            return response
+    raise exc
 
 
 def install_error_handlers(app: FastAPI) -> None:

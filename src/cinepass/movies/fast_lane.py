@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cinepass import request_context, scopes
 from cinepass.auth.dependencies import bearer_principal
-from cinepass.errors import ApplicationError
+from cinepass.errors import ApplicationError, handled_response
 from cinepass.movies import pages
 from cinepass.movies.listing import Listing, page_query
 
@@ -119,7 +119,10 @@ class MovieListLane:
         try:
             body = await listing.page(query)
         except Exception as exc:
-            await _answer_error(scope, receive, send, exc)
+            # As the app's exception handlers answer it for the route (a bad cursor: 400; the
+            # database away: 503).
+            response = await handled_response(Request(scope, receive), exc)
+            await response(scope, receive, send)
             return
         await send(
             {
@@ -132,16 +135,3 @@ class MovieListLane:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-async def _answer_error(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
-    """As the app's exception handlers answer it for the route (a bad cursor: 400; the
-    database away: 503)."""
-    handlers = scope["app"].exception_handlers
-    for kind in type(exc).__mro__:
-        handler = handlers.get(kind)
-        if handler is not None:
-            response = await handler(Request(scope, receive), exc)
-            await response(scope, receive, send)
-            return
-    raise exc

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from cinepass.errors import Forbidden, NotFound
+from cinepass.errors import Forbidden, NotFound, handled_response
 from cinepass.web.gateway import Gateway
 from cinepass.web.roles import is_admin
 
@@ -161,19 +161,5 @@ class ProxyFront:
         try:
             response = await proxy(request)
         except Exception as exc:
-            response = await _handled(request, exc)
+            response = await handled_response(request, exc)
         await response(scope, receive, send)
-
-
-async def _handled(request: Request, exc: Exception) -> Response:
-    """What the application's exception handler for `exc` answers; anything it has no handler
-    for but the catch-all goes on up, as from a route (logged, then a JSON 500)."""
-    handlers = request.app.exception_handlers
-    for cls in type(exc).__mro__:
-        if cls is Exception:
-            break
-        handler = handlers.get(cls)
-        if handler is not None:
-            response: Response = await handler(request, exc)
-            return response
-    raise exc
