@@ -328,8 +328,9 @@ async def grow(
                     "movie_tags", records=tags, columns=["movie_id", "tag", "position"]
                 )
             advance(stop - start)
-        await conn.execute("VACUUM ANALYZE movies")
-        await conn.execute("VACUUM ANALYZE movie_tags")
+        # movie_title_words and title_words are filled by triggers (migration 0010).
+        for table in ("movies", "movie_tags", "movie_title_words", "title_words"):
+            await conn.execute(f"VACUUM ANALYZE {table}")
         return max(wanted - present, 0)
     finally:
         await conn.close()

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from cinepass.db import migrate
 from cinepass.db.engine import create_engine
 from cinepass.movies.pages import PageQuery, page_reader
 from tests.conftest import make_settings
-from tests.support import Database, postgres_database
-
-
-@pytest.fixture
-def empty_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    if database_url.startswith("sqlite"):
-        yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-    else:
-        with postgres_database() as url:
-            yield url
+from tests.support import Database
 
 
 def test_films_added_before_the_upgrade_are_found_without_accents(empty_url: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Protocol
 import asyncpg
 import orjson
 import structlog
+from asyncpg.pool import PoolConnectionProxy
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -110,15 +111,26 @@ class Plan(Enum):
     # Tags without a title fragment (PostgreSQL): each tag's first rows after the cursor from
     # its range of the (tag, title, movie_id) index, then the first of those in title order.
     TAGGED = "tagged"
+    # A fragment without a space, alone (PostgreSQL): the same, over the title words holding
+    # it (migration 0010), each word's films a range of (word, title, movie_id).
+    WORDS = "words"
 
 
 NEARBY_ROWS = 2000
+# Plan.WORDS reads up to limit + 1 index entries per word: a fragment held by more title words
+# than this (a letter or two, say) is looked for near the cursor, then among every match.
+MAX_WORDS = 500
+_WORDS_HOLDING = (
+    f"SELECT word FROM title_words WHERE word LIKE $1 ESCAPE '\\' LIMIT {MAX_WORDS + 1}"  # noqa: S608
+)
 
 
-def page_sql(dialect: _Dialect, query: PageQuery, plan: Plan = Plan.WALK) -> tuple[str, list[Any]]:
+def page_sql(
+    dialect: _Dialect, query: PageQuery, plan: Plan = Plan.WALK, words: Sequence[str] = ()
+) -> tuple[str, list[Any]]:
     """The page's SELECT (one more row than `limit`: whether there is a next page) and its
     parameters, placeholders numbered in the order they appear; a made-up cursor is a 400
-    before any SQL runs."""
+    before any SQL runs. `words`: for Plan.WORDS, the title words holding the fragment."""
     params: list[Any] = []
 
     def param(value: Any) -> str:
@@ -145,17 +157,9 @@ def page_sql(dialect: _Dialect, query: PageQuery, plan: Plan = Plan.WALK) -> tup
         pattern = param(f"%{escape_like(search_key(query.q))}%")
         where.append(f"m.title_key LIKE {pattern} ESCAPE '\\'")
     if plan is Plan.TAGGED:
-        tags = param(list(query.tags))
-        after_tag = ""
-        if after is not None:
-            after_tag = f"AND (t.title, t.movie_id) > ({param(after[0])}, {param(after[1])})"
-        per_tag = param(query.limit + 1)
-        where.append(
-            "m.id IN (SELECT p.movie_id FROM unnest("  # noqa: S608
-            f"{tags}::text[]) AS wanted(tag) CROSS JOIN LATERAL (SELECT t.movie_id FROM"
-            f" movie_tags t WHERE t.tag = wanted.tag {after_tag}"
-            f" ORDER BY t.title, t.movie_id LIMIT {per_tag}) p)"
-        )
+        where.append(_first_of_each(param, after, query, "movie_tags", "tag", query.tags))
+    elif plan is Plan.WORDS:
+        where.append(_first_of_each(param, after, query, "movie_title_words", "word", words))
     elif query.tags:
         any_tag = dialect.any_of(param, query.tags)
         where.append(f"m.id IN (SELECT movie_id FROM movie_tags WHERE tag {any_tag})")  # noqa: S608
@@ -169,6 +173,32 @@ def page_sql(dialect: _Dialect, query: PageQuery, plan: Plan = Plan.WALK) -> tup
     order = "m.title || ''" if plan is Plan.MATCHES else "m.title"
     sql += f" ORDER BY {order}, m.id LIMIT {param(query.limit + 1)}"
     return sql, params
+
+
+def _first_of_each(
+    param: Callable[[Any], str],
+    after: tuple[str, str] | None,
+    query: PageQuery,
+    table: str,
+    column: str,
+    values: Sequence[str],
+) -> str:
+    """The page's films: each value's first `limit + 1` after the cursor, one range of the index
+    (value, title, movie_id) each, and the first of those in title order (only they are read
+    from `movies`)."""
+    wanted = param(list(values))
+    after_clause = ""
+    if after is not None:
+        after_clause = f"AND (t.title, t.movie_id) > ({param(after[0])}, {param(after[1])})"
+    rows = param(query.limit + 1)
+    # DISTINCT: a film may come with two of the values (two tags, two words).
+    return (
+        "m.id IN (SELECT page_ids.movie_id FROM (SELECT DISTINCT p.title, p.movie_id FROM unnest("  # noqa: S608
+        f"{wanted}::text[]) AS wanted(value) CROSS JOIN LATERAL (SELECT t.movie_id, t.title"
+        f" FROM {table} t WHERE t.{column} = wanted.value {after_clause}"
+        f" ORDER BY t.title, t.movie_id LIMIT {rows}) p"
+        f" ORDER BY p.title, p.movie_id LIMIT {rows}) page_ids)"
+    )
 
 
 def page_body(rows: Sequence[Any], limit: int) -> bytes:
@@ -225,20 +255,10 @@ class PostgresPages:
         return self._pool
 
     async def read(self, query: PageQuery) -> bytes:
-        # A title fragment's matches may be near or far along the title order, and the
-        # planner cannot tell (it takes them to be spread evenly): look near first.
-        if query.q:
-            plans: tuple[Plan, ...] = (Plan.NEARBY, Plan.MATCHES)
-        else:
-            plans = (Plan.TAGGED,) if query.tags else (Plan.WALK,)
         try:
             pool = await self._connections()
             async with pool.acquire(timeout=self._timeout) as conn:
-                for plan in plans:
-                    sql, params = page_sql(self._dialect, query, plan)
-                    rows = await conn.fetch(sql, *params)
-                    if len(rows) > query.limit:
-                        break
+                rows = await self._rows(conn, query)
         except (OSError, EOFError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError) as exc:
             # Refused, reset or cut mid-answer (a server stopping): away, not a bug of ours.
             raise _unavailable(exc) from exc
@@ -247,6 +267,29 @@ class PostgresPages:
                 raise _unavailable(exc) from exc
             raise
         return page_body(rows, query.limit)
+
+    async def _rows(self, conn: PoolConnectionProxy[Any], query: PageQuery) -> list[Any]:
+        words: list[str] = []
+        if query.q and not query.tags and " " not in (key := search_key(query.q)):
+            found = await conn.fetch(_WORDS_HOLDING, f"%{escape_like(key)}%")
+            if not found:
+                return []  # no title has a word holding it
+            words = [row[0] for row in found]
+        if 0 < len(words) <= MAX_WORDS:
+            plans: tuple[Plan, ...] = (Plan.WORDS,)
+        elif query.q:
+            # Matches may be near or far along the title order, and the planner cannot tell
+            # (it takes them to be spread evenly): look near first.
+            plans = (Plan.NEARBY, Plan.MATCHES)
+        else:
+            plans = (Plan.TAGGED,) if query.tags else (Plan.WALK,)
+        rows: list[Any] = []
+        for plan in plans:
+            sql, params = page_sql(self._dialect, query, plan, words)
+            rows = await conn.fetch(sql, *params)
+            if len(rows) > query.limit:
+                break
+        return rows
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -25,7 +25,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async(url: str) -> None:
-    engine = create_engine(Settings(database={"url": url}))
+    engine = create_engine(Settings(database={"url": url}), migrating=True)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
