@@ -51,7 +51,8 @@ def create_engine(settings: Settings, *, migrating: bool = False) -> AsyncEngine
 
 # SQLAlchemy's pool_pre_ping costs three round trips (BEGIN, an empty query, ROLLBACK) on every
 # checkout: a sign-in checks out twice, so it was 6 of its 15 round trips. A connection in use a
-# moment ago is as alive as a ping would show; one idle longer than this is pinged first.
+# moment ago, which the server has not closed, is as alive as a ping would show; one idle longer
+# than this is pinged first (a network may drop a connection without a word).
 PING_AFTER_IDLE_SECONDS = 1.0
 _IDLE_SINCE = "cinepass_idle_since"
 
@@ -66,6 +67,8 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
 
     def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.driver_connection.is_closed():  # the server hung up (asyncpg saw it)
+            raise exc.InvalidatePoolError()
         idle_since = record.info.get(_IDLE_SINCE)  # None: a new connection, just made
         if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
             return
