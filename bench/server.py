@@ -47,15 +47,23 @@ class ApiServer:
         log_path: Path,
         env: dict[str, str] | None = None,
         bare: bool = False,
+        forward_to: str | None = None,
+        hasher: bool = False,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.log_path = log_path
-        # bare: bench.bare_asgi instead of the API, served by the same uvicorn options.
-        command = (
-            [sys.executable, "-m", "bench.bare_asgi"] if bare else [*cinepass_command(), "api"]
-        )
+        # Served by the same uvicorn options instead of the API: bare, bench.bare_asgi;
+        # hasher, bench.bare_hasher; forward_to, bench.bare_forwarder in front of that server.
+        command = [*cinepass_command(), "api"]
+        if bare:
+            command = [sys.executable, "-m", "bench.bare_asgi"]
+        if hasher:
+            command = [sys.executable, "-m", "bench.bare_hasher"]
+        if forward_to is not None:
+            command = [sys.executable, "-m", "bench.bare_forwarder"]
+            env = {**(env or {}), "BENCH_FORWARD_TO": forward_to}
         self.args = [
             *command,
             "--host",

@@ -62,17 +62,21 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, drive.Measured]]:
             held("web hop"),
             ApiServer(url, workers=1, log_path=args.out / "web-hop-api.log") as api,
             WebServer(api.url, viewer.api_key, args.out / "web-hop-web.log") as web,
+            ApiServer(
+                url, workers=1, log_path=args.out / "web-hop-bare.log", forward_to=api.url
+            ) as bare,
         ):
             token = asyncio.run(sign_in(api.url, viewer.account, viewer.api_key)).token
             direct = {"Authorization": f"Bearer {token}"}
             hop = {"Cookie": f"{COOKIE}={_cookie(web, viewer)}"}
-            for target, headers in ((api.url, direct), (web.url, hop)):
+            for target, headers in ((api.url, direct), (web.url, hop), (bare.url, direct)):
                 checked = httpx.get(target + PATH, headers=headers)
                 if checked.status_code != 200:
                     raise ServerError(f"GET {target + PATH} answered {checked.status_code}")
                 wrk.run(target + PATH, connections=8, threads=2, duration_s=2, headers=headers)
             measured: dict[str, dict[str, drive.Measured]] = {}
-            for label, target, headers in (("api", api.url, direct), ("web", web.url, hop)):
+            runs = (("api", api.url, direct), ("web", web.url, hop), ("bare", bare.url, direct))
+            for label, target, headers in runs:
                 measured[label] = {
                     kind: drive.run(
                         f"{label}, {connections} connection(s)",
@@ -91,14 +95,17 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, drive.Measured]]:
 def report(measured: dict[str, dict[str, drive.Measured]], connections: int) -> dict[str, float]:
     api = {k: m.result for k, m in measured["api"].items()}
     web = {k: m.result for k, m in measured["web"].items()}
+    bare = {k: m.result for k, m in measured["bare"].items()}
     ratio = web["loaded"].requests_per_second / api["loaded"].requests_per_second
+    ceiling = bare["loaded"].requests_per_second / api["loaded"].requests_per_second
     added = web["single"].p50_ms - api["single"].p50_ms
     table = Table(title=f"GET {PATH}: through the render server vs straight to the API")
     table.add_column("path")
     table.add_column(f"req/s ({connections} conn)", justify="right")
     table.add_column(f"p50 / p99 ({connections} conn)", justify="right")
     table.add_column("p50 (1 conn)", justify="right")
-    for label, row in (("API directly", api), ("render server -> API", web)):
+    rows = (("API directly", api), ("render server -> API", web), ("bare forwarder -> API", bare))
+    for label, row in rows:
         table.add_row(
             label,
             f"{row['loaded'].requests_per_second:.0f}",
@@ -107,12 +114,16 @@ def report(measured: dict[str, dict[str, drive.Measured]], connections: int) -> 
         )
     console.print(table)
     console.print(f"throughput ratio (render server / API): [bold]{ratio:.2f}[/]")
+    console.print(
+        f"a bare forwarder (uvicorn + aiohttp, nothing else) / API: [bold]{ceiling:.2f}[/]:"
+        " the most a Python hop reaches on these shared cores"
+    )
     console.print(f"added p50 at one connection: [bold]{ms(added)}[/] (aim: < 1.0 ms)")
     console.print(
         "[dim]One machine: wrk, both servers and PostgreSQL share its cores; the ratio is "
         "the figure to compare across machines.[/]"
     )
-    return {"throughput_ratio": ratio, "added_p50_ms": added}
+    return {"throughput_ratio": ratio, "bare_forwarder_ratio": ceiling, "added_p50_ms": added}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

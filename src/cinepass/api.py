@@ -60,7 +60,7 @@ from cinepass.passkeys import router as passkeys_router
 from cinepass.request_context import RequestContext
 from cinepass.request_guards import QueryRules, guard_request
 from cinepass.responses import EVERY_ROUTE
-from cinepass.tracing import Tracing
+from cinepass.tracing import NATIVE_TELEMETRY_OFF, Tracing
 from cinepass.user_movies import router as user_movies_router
 from cinepass.watching import router as watching_router
 
@@ -193,9 +193,7 @@ def create_app(settings: Settings | None = None) -> ApiApp:
             " key grants and the user's role allows."
         ),
         lifespan=lifespan,
-        # Tracing is cinepass.tracing's (CINEPASS_OTEL_ENDPOINT): FastAPI's native telemetry
-        # would only ask OpenTelemetry for global providers on every request and find none.
-        telemetry={"tracing": False, "metrics": False, "logs": False},
+        telemetry=NATIVE_TELEMETRY_OFF,
         dependencies=[Depends(guard_request)],
         # Starlette's slash redirect builds its Location from the Host header.
         redirect_slashes=False,

@@ -23,7 +23,7 @@ from cinepass.metrics.hops import api_hop_hooks
 from cinepass.movies.posters import is_valid_slug, render_poster
 from cinepass.request_context import RequestContext
 from cinepass.sealing import load_or_create_key
-from cinepass.tracing import Tracing
+from cinepass.tracing import NATIVE_TELEMETRY_OFF, Tracing
 from cinepass.web import (
     account_routes,
     auth_routes,
@@ -81,7 +81,13 @@ _LINK_PAGES = frozenset({"verify-email", "reset-password"})
 
 def _spa(static_dir: Path) -> FastAPI:
     """The built SPA: hashed assets cached for good, every other path answered by index.html."""
-    spa = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
+    spa = FastAPI(
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        telemetry=NATIVE_TELEMETRY_OFF,
+    )
     install_error_handlers(spa)
     assets = static_dir / "assets"
     if assets.is_dir():
@@ -171,6 +177,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         # Starlette's slash redirect builds its Location from the Host header.
         redirect_slashes=False,
+        telemetry=NATIVE_TELEMETRY_OFF,
     )
     install_error_handlers(app)
     app.add_exception_handler(CookieSessionEnded, _session_ended)
