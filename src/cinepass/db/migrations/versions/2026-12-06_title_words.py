@@ -35,10 +35,12 @@ _WORDS_OF = (
     " CROSS JOIN LATERAL regexp_split_to_table(f.title_key, ' ') AS w(word) WHERE w.word <> ''"
 )
 _ADD_WORDS = "INSERT INTO movie_title_words (word, title, movie_id) " + _WORDS_OF
+# In one order: two transactions adding the same new words wait for each other in turn instead
+# of each holding one the other wants (a deadlock).
 _ADD_VOCABULARY = (
     "INSERT INTO title_words (word) SELECT DISTINCT word FROM ("  # noqa: S608 (constants only)
     + _WORDS_OF
-    + ") AS new(word)"
+    + ") AS new(word) ORDER BY word"
     " ON CONFLICT DO NOTHING"
 )
 _ADD = _ADD_WORDS + "; " + _ADD_VOCABULARY + ";"
