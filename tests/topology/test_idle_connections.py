@@ -10,7 +10,7 @@ import pytest
 
 from tests.support import Api, bearer, movie_body
 
-# A connection the server closed is replaced at once; one idle a second is pinged (db/engine.py).
+# Soon after, and after a while: either way the pool's ping (db/engine.py) finds them closed.
 PAUSES = (0.3, 1.2)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, exc, text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -32,53 +31,17 @@ def create_engine(settings: Settings, *, migrating: bool = False) -> AsyncEngine
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_async_engine(
+    return create_async_engine(
         settings.database.url,
         pool_size=settings.database.pool_size,
         max_overflow=settings.database.pool_size,
         pool_timeout=settings.database.timeout_seconds,
-        # The most recently returned connection first: under light load the same few stay warm
-        # (and unpinged) and the rest may idle out.
-        pool_use_lifo=True,
+        pool_pre_ping=True,
         connect_args={
             "timeout": settings.database.timeout_seconds,
             "command_timeout": None if migrating else settings.database.timeout_seconds * 2,
         },
     )
-    _ping_when_idle(engine)
-    return engine
-
-
-# SQLAlchemy's pool_pre_ping costs three round trips (BEGIN, an empty query, ROLLBACK) on every
-# checkout: a sign-in checks out twice, so it was 6 of its 15 round trips. A connection in use a
-# moment ago, which the server has not closed, is as alive as a ping would show; one idle longer
-# than this is pinged first (a network may drop a connection without a word).
-PING_AFTER_IDLE_SECONDS = 1.0
-_IDLE_SINCE = "cinepass_idle_since"
-
-
-def _ping_when_idle(engine: AsyncEngine) -> None:
-    """Pessimistic disconnect handling (SQLAlchemy's checkout event) for connections that sat
-    idle: a failed ping discards every pooled connection, as pool_pre_ping does, so a restarted
-    database costs no request."""
-    pool, dialect = engine.sync_engine.pool, engine.sync_engine.dialect
-
-    def checked_in(_dbapi_connection: Any, record: Any) -> None:
-        record.info[_IDLE_SINCE] = time.monotonic()
-
-    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if record.driver_connection.is_closed():  # the server hung up (asyncpg saw it)
-            raise exc.InvalidatePoolError()
-        idle_since = record.info.get(_IDLE_SINCE)  # None: a new connection, just made
-        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            dialect.do_ping(dbapi_connection)
-        except Exception as error:
-            raise exc.InvalidatePoolError() from error
-
-    event.listen(pool, "checkin", checked_in)
-    event.listen(pool, "checkout", checked_out)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

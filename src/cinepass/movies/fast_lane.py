@@ -109,6 +109,11 @@ class MovieListLane:
         except ApplicationError:
             await self.app(scope, receive, send)
             return
+        except Exception as exc:
+            # Outside the router's exception handling: answered as they would answer it (the
+            # database away while the signing keys were being read: 503, not a bare 500).
+            await _answer(scope, receive, send, exc)
+            return
         if scopes.READ_MOVIES not in principal.scopes:
             await self.app(scope, receive, send)
             return
@@ -121,8 +126,7 @@ class MovieListLane:
         except Exception as exc:
             # As the app's exception handlers answer it for the route (a bad cursor: 400; the
             # database away: 503).
-            response = await handled_response(Request(scope, receive), exc)
-            await response(scope, receive, send)
+            await _answer(scope, receive, send, exc)
             return
         await send(
             {
@@ -135,3 +139,8 @@ class MovieListLane:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+async def _answer(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+    response = await handled_response(Request(scope, receive), exc)
+    await response(scope, receive, send)

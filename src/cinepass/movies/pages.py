@@ -259,7 +259,14 @@ class PostgresPages:
             pool = await self._connections()
             async with pool.acquire(timeout=self._timeout) as conn:
                 rows = await self._rows(conn, query)
-        except (OSError, EOFError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError) as exc:
+        except (
+            OSError,
+            EOFError,
+            asyncpg.InterfaceError,
+            asyncpg.PostgresConnectionError,
+            # A connection the server cut mid-operation, left in that operation's state.
+            asyncpg.exceptions.InternalClientError,
+        ) as exc:
             # Refused, reset or cut mid-answer (a server stopping): away, not a bug of ours.
             raise _unavailable(exc) from exc
         except asyncpg.PostgresError as exc:
