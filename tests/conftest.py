@@ -118,7 +118,10 @@ def live_api(settings: Settings) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def api(live_api: LiveServer, settings: Settings) -> Iterator[Api]:
     accounts: Accounts = run(provision(settings))
-    with httpx.Client(base_url=live_api.url, timeout=30) as http:
+    # Idle connections dropped well before uvicorn's 5 s keep-alive ends: one reused just as the
+    # server closed it answers "connection reset" (a POST is not retried).
+    limits = httpx.Limits(keepalive_expiry=2.0)
+    with httpx.Client(base_url=live_api.url, timeout=30, limits=limits) as http:
         yield accounts.api(http, settings.database.url)
 
 
